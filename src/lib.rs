@@ -1,0 +1,22 @@
+//! needsmap: where help for children and families is most needed, and how far people are from a GP.
+//!
+//! The data flows through the modules in order: [`sources`] reads the official files, [`atlas`]
+//! holds a region's areas, layers and spatial index, [`travel`] routes on OpenStreetMap networks,
+//! [`overlay`] computes GP-access layers in parallel, [`query`] filters and sorts areas
+//! ([`selection`] applies it to the atlas), [`tiles`] encodes vector tiles, [`report`] writes
+//! JSON/CSV/GeoJSON and [`server`] serves it all over HTTP.
+
+pub mod atlas;
+pub mod geodesy;
+pub mod query;
+pub mod report;
+pub mod selection;
+pub mod sources;
+
+pub use atlas::{Atlas, AtlasError, Region};
+pub use sources::DataDir;
+
+/// Load a region with every layer, including the GP-access layers.
+pub fn load_with_overlays(data: &DataDir, region: &Region) -> Result<Atlas, AtlasError> {
+    Atlas::load(data, region)
+}

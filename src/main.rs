@@ -1,0 +1,295 @@
+//! The `needsmap` command line: a thin shell over the library.
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use needsmap::atlas::Atlas;
+use needsmap::report::{self, Format};
+use needsmap::selection::AreaQuery;
+use needsmap::sources::{DataDir, SourceState};
+use needsmap::Region;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(name = "needsmap", version, about = "Where help is most needed: deprivation, child poverty and GP access for small areas")]
+struct Cli {
+    /// Local data directory (filled by `data fetch`).
+    #[arg(long, global = true, env = "NEEDSMAP_DATA_DIR", default_value = "geodata/cache")]
+    data_dir: PathBuf,
+    /// Folder mirroring the official files (defaults to ../shared/opendata when it exists).
+    #[arg(long, global = true, env = "NEEDSMAP_MIRROR")]
+    mirror: Option<PathBuf>,
+    /// Which areas to load: gloucestershire (default), england, or district codes E07000078,E07000081.
+    #[arg(long, global = true, env = "NEEDSMAP_REGION", default_value = "gloucestershire")]
+    region: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Every layer: id, title, unit, source, vintage, direction, method.
+    Layers {
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
+    /// Areas matching a filter, e.g. 'imd_decile <= 2 and district = "Gloucester"'.
+    Query {
+        filter: Option<String>,
+        /// Field to sort on; `field:desc` or `-field` for descending.
+        #[arg(long)]
+        sort: Option<String>,
+        #[arg(long)]
+        limit: Option<usize>,
+        /// table, json, csv or geojson.
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
+    /// The full profile of one LSOA.
+    Area {
+        code: String,
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
+    /// Which LSOA a postcode is in, its figures, and whether it is in the national top 10%.
+    Postcode {
+        postcode: String,
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
+    /// The data directory: what is there, and fetching what is not.
+    Data {
+        #[command(subcommand)]
+        action: DataAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum DataAction {
+    /// Which sources are present, their vintage, checksum state and licence; GP site counts.
+    Status {
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
+    /// Copy every source from the mirror (or download it from the publisher) and verify it.
+    Fetch {
+        /// Also fetch optional sources (road networks, test references).
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+fn main() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("NEEDSMAP_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    if let Err(e) = run(Cli::parse()) {
+        eprintln!("error: {e:#}");
+        std::process::exit(2);
+    }
+}
+
+fn data_dir(cli: &Cli) -> DataDir {
+    let mirror = cli.mirror.clone().or_else(needsmap::sources::default_mirror);
+    DataDir::new(cli.data_dir.clone(), mirror)
+}
+
+fn load(cli: &Cli) -> Result<Atlas> {
+    let region: Region = cli.region.parse()?;
+    let spinner = ProgressBar::new_spinner().with_message(format!("loading {region} from {}", cli.data_dir.display()));
+    spinner.enable_steady_tick(Duration::from_millis(120));
+    let atlas = needsmap::load_with_overlays(&data_dir(cli), &region);
+    spinner.finish_and_clear();
+    Ok(atlas?)
+}
+
+fn format_arg(s: &str) -> Result<Format> {
+    s.parse::<Format>().map_err(anyhow::Error::msg)
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match &cli.command {
+        Command::Layers { format } => {
+            let atlas = load(&cli)?;
+            let list = report::layers_json(&atlas);
+            match format_arg(format)? {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&list)?),
+                Format::Table => {
+                    println!("{:<26} {:<45} {:<9} {:<18} {:<10} {:<16} vintage", "id", "title", "unit", "source", "method", "direction");
+                    for l in atlas.layers.iter() {
+                        let m = &l.meta;
+                        let method = serde_json::to_value(m.method)?.as_str().unwrap_or("").to_string();
+                        let dir = serde_json::to_value(m.direction)?.as_str().unwrap_or("").to_string();
+                        println!("{:<26} {:<45} {:<9} {:<18} {:<10} {:<16} {}", m.id, m.title, m.unit, m.source, method, dir, m.vintage);
+                    }
+                }
+                other => bail!("layers can be shown as table or json, not {other:?}"),
+            }
+        }
+        Command::Query { filter, sort, limit, format } => {
+            let format = format_arg(format)?;
+            let atlas = load(&cli)?;
+            let q = AreaQuery::parse(&atlas, filter.as_deref(), sort.as_deref(), *limit).map_err(|e| {
+                anyhow::anyhow!("{e}{}", filter.as_deref().map(|f| pointer(f, e.column())).unwrap_or_default())
+            })?;
+            let sel = q.run(&atlas);
+            match format {
+                Format::Table => {
+                    let mut extra: Vec<&str> = q.filter.as_ref().map(|f| f.fields()).unwrap_or_default();
+                    if let Some(k) = &q.sort {
+                        extra.push(&k.field);
+                    }
+                    print!("{}", report::table(&atlas, &sel, &extra));
+                }
+                Format::Json => println!("{}", serde_json::to_string_pretty(&report::selection_json(&atlas, &sel))?),
+                Format::Csv => print!("{}", report::selection_csv(&atlas, &sel.areas)),
+                Format::Geojson => println!("{}", serde_json::to_string(&report::selection_geojson(&atlas, &sel))?),
+            }
+        }
+        Command::Area { code, format } => {
+            let format = format_arg(format)?;
+            let atlas = load(&cli)?;
+            let (i, _) = atlas.area(code)?;
+            let profile = report::profile(&atlas, i);
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&profile)?),
+                Format::Table => print_profile(&profile),
+                Format::Csv => print!("{}", report::selection_csv(&atlas, &[i])),
+                Format::Geojson => {
+                    let sel = needsmap::selection::Selection { areas: vec![i], count: 1, totals: needsmap::selection::Totals::of(&atlas, &[i]) };
+                    println!("{}", serde_json::to_string(&report::selection_geojson(&atlas, &sel))?)
+                }
+            }
+        }
+        Command::Postcode { postcode, format } => {
+            let format = format_arg(format)?;
+            let atlas = load(&cli)?;
+            let answer = report::postcode_json(&atlas, postcode)?;
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&answer)?),
+                Format::Table => {
+                    let area = &answer["area"];
+                    println!("{}", answer["message"].as_str().unwrap_or(""));
+                    println!();
+                    for key in ["postcode", "lon", "lat"] {
+                        println!("{key:<28} {}", plain(&answer[key]));
+                    }
+                    for key in ["code", "name", "district", "imd_score", "imd_rank", "imd_decile", "imd_county_decile", "idaci_decile", "children", "children_income_deprived", "gp_walk_min", "gp_car_min"] {
+                        println!("{key:<28} {}", plain(&area[key]));
+                    }
+                    println!("{:<28} {}", "national_top10", answer["eligible"]["national_top10"]);
+                    println!("{:<28} {}", "county_top10", answer["eligible"]["county_top10"]);
+                }
+                other => bail!("postcode answers can be shown as table or json, not {other:?}"),
+            }
+        }
+        Command::Data { action } => data_command(&cli, action)?,
+    }
+    Ok(())
+}
+
+fn plain(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => "–".into(),
+        other => other.to_string(),
+    }
+}
+
+/// A caret under the column where a filter went wrong.
+fn pointer(filter: &str, column: Option<usize>) -> String {
+    match column {
+        Some(c) if c >= 1 && filter.chars().count() < 200 => format!("\n  {filter}\n  {}^", " ".repeat(c - 1)),
+        _ => String::new(),
+    }
+}
+
+fn print_profile(p: &serde_json::Value) {
+    println!("{} {} ({}, {})", p["code"].as_str().unwrap_or(""), p["name"].as_str().unwrap_or(""), p["district"].as_str().unwrap_or(""), p["district_code"].as_str().unwrap_or(""));
+    println!("population-weighted centroid: {:.5}, {:.5}\n", p["lon"].as_f64().unwrap_or(f64::NAN), p["lat"].as_f64().unwrap_or(f64::NAN));
+    println!("{:<26} {:>12} {:>10} {:>9} {:>11} {:>9}  {:<10} source (vintage)", "layer", "value", "nat. rank", "nat. dec", "county rank", "cty dec", "method");
+    for l in p["layers"].as_array().into_iter().flatten() {
+        println!(
+            "{:<26} {:>12} {:>10} {:>9} {:>11} {:>9}  {:<10} {} ({})",
+            plain(&l["id"]),
+            plain(&l["value"]),
+            plain(&l["national_rank"]),
+            plain(&l["national_decile"]),
+            match (&l["county_rank"], &l["county_of"]) {
+                (serde_json::Value::Null, _) => "–".to_string(),
+                (r, n) => format!("{}/{}", plain(r), plain(n)),
+            },
+            plain(&l["county_decile"]),
+            plain(&l["method"]),
+            plain(&l["source"]),
+            plain(&l["vintage"]),
+        );
+    }
+    println!("\nnearest GP sites (straight line):");
+    for s in p["gp_sites"].as_array().into_iter().flatten() {
+        println!("  {:<10} {:<40} {:<9} {:>7} km  ({})", plain(&s["code"]), plain(&s["name"]), plain(&s["postcode"]), plain(&s["straight_km"]), plain(&s["kind"]));
+    }
+}
+
+fn data_command(cli: &Cli, action: &DataAction) -> Result<()> {
+    let data = data_dir(cli);
+    match action {
+        DataAction::Fetch { all } => {
+            let wanted: Vec<_> = data.manifest.sources.iter().filter(|s| *all || matches!(s.needed_for.as_str(), "core" | "gp")).cloned().collect();
+            let bar = ProgressBar::new(wanted.len() as u64).with_style(ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").expect("valid template"));
+            let mut failures = Vec::new();
+            for s in &wanted {
+                bar.set_message(s.id.clone());
+                match data.fetch(&s.id) {
+                    Ok((path, how)) => bar.println(format!("{:<34} {:?} -> {}", s.id, how, path.display())),
+                    Err(e) => {
+                        bar.println(format!("{:<34} FAILED: {e}", s.id));
+                        if s.needed_for != "network" {
+                            failures.push(s.id.clone());
+                        }
+                    }
+                }
+                bar.inc(1);
+            }
+            bar.finish_and_clear();
+            if !failures.is_empty() {
+                bail!("could not fetch: {} (see the messages above for where to get each)", failures.join(", "));
+            }
+            println!("data directory {} is ready", data.root.display());
+        }
+        DataAction::Status { format } => {
+            let status = data.status();
+            let atlas = if status.iter().any(|s| s.source.needed_for == "core" && s.state == SourceState::Missing) {
+                None
+            } else {
+                Some(load(cli).context("loading the atlas to count GP sites")?)
+            };
+            let json = report::status_json(&data, &status, atlas.as_ref());
+            match format_arg(format)? {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&json)?),
+                _ => {
+                    println!("data directory: {}   mirror: {}\n", data.root.display(), data.mirror.as_ref().map(|m| m.display().to_string()).unwrap_or_else(|| "none".into()));
+                    println!("{:<34} {:<32} {:<9} {:<10} vintage", "source", "state", "licence", "sha256");
+                    for s in &status {
+                        let sha = if s.source.sha256.is_empty() { "-".to_string() } else { s.source.sha256[..8].to_string() };
+                        println!("{:<34} {:<32} {:<9} {:<10} {}", s.source.id, s.state.to_string(), s.source.licence, sha, s.source.vintage);
+                    }
+                    if let Some(atlas) = &atlas {
+                        println!("\nregion {}: {} LSOAs in {} districts", atlas.region, atlas.areas.len(), atlas.districts().len());
+                        for (label, set) in [("today", &atlas.gp_sites), ("on 2019-01-01 (IoD2019 reference)", &atlas.gp_sites_2019)] {
+                            let practices = set.sites.iter().filter(|s| s.kind == needsmap::atlas::gp::GpKind::Practice).count();
+                            println!("\nGP sites {label}: {} ({} practices, {} branch surgeries)", set.len(), practices, set.len() - practices);
+                            for ((kind, why), n) in &set.excluded {
+                                println!("  excluded {:>6} {:?}: {}", n, kind, why);
+                            }
+                        }
+                        for l in atlas.layers.iter().filter(|l| l.meta.group == needsmap::atlas::layers::Group::GpAccess) {
+                            println!("\n{}: {:?}, {} areas without a value. {}", l.meta.id, l.meta.method, l.values.missing(), l.meta.description);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
