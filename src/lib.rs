@@ -11,6 +11,8 @@ pub mod geodesy;
 pub mod query;
 pub mod report;
 pub mod selection;
+pub mod server;
+pub mod tiles;
 pub mod sources;
 
 pub use atlas::{Atlas, AtlasError, Region};

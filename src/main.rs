@@ -58,6 +58,17 @@ enum Command {
         #[arg(long, default_value = "table")]
         format: String,
     },
+    /// Serve the API, vector tiles and the map page.
+    Serve {
+        #[arg(long, env = "NEEDSMAP_ADDR", default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Folder of the web page (public/ and node_modules/maplibre-gl).
+        #[arg(long, env = "NEEDSMAP_WEB_DIR", default_value = "web")]
+        web: PathBuf,
+        /// Do not pre-encode the region's tiles z6..13 in the background at start-up.
+        #[arg(long)]
+        no_warm: bool,
+    },
     /// The data directory: what is there, and fetching what is not.
     Data {
         #[command(subcommand)]
@@ -81,9 +92,11 @@ enum DataAction {
 }
 
 fn main() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("NEEDSMAP_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let cli = Cli::parse();
+    let default_level = if matches!(cli.command, Command::Serve { .. }) { "info" } else { "warn" };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("NEEDSMAP_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
-    if let Err(e) = run(Cli::parse()) {
+    if let Err(e) = run(cli) {
         eprintln!("error: {e:#}");
         std::process::exit(2);
     }
@@ -184,6 +197,18 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Data { action } => data_command(&cli, action)?,
+        Command::Serve { addr, web, no_warm } => {
+            if !web.join("public/index.html").is_file() {
+                bail!("no web page at {}: run from the repository root or pass --web DIR", web.join("public/index.html").display());
+            }
+            if !web.join("node_modules/maplibre-gl/dist/maplibre-gl.js").is_file() {
+                eprintln!("warning: {} is missing; run `npm ci --prefix web` (scripts/run.sh does) so the map can load MapLibre GL JS", web.join("node_modules/maplibre-gl").display());
+            }
+            let atlas = std::sync::Arc::new(load(&cli)?);
+            let state = std::sync::Arc::new(needsmap::server::AppState::new(atlas, web.clone())?);
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            runtime.block_on(needsmap::server::serve(state, *addr, (!no_warm).then_some(6..=13)))?;
+        }
     }
     Ok(())
 }

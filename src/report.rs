@@ -31,6 +31,15 @@ impl FromStr for Format {
     }
 }
 
+/// A number for JSON: whole numbers (ranks, deciles, counts) as integers, others to 3 d.p.
+pub fn number_json(x: f64) -> Value {
+    if x.fract() == 0.0 && x.abs() < 9.0e15 {
+        json!(x as i64)
+    } else {
+        json!(round3(x))
+    }
+}
+
 /// Round for output: the official files publish three decimals; more would be false precision.
 pub fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
@@ -38,7 +47,7 @@ pub fn round3(x: f64) -> f64 {
 
 fn layer_json(layer: &Layer, area: usize) -> Value {
     match &layer.values {
-        Values::Number(v) => v[area].map(|x| json!(round3(x))).unwrap_or(Value::Null),
+        Values::Number(v) => v[area].map(number_json).unwrap_or(Value::Null),
         Values::Text(v) => v[area].as_ref().map(|s| json!(s)).unwrap_or(Value::Null),
     }
 }
@@ -180,7 +189,6 @@ pub fn profile(atlas: &Atlas, i: usize) -> Value {
         .map(|l| {
             let (national_rank, national_decile) = match &l.meta.national {
                 Some(n) => (atlas.number(&n.rank, i), atlas.number(&n.decile, i)),
-                None if l.meta.unit == "rank" || l.meta.unit == "decile" => (None, None),
                 None => (None, None),
             };
             let ranks = l.regional_ranks();
