@@ -23,6 +23,10 @@ struct Cli {
     /// Which areas to load: gloucestershire (default), england, or district codes E07000078,E07000081.
     #[arg(long, global = true, env = "NEEDSMAP_REGION", default_value = "gloucestershire")]
     region: String,
+    /// OpenStreetMap PBF to route GP travel times on (default: the region's extract when present
+    /// in the data directory; without one, travel times are estimated and say so).
+    #[arg(long, global = true, env = "NEEDSMAP_NETWORK")]
+    network: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -56,6 +60,50 @@ enum Command {
     Postcode {
         postcode: String,
         #[arg(long, default_value = "table")]
+        format: String,
+    },
+    /// Areas beyond (or within) a travel time of a GP, with who lives there.
+    Access {
+        /// walk, cycle or car.
+        #[arg(long, default_value = "walk")]
+        mode: String,
+        /// List areas with more than this many minutes to the nearest GP.
+        #[arg(long, conflicts_with = "within")]
+        beyond: Option<f64>,
+        /// List areas within this many minutes of a GP.
+        #[arg(long)]
+        within: Option<f64>,
+        /// An extra filter, e.g. 'imd_decile <= 2'.
+        #[arg(long = "where")]
+        filter: Option<String>,
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
+    /// What changes if GP sites close or open: areas whose nearest-GP time changes, and who lives there.
+    Scenario {
+        /// ODS code of a site to close (a practice code closes its branches too). Repeatable.
+        #[arg(long)]
+        close: Vec<String>,
+        /// A new site: postcode, "lon,lat" or an ODS code. Repeatable.
+        #[arg(long)]
+        open: Vec<String>,
+        #[arg(long, default_value = "walk")]
+        mode: String,
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
+    /// Nearest destination for each origin on an OSM network (needs --network FILE.osm.pbf).
+    Travel {
+        /// CSV with id,lon,lat.
+        #[arg(long)]
+        origins: PathBuf,
+        /// CSV with id,lon,lat.
+        #[arg(long)]
+        destinations: PathBuf,
+        #[arg(long, default_value = "walk")]
+        mode: String,
+        /// Only csv is offered.
+        #[arg(long, default_value = "csv")]
         format: String,
     },
     /// Serve the API, vector tiles and the map page.
@@ -111,7 +159,7 @@ fn load(cli: &Cli) -> Result<Atlas> {
     let region: Region = cli.region.parse()?;
     let spinner = ProgressBar::new_spinner().with_message(format!("loading {region} from {}", cli.data_dir.display()));
     spinner.enable_steady_tick(Duration::from_millis(120));
-    let atlas = needsmap::load_with_overlays(&data_dir(cli), &region);
+    let atlas = needsmap::load_with_overlays(&data_dir(cli), &region, cli.network.as_deref());
     spinner.finish_and_clear();
     Ok(atlas?)
 }
@@ -197,6 +245,101 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Data { action } => data_command(&cli, action)?,
+        Command::Access { mode, beyond, within, filter, format } => {
+            let format = format_arg(format)?;
+            let mode: needsmap::travel::TravelMode = mode.parse()?;
+            let id = needsmap::overlay::layer_id(mode);
+            let mut text = match (beyond, within) {
+                (Some(b), None) => format!("{id} > {b}"),
+                (None, Some(w)) => format!("{id} <= {w}"),
+                _ => bail!("say --beyond MINUTES or --within MINUTES"),
+            };
+            if let Some(extra) = filter {
+                text = format!("({text}) and ({extra})");
+            }
+            let atlas = load(&cli)?;
+            let q = AreaQuery::parse(&atlas, Some(&text), Some(&format!("{id}:desc")), None)?;
+            let sel = q.run(&atlas);
+            let layer = atlas.layers.get(id).expect("GP access layers are always added");
+            match format {
+                Format::Table => {
+                    print!("{}", report::table(&atlas, &sel, &[id, "gp_nearest", "gp_road_km_iod2019"]));
+                    println!("method: {:?}. {}", layer.meta.method, layer.meta.description);
+                    let missing = layer.values.missing();
+                    if missing > 0 {
+                        println!("{missing} areas have no {id} value and are in neither list.");
+                    }
+                }
+                Format::Json => println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "filter": text, "method": layer.meta.method, "description": layer.meta.description, "result": report::selection_json(&atlas, &sel) }))?),
+                Format::Csv => print!("{}", report::selection_csv(&atlas, &sel.areas)),
+                Format::Geojson => println!("{}", serde_json::to_string(&report::selection_geojson(&atlas, &sel))?),
+            }
+        }
+        Command::Scenario { close, open, mode, format } => {
+            let format = format_arg(format)?;
+            let mode: needsmap::travel::TravelMode = mode.parse()?;
+            if close.is_empty() && open.is_empty() {
+                bail!("a scenario needs at least one --close CODE or --open SITE");
+            }
+            let atlas = load(&cli)?;
+            let mut scenario = needsmap::overlay::Scenario { close: close.clone(), open: Vec::new() };
+            for (n, spec) in open.iter().enumerate() {
+                scenario.open.push(needsmap::overlay::Scenario::site_from(&atlas, spec, n + 1)?);
+            }
+            let networks = match atlas.layers.get("gp_walk_min").map(|l| l.meta.method) {
+                Some(needsmap::atlas::layers::Method::Network) => {
+                    let path = match &cli.network {
+                        Some(p) => p.clone(),
+                        None => data_dir(&cli).require("osm_gloucestershire")?,
+                    };
+                    Some(needsmap::travel::Networks::from_pbf(&path)?)
+                }
+                _ => None,
+            };
+            let outcome = needsmap::overlay::run_scenario(&atlas, &scenario, mode, networks.as_ref())?;
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&outcome)?),
+                _ => {
+                    println!("scenario ({} {}): close {:?}, open {:?}", outcome.mode, outcome.method, close, open);
+                    println!("\n{:<10} {:<22} {:<15} {:>8} {:>8} {:>8} {:<10} {:<10} {:>6} {:>4}", "code", "name", "district", "before", "after", "change", "nearest", "then", "people", "imd");
+                    let f = |x: Option<f64>| x.map(|v| format!("{v:.1}")).unwrap_or_else(|| "–".into());
+                    for c in &outcome.changes {
+                        println!(
+                            "{:<10} {:<22} {:<15} {:>8} {:>8} {:>8} {:<10} {:<10} {:>6} {:>4}",
+                            c.code, c.name, c.district, f(c.before_min), f(c.after_min), f(c.delta_min),
+                            c.nearest_before.clone().unwrap_or_default(), c.nearest_after.clone().unwrap_or_default(),
+                            f(c.population).trim_end_matches(".0"), f(c.imd_decile).trim_end_matches(".0")
+                        );
+                    }
+                    println!("\n{} areas change. People in those areas by IMD 2019 national decile:", outcome.changes.len());
+                    for (d, (n, people, children)) in &outcome.by_imd_decile {
+                        println!("  decile {d:>2}: {n:>3} areas, {people:>7.0} people, {children:>6.0} children");
+                    }
+                    if outcome.method == "estimate" {
+                        println!("(estimate: straight-line distance × each area's IoD2019 road/straight ratio; see `needsmap layers`)");
+                    }
+                }
+            }
+        }
+        Command::Travel { origins, destinations, mode, format } => {
+            if format != "csv" {
+                bail!("travel writes csv only");
+            }
+            let Some(network) = &cli.network else { bail!("travel needs --network FILE.osm.pbf") };
+            let mode: needsmap::travel::TravelMode = mode.parse()?;
+            let o = needsmap::travel::read_points_csv(origins)?;
+            let d = needsmap::travel::read_points_csv(destinations)?;
+            let spinner = ProgressBar::new_spinner().with_message(format!("building the {mode} network from {}", network.display()));
+            spinner.enable_steady_tick(Duration::from_millis(120));
+            let net = needsmap::travel::Network::from_pbf(network, mode)?;
+            spinner.set_message(format!("routing {} origins to {} destinations", o.len(), d.len()));
+            let op: Vec<(f64, f64)> = o.iter().map(|p| p.lon_lat()).collect();
+            let dp: Vec<(f64, f64)> = d.iter().map(|p| p.lon_lat()).collect();
+            let results = net.nearest_facility_detailed(&op, &dp);
+            spinner.finish_and_clear();
+            let stdout = std::io::stdout();
+            needsmap::travel::write_travel_csv(stdout.lock(), &o, &d, &results)?;
+        }
         Command::Serve { addr, web, no_warm } => {
             if !web.join("public/index.html").is_file() {
                 bail!("no web page at {}: run from the repository root or pass --web DIR", web.join("public/index.html").display());

@@ -12,10 +12,22 @@ use geo_types::{Coord, LineString, Polygon, Rect};
 pub(crate) type Window = [f64; 4];
 
 /// Keeps the part of an open ring (no repeated closing point) on one side of one window edge.
-fn clip_edge(input: &[[f64; 2]], output: &mut Vec<[f64; 2]>, axis: usize, bound: f64, keep_above: bool) {
+fn clip_edge(
+    input: &[[f64; 2]],
+    output: &mut Vec<[f64; 2]>,
+    axis: usize,
+    bound: f64,
+    keep_above: bool,
+) {
     output.clear();
     let Some(&last) = input.last() else { return };
-    let inside = |p: [f64; 2]| if keep_above { p[axis] >= bound } else { p[axis] <= bound };
+    let inside = |p: [f64; 2]| {
+        if keep_above {
+            p[axis] >= bound
+        } else {
+            p[axis] <= bound
+        }
+    };
     let other = 1 - axis;
     let cross = |a: [f64; 2], b: [f64; 2]| {
         let t = (bound - a[axis]) / (b[axis] - a[axis]);
@@ -167,7 +179,10 @@ mod tests {
     use geo_types::{coord, polygon, MultiPolygon};
 
     fn window_rect() -> Rect<f64> {
-        Rect::new(coord! { x: -64.0, y: -64.0 }, coord! { x: 4160.0, y: 4160.0 })
+        Rect::new(
+            coord! { x: -64.0, y: -64.0 },
+            coord! { x: 4160.0, y: 4160.0 },
+        )
     }
 
     /// Independent reference: geo's general overlay.
@@ -178,7 +193,9 @@ mod tests {
     }
 
     fn clipped_area(p: &Polygon<f64>, r: &Rect<f64>) -> f64 {
-        clip_polygon(p, r).map(|c| c.signed_area().abs()).unwrap_or(0.0)
+        clip_polygon(p, r)
+            .map(|c| c.signed_area().abs())
+            .unwrap_or(0.0)
     }
 
     #[test]
@@ -201,7 +218,8 @@ mod tests {
         assert_eq!(clip_polygon(&inside, &r).unwrap().exterior().0.len(), 4); // closed by geo
         let outside = polygon![(x: 5000.0, y: 10.0), (x: 6000.0, y: 10.0), (x: 6000.0, y: 30.0)];
         assert!(clip_polygon(&outside, &r).is_none());
-        let covering = polygon![(x: -1e5, y: -1e5), (x: 1e5, y: -1e5), (x: 1e5, y: 1e5), (x: -1e5, y: 1e5)];
+        let covering =
+            polygon![(x: -1e5, y: -1e5), (x: 1e5, y: -1e5), (x: 1e5, y: 1e5), (x: -1e5, y: 1e5)];
         assert!((clipped_area(&covering, &r) - 4224.0 * 4224.0).abs() < 1e-6);
     }
 
@@ -254,8 +272,15 @@ mod tests {
         let w = [0.0, 0.0, 10.0, 10.0];
         let mut out = Vec::new();
         // In, out over the right edge, back in, ends inside.
-        clip_line(&[[5.0, 5.0], [15.0, 5.0], [15.0, 8.0], [5.0, 8.0]], w, &mut out);
-        assert_eq!(out, vec![vec![[5.0, 5.0], [10.0, 5.0]], vec![[10.0, 8.0], [5.0, 8.0]]]);
+        clip_line(
+            &[[5.0, 5.0], [15.0, 5.0], [15.0, 8.0], [5.0, 8.0]],
+            w,
+            &mut out,
+        );
+        assert_eq!(
+            out,
+            vec![vec![[5.0, 5.0], [10.0, 5.0]], vec![[10.0, 8.0], [5.0, 8.0]]]
+        );
         out.clear();
         // Passing straight through.
         clip_line(&[[-5.0, 2.0], [15.0, 2.0]], w, &mut out);

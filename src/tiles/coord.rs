@@ -239,13 +239,20 @@ mod tests {
     use super::*;
 
     fn close(a: (f64, f64, f64, f64), b: (f64, f64, f64, f64), tol: f64) -> bool {
-        (a.0 - b.0).abs() < tol && (a.1 - b.1).abs() < tol && (a.2 - b.2).abs() < tol && (a.3 - b.3).abs() < tol
+        (a.0 - b.0).abs() < tol
+            && (a.1 - b.1).abs() < tol
+            && (a.2 - b.2).abs() < tol
+            && (a.3 - b.3).abs() < tol
     }
 
     #[test]
     fn z0_is_the_whole_world() {
         let t = TileCoord::new(0, 0, 0).unwrap();
-        assert!(close(t.bounds_lonlat(), (-180.0, -MAX_LATITUDE, 180.0, MAX_LATITUDE), 1e-9));
+        assert!(close(
+            t.bounds_lonlat(),
+            (-180.0, -MAX_LATITUDE, 180.0, MAX_LATITUDE),
+            1e-9
+        ));
         let h = HALF_WORLD_M;
         assert!(close(t.bounds_mercator(), (-h, -h, h, h), 1e-6));
     }
@@ -254,9 +261,17 @@ mod tests {
     fn z1_quadrants() {
         // (1,0,0) is the north-west quarter, (1,1,1) the south-east one.
         let nw = TileCoord::new(1, 0, 0).unwrap();
-        assert!(close(nw.bounds_lonlat(), (-180.0, 0.0, 0.0, MAX_LATITUDE), 1e-9));
+        assert!(close(
+            nw.bounds_lonlat(),
+            (-180.0, 0.0, 0.0, MAX_LATITUDE),
+            1e-9
+        ));
         let se = TileCoord::new(1, 1, 1).unwrap();
-        assert!(close(se.bounds_lonlat(), (0.0, -MAX_LATITUDE, 180.0, 0.0), 1e-9));
+        assert!(close(
+            se.bounds_lonlat(),
+            (0.0, -MAX_LATITUDE, 180.0, 0.0),
+            1e-9
+        ));
     }
 
     #[test]
@@ -268,7 +283,8 @@ mod tests {
         let n = 1024.0;
         let x = ((lon + 180.0) / 360.0 * n).floor() as u32;
         let phi = lat.to_radians();
-        let y = ((1.0 - (phi.tan() + 1.0 / phi.cos()).ln() / std::f64::consts::PI) / 2.0 * n).floor() as u32;
+        let y = ((1.0 - (phi.tan() + 1.0 / phi.cos()).ln() / std::f64::consts::PI) / 2.0 * n)
+            .floor() as u32;
         assert_eq!((x, y), (505, 338));
         let tiles: Vec<_> = tiles_covering((lon, lat, lon, lat), 10).unwrap().collect();
         assert_eq!(tiles, vec![TileCoord::new(10, 505, 338).unwrap()]);
@@ -282,7 +298,9 @@ mod tests {
         assert_eq!(r.len(), 4);
         let v: Vec<String> = r.map(|t| t.to_string()).collect();
         assert_eq!(v, ["2/1/1", "2/2/1", "2/1/2", "2/2/2"]);
-        let world: Vec<_> = tiles_covering((-180.0, -90.0, 180.0, 90.0), 3).unwrap().collect();
+        let world: Vec<_> = tiles_covering((-180.0, -90.0, 180.0, 90.0), 3)
+            .unwrap()
+            .collect();
         assert_eq!(world.len(), 64);
         let mut sorted = world.clone();
         sorted.sort();
@@ -316,7 +334,10 @@ mod tests {
         let msg = TileCoord::new(3, 8, 0).unwrap_err().to_string();
         assert!(msg.contains("x=8") && msg.contains("0..=7"), "{msg}");
         assert!(TileCoord::new(16, 65535, 65535).is_ok());
-        assert_eq!("10/505/338".parse::<TileCoord>(), TileCoord::new(10, 505, 338));
+        assert_eq!(
+            "10/505/338".parse::<TileCoord>(),
+            TileCoord::new(10, 505, 338)
+        );
         assert!(matches!(
             "10/-1/3".parse::<TileCoord>(),
             Err(TileError::UnparsableTileAddress { field: "x", .. })
@@ -325,7 +346,10 @@ mod tests {
             TileCoord::parse_parts("99999999999999999999999", "0", "0"),
             Err(TileError::ZoomOutOfRange { .. })
         ));
-        assert!(matches!("1/2".parse::<TileCoord>(), Err(TileError::UnparsableTileAddress { .. })));
+        assert!(matches!(
+            "1/2".parse::<TileCoord>(),
+            Err(TileError::UnparsableTileAddress { .. })
+        ));
         assert!(matches!(
             tiles_covering((1.0, 0.0, -1.0, 1.0), 3),
             Err(TileError::InvalidBbox { .. })
@@ -334,7 +358,10 @@ mod tests {
             tiles_covering((f64::NAN, 0.0, 1.0, 1.0), 3),
             Err(TileError::InvalidBbox { .. })
         ));
-        assert!(matches!(tiles_covering((0.0, 0.0, 1.0, 1.0), 17), Err(TileError::ZoomOutOfRange { .. })));
+        assert!(matches!(
+            tiles_covering((0.0, 0.0, 1.0, 1.0), 17),
+            Err(TileError::ZoomOutOfRange { .. })
+        ));
     }
 
     #[test]
@@ -343,6 +370,10 @@ mod tests {
         let (w, s, e, n) = t.bounds_mercator();
         let (bw, bs, be, bn) = t.buffered_bounds_mercator(4096, 64);
         let pad = t.size_m() / 64.0;
-        assert!(close((bw, bs, be, bn), (w - pad, s - pad, e + pad, n + pad), 1e-6));
+        assert!(close(
+            (bw, bs, be, bn),
+            (w - pad, s - pad, e + pad, n + pad),
+            1e-6
+        ));
     }
 }

@@ -103,7 +103,11 @@ impl<'a> TileFeature<'a> {
         self
     }
 
-    pub fn with_property(mut self, key: impl Into<Cow<'a, str>>, value: impl Into<PropValue<'a>>) -> Self {
+    pub fn with_property(
+        mut self,
+        key: impl Into<Cow<'a, str>>,
+        value: impl Into<PropValue<'a>>,
+    ) -> Self {
         self.properties.push((key.into(), value.into()));
         self
     }
@@ -150,13 +154,22 @@ impl<'a> TileLayer<'a> {
             return bad("the name is empty".into());
         }
         if self.extent == 0 || self.extent > MAX_EXTENT {
-            return bad(format!("extent {} is outside 1..={MAX_EXTENT}", self.extent));
+            return bad(format!(
+                "extent {} is outside 1..={MAX_EXTENT}",
+                self.extent
+            ));
         }
         if self.buffer > self.extent {
-            return bad(format!("buffer {} is larger than the extent {}", self.buffer, self.extent));
+            return bad(format!(
+                "buffer {} is larger than the extent {}",
+                self.buffer, self.extent
+            ));
         }
         if !self.tolerance.is_finite() || self.tolerance < 0.0 {
-            return bad(format!("tolerance {} is not a finite number >= 0", self.tolerance));
+            return bad(format!(
+                "tolerance {} is not a finite number >= 0",
+                self.tolerance
+            ));
         }
         Ok(())
     }
@@ -164,7 +177,10 @@ impl<'a> TileLayer<'a> {
 
 /// Encodes one tile with a fresh [`TileEncoder`]. `Ok(None)` means no layer has any feature left after
 /// clipping (the server answers 204 No Content).
-pub fn encode_tile(coord: TileCoord, layers: &[TileLayer<'_>]) -> Result<Option<Vec<u8>>, TileError> {
+pub fn encode_tile(
+    coord: TileCoord,
+    layers: &[TileLayer<'_>],
+) -> Result<Option<Vec<u8>>, TileError> {
     TileEncoder::new().encode(coord, layers)
 }
 
@@ -208,12 +224,17 @@ impl Grid {
             north,
             scale,
             window: [lo, lo, hi, hi],
-            merc_window: [west + lo / scale, north - hi / scale, west + hi / scale, north - lo / scale],
+            merc_window: [
+                west + lo / scale,
+                north - hi / scale,
+                west + hi / scale,
+                north - lo / scale,
+            ],
         }
     }
 
     #[inline]
-    fn to_tile(&self, x: f64, y: f64) -> [f64; 2] {
+    fn tile_xy(&self, x: f64, y: f64) -> [f64; 2] {
         [(x - self.west) * self.scale, (self.north - y) * self.scale]
     }
 
@@ -228,8 +249,8 @@ impl Grid {
     /// skipped. Slightly conservative so that float error never lets a vertex escape the window.
     #[inline]
     fn contains(&self, b: &PartBox) -> bool {
-        let [x0, y1] = self.to_tile(b[0], b[1]);
-        let [x1, y0] = self.to_tile(b[2], b[3]);
+        let [x0, y1] = self.tile_xy(b[0], b[1]);
+        let [x1, y0] = self.tile_xy(b[2], b[3]);
         let w = &self.window;
         let eps = 1e-6;
         x0 >= w[0] + eps && x1 <= w[2] - eps && y0 >= w[1] + eps && y1 <= w[3] - eps
@@ -277,7 +298,13 @@ fn command(id: u32, count: usize) -> u32 {
 }
 
 /// Appends MoveTo/LineTo commands for `pts` (optionally reversed) with deltas from `cursor`.
-fn write_path(geom: &mut Vec<u32>, cursor: &mut [i32; 2], pts: &[[i32; 2]], reverse: bool, close: bool) {
+fn write_path(
+    geom: &mut Vec<u32>,
+    cursor: &mut [i32; 2],
+    pts: &[[i32; 2]],
+    reverse: bool,
+    close: bool,
+) {
     let mut emit = |geom: &mut Vec<u32>, i: usize, p: [i32; 2]| {
         if i == 1 {
             geom.push(command(CMD_LINE_TO, pts.len() - 1));
@@ -406,7 +433,11 @@ impl TileEncoder {
     /// Encodes `layers` for `coord`. Layers left without features are omitted; `Ok(None)` when no
     /// layer has any. Errors for invalid layer settings, duplicate layer names and duplicate property
     /// keys within a feature.
-    pub fn encode(&mut self, coord: TileCoord, layers: &[TileLayer<'_>]) -> Result<Option<Vec<u8>>, TileError> {
+    pub fn encode(
+        &mut self,
+        coord: TileCoord,
+        layers: &[TileLayer<'_>],
+    ) -> Result<Option<Vec<u8>>, TileError> {
         for (i, layer) in layers.iter().enumerate() {
             layer.validate()?;
             if layers[..i].iter().any(|l| l.name == layer.name) {
@@ -423,7 +454,12 @@ impl TileEncoder {
         Ok((!out.is_empty()).then_some(out))
     }
 
-    fn encode_layer<'l>(&mut self, coord: TileCoord, layer: &'l TileLayer<'l>, out: &mut Vec<u8>) -> Result<(), TileError> {
+    fn encode_layer<'l>(
+        &mut self,
+        coord: TileCoord,
+        layer: &'l TileLayer<'l>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), TileError> {
         let grid = Grid::new(coord, layer.extent, layer.buffer);
         let mut keys: Vec<&'l str> = Vec::new();
         let mut key_index: QuickMap<&'l str, u32> = QuickMap::default();
@@ -492,7 +528,11 @@ impl TileEncoder {
 
             let tags_len = packed_len(&self.tags);
             let geom_len = packed_len(&self.geom);
-            let mut len = key_len(3) + varint_len(geom_type) + key_len(4) + varint_len(geom_len as u64) + geom_len;
+            let mut len = key_len(3)
+                + varint_len(geom_type)
+                + key_len(4)
+                + varint_len(geom_len as u64)
+                + geom_len;
             if let Some(id) = feature.id {
                 len += key_len(1) + varint_len(id);
             }
@@ -538,19 +578,27 @@ impl TileEncoder {
 
     /// Grids one ring into `self.simple`; returns its doubled signed area, or `None` if it collapsed
     /// (fewer than three distinct points or zero area) or lies outside the window.
-    fn grid_ring(&mut self, coords: &[geo_types::Coord<f64>], b: &PartBox, grid: &Grid, tol: f64) -> Option<i64> {
+    fn grid_ring(
+        &mut self,
+        coords: &[geo_types::Coord<f64>],
+        b: &PartBox,
+        grid: &Grid,
+        tol: f64,
+    ) -> Option<i64> {
         let n = if coords.len() > 1 && coords.first() == coords.last() {
             coords.len() - 1
         } else {
             coords.len()
         };
         self.ring.clear();
-        self.ring.extend(coords[..n].iter().map(|c| grid.to_tile(c.x, c.y)));
+        self.ring
+            .extend(coords[..n].iter().map(|c| grid.tile_xy(c.x, c.y)));
         if !grid.contains(b) {
             clip_ring_in_place(&mut self.ring, &mut self.tmp, grid.window);
         }
         self.grid_pts.clear();
-        self.grid_pts.extend(self.ring.iter().map(|p| [quantise(p[0]), quantise(p[1])]));
+        self.grid_pts
+            .extend(self.ring.iter().map(|p| [quantise(p[0]), quantise(p[1])]));
         dedup_ring(&mut self.grid_pts);
         if self.grid_pts.len() < 3 {
             return None;
@@ -596,7 +644,8 @@ impl TileEncoder {
                 continue;
             }
             self.ring.clear();
-            self.ring.extend(line.0.iter().map(|c| grid.to_tile(c.x, c.y)));
+            self.ring
+                .extend(line.0.iter().map(|c| grid.tile_xy(c.x, c.y)));
             let mut pieces = std::mem::take(&mut self.pieces);
             pieces.clear();
             if grid.contains(b) {
@@ -606,7 +655,8 @@ impl TileEncoder {
             }
             for piece in &pieces {
                 self.grid_pts.clear();
-                self.grid_pts.extend(piece.iter().map(|p| [quantise(p[0]), quantise(p[1])]));
+                self.grid_pts
+                    .extend(piece.iter().map(|p| [quantise(p[0]), quantise(p[1])]));
                 self.grid_pts.dedup();
                 self.simplifier.line(&self.grid_pts, tol, &mut self.simple);
                 self.simple.dedup();
@@ -622,7 +672,7 @@ impl TileEncoder {
         let w = grid.window;
         self.grid_pts.clear();
         for p in &mp.0 {
-            let [x, y] = grid.to_tile(p.x(), p.y());
+            let [x, y] = grid.tile_xy(p.x(), p.y());
             if x >= w[0] && x <= w[2] && y >= w[1] && y <= w[3] {
                 self.grid_pts.push([quantise(x), quantise(y)]);
             }

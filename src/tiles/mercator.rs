@@ -5,7 +5,9 @@
 
 use std::f64::consts::PI;
 
-use geo_types::{Coord, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon, Rect};
+use geo_types::{
+    Coord, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon, Rect,
+};
 
 use super::TileError;
 
@@ -87,17 +89,23 @@ fn project_line(ls: &LineString<f64>, counter: &mut usize) -> Result<LineString<
     Ok(LineString(out))
 }
 
+/// Projected coordinates may sit a hair outside the Mercator square (rounding at ±180°), not more.
+const MERCATOR_LIMIT: f64 = HALF_WORLD_M * (1.0 + 1e-9);
+
 fn check_mercator(index: usize, c: Coord<f64>) -> Result<(), TileError> {
-    if c.x.is_finite() && c.y.is_finite() {
-        Ok(())
+    let reason = if !c.x.is_finite() || !c.y.is_finite() {
+        "not a finite number"
+    } else if c.x.abs() > MERCATOR_LIMIT || c.y.abs() > MERCATOR_LIMIT {
+        "outside the Web Mercator square (±20037508.34 m)"
     } else {
-        Err(TileError::InvalidCoordinate {
-            index,
-            x: c.x,
-            y: c.y,
-            reason: "not a finite number",
-        })
-    }
+        return Ok(());
+    };
+    Err(TileError::InvalidCoordinate {
+        index,
+        x: c.x,
+        y: c.y,
+        reason,
+    })
 }
 
 /// Axis-aligned box `[min_x, min_y, max_x, max_y]`; all NaN for a part without coordinates, which
@@ -107,7 +115,12 @@ pub(crate) type PartBox = [f64; 4];
 const EMPTY_BOX: PartBox = [f64::NAN; 4];
 
 fn coords_box(coords: &[Coord<f64>]) -> PartBox {
-    let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+    let mut b = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
     for c in coords {
         b[0] = b[0].min(c.x);
         b[1] = b[1].min(c.y);
@@ -153,12 +166,17 @@ impl BoxCollector {
 }
 
 impl MercatorShape {
-    /// Wraps a geometry that is already in EPSG:3857 metres. Rejects non-finite coordinates and
-    /// geometries without any coordinate.
+    /// Wraps a geometry that is already in EPSG:3857 metres. Rejects non-finite coordinates, ones
+    /// outside the Mercator square, and geometries without any coordinate.
     pub fn from_mercator(geometry: MercatorGeometry) -> Result<Self, TileError> {
         let mut acc = BoxCollector {
             parts: Vec::new(),
-            all: [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY],
+            all: [
+                f64::INFINITY,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                f64::NEG_INFINITY,
+            ],
             index: 0,
             any: false,
         };
@@ -217,11 +235,10 @@ impl MercatorShape {
     /// Projects WGS84 line strings.
     pub fn from_lonlat_lines(ml: &MultiLineString<f64>) -> Result<Self, TileError> {
         let mut n = 0;
-        let lines = ml
-            .0
-            .iter()
-            .map(|l| project_line(l, &mut n))
-            .collect::<Result<Vec<_>, _>>()?;
+        let lines =
+            ml.0.iter()
+                .map(|l| project_line(l, &mut n))
+                .collect::<Result<Vec<_>, _>>()?;
         Self::from_mercator(MercatorGeometry::Lines(MultiLineString(lines)))
     }
 
@@ -248,9 +265,9 @@ impl MercatorShape {
         match g {
             G::Point(p) => Self::from_lonlat_point(*p),
             G::MultiPoint(mp) => Self::from_lonlat_points(mp),
-            G::Line(l) => Self::from_lonlat_lines(&MultiLineString(vec![LineString(vec![
-                l.start, l.end,
-            ])])),
+            G::Line(l) => {
+                Self::from_lonlat_lines(&MultiLineString(vec![LineString(vec![l.start, l.end])]))
+            }
             G::LineString(l) => Self::from_lonlat_lines(&MultiLineString(vec![l.clone()])),
             G::MultiLineString(ml) => Self::from_lonlat_lines(ml),
             G::Polygon(p) => Self::from_lonlat_polygon(p),
@@ -293,7 +310,10 @@ mod tests {
         ] {
             let (x, y) = lonlat_to_mercator(lon, lat);
             let (lon2, lat2) = mercator_to_lonlat(x, y);
-            assert!((lon - lon2).abs() < 1e-9 && (lat - lat2).abs() < 1e-9, "{lon},{lat}");
+            assert!(
+                (lon - lon2).abs() < 1e-9 && (lat - lat2).abs() < 1e-9,
+                "{lon},{lat}"
+            );
         }
     }
 
@@ -338,7 +358,16 @@ mod tests {
             other => panic!("expected InvalidCoordinate, got {other:?}"),
         }
         let nan = MercatorShape::from_lonlat_point(Point::new(0.0, f64::NAN));
-        assert!(matches!(nan, Err(TileError::InvalidCoordinate { index: 0, .. })));
+        assert!(matches!(
+            nan,
+            Err(TileError::InvalidCoordinate { index: 0, .. })
+        ));
+        let far =
+            MercatorGeometry::Points(MultiPoint(vec![Point::new(0.0, 0.0), Point::new(3e7, 0.0)]));
+        assert!(matches!(
+            MercatorShape::from_mercator(far),
+            Err(TileError::InvalidCoordinate { index: 1, .. })
+        ));
         let empty = MercatorShape::from_lonlat_polygons(&MultiPolygon(vec![]));
         assert_eq!(empty, Err(TileError::EmptyGeometry));
         let gc = geo_types::Geometry::GeometryCollection(geo_types::GeometryCollection(vec![]));

@@ -58,11 +58,15 @@ impl Segment {
 pub(crate) struct Simplifier {
     keep: Vec<bool>,
     stack: Vec<(usize, usize)>,
+    /// The path being simplified as floats, converted once rather than at every recursion level.
+    path: Vec<[f64; 2]>,
 }
 
 impl Simplifier {
-    /// Marks the vertices of the path `at(0..=last)` to keep with tolerance `tol`.
-    fn mark<P: Xy>(&mut self, at: impl Fn(usize) -> P, last: usize, tol: f64) {
+    /// Marks the vertices of `self.path` to keep with tolerance `tol`; both ends are kept.
+    fn mark(&mut self, tol: f64) {
+        let pts = &self.path[..];
+        let last = pts.len() - 1;
         let tol2 = tol * tol;
         self.keep.clear();
         self.keep.resize(last + 1, false);
@@ -74,19 +78,20 @@ impl Simplifier {
             if b <= a + 1 {
                 continue;
             }
-            let seg = Segment::new(at(a).xy(), at(b).xy());
+            let seg = Segment::new(pts[a], pts[b]);
             let mut best = (0usize, -1.0f64);
-            for i in a + 1..b {
-                let d = seg.dist2(at(i).xy());
+            for (i, &p) in pts[a + 1..b].iter().enumerate() {
+                let d = seg.dist2(p);
                 if d > best.1 {
                     best = (i, d);
                 }
             }
             // Strictly greater, so tolerance 0 still drops exactly collinear vertices.
             if best.1 > tol2 {
-                self.keep[best.0] = true;
-                self.stack.push((a, best.0));
-                self.stack.push((best.0, b));
+                let i = a + 1 + best.0;
+                self.keep[i] = true;
+                self.stack.push((a, i));
+                self.stack.push((i, b));
             }
         }
     }
@@ -94,13 +99,20 @@ impl Simplifier {
     /// Simplifies an open ring (implicitly closed back to its first vertex) into `out`.
     pub(crate) fn ring<P: Xy>(&mut self, ring: &[P], tol: f64, out: &mut Vec<P>) {
         out.clear();
-        let n = ring.len();
-        if n < 3 {
+        if ring.len() < 3 {
             out.extend_from_slice(ring);
             return;
         }
-        self.mark(|i| ring[if i == n { 0 } else { i }], n, tol);
-        out.extend(ring.iter().zip(&self.keep).filter(|(_, &k)| k).map(|(p, _)| *p));
+        self.path.clear();
+        self.path.extend(ring.iter().map(|p| p.xy()));
+        self.path.push(ring[0].xy());
+        self.mark(tol);
+        out.extend(
+            ring.iter()
+                .zip(&self.keep)
+                .filter(|(_, &k)| k)
+                .map(|(p, _)| *p),
+        );
     }
 
     /// Simplifies an open polyline (end points always kept) into `out`.
@@ -110,8 +122,15 @@ impl Simplifier {
             out.extend_from_slice(line);
             return;
         }
-        self.mark(|i| line[i], line.len() - 1, tol);
-        out.extend(line.iter().zip(&self.keep).filter(|(_, &k)| k).map(|(p, _)| *p));
+        self.path.clear();
+        self.path.extend(line.iter().map(|p| p.xy()));
+        self.mark(tol);
+        out.extend(
+            line.iter()
+                .zip(&self.keep)
+                .filter(|(_, &k)| k)
+                .map(|(p, _)| *p),
+        );
     }
 }
 
@@ -134,12 +153,26 @@ mod tests {
     #[test]
     fn removes_small_wiggles_keeps_corners() {
         // A 100x100 square with a 0.4-unit bump half-way along the bottom edge and collinear points.
-        let ring: Vec<[i32; 2]> = vec![[0, 0], [25, 0], [50, 0], [75, 0], [100, 0], [100, 100], [0, 100]];
+        let ring: Vec<[i32; 2]> = vec![
+            [0, 0],
+            [25, 0],
+            [50, 0],
+            [75, 0],
+            [100, 0],
+            [100, 100],
+            [0, 100],
+        ];
         let mut s = Simplifier::default();
         let mut out = Vec::new();
         s.ring(&ring, 1.0, &mut out);
         assert_eq!(out, vec![[0, 0], [100, 0], [100, 100], [0, 100]]);
-        let bump: Vec<[f64; 2]> = vec![[0.0, 0.0], [50.0, 0.4], [100.0, 0.0], [100.0, 100.0], [0.0, 100.0]];
+        let bump: Vec<[f64; 2]> = vec![
+            [0.0, 0.0],
+            [50.0, 0.4],
+            [100.0, 0.0],
+            [100.0, 100.0],
+            [0.0, 100.0],
+        ];
         let mut out = Vec::new();
         s.ring(&bump, 0.5, &mut out);
         assert_eq!(out.len(), 4);
@@ -166,7 +199,14 @@ mod tests {
     #[test]
     fn public_helper_accepts_closed_rings() {
         let c = |x, y| Coord { x, y };
-        let ring = [c(0.0, 0.0), c(5.0, 0.01), c(10.0, 0.0), c(10.0, 10.0), c(0.0, 10.0), c(0.0, 0.0)];
+        let ring = [
+            c(0.0, 0.0),
+            c(5.0, 0.01),
+            c(10.0, 0.0),
+            c(10.0, 10.0),
+            c(0.0, 10.0),
+            c(0.0, 0.0),
+        ];
         assert_eq!(simplify_ring(&ring, 0.1).len(), 4);
     }
 }

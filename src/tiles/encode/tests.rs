@@ -108,7 +108,10 @@ fn point_tile_matches_hand_computed_bytes() {
 #[test]
 fn polygon_matches_the_spec_example() {
     // Spec 4.3.5 "Example Polygon": (3,6) (8,12) (20,34) → 9 6 12 18 10 12 24 44 15.
-    let shape = polygon_shape(vec![Polygon::new(ring(&[(3.0, 6.0), (8.0, 12.0), (20.0, 34.0)]), vec![])]);
+    let shape = polygon_shape(vec![Polygon::new(
+        ring(&[(3.0, 6.0), (8.0, 12.0), (20.0, 34.0)]),
+        vec![],
+    )]);
     let mut layer = TileLayer::new("a");
     layer.tolerance = 0.0;
     layer.push(TileFeature::new(&shape));
@@ -125,22 +128,42 @@ fn polygon_matches_the_spec_example() {
 #[test]
 fn counter_clockwise_input_is_reversed() {
     // The same triangle listed the other way round must come out with the spec's winding.
-    let shape = polygon_shape(vec![Polygon::new(ring(&[(20.0, 34.0), (8.0, 12.0), (3.0, 6.0)]), vec![])]);
+    let shape = polygon_shape(vec![Polygon::new(
+        ring(&[(20.0, 34.0), (8.0, 12.0), (3.0, 6.0)]),
+        vec![],
+    )]);
     let mut layer = TileLayer::new("a");
     layer.tolerance = 0.0;
     layer.push(TileFeature::new(&shape));
     let bytes = encode_tile(z0(), &[layer]).unwrap().unwrap();
     let f = Reader::new(bytes).unwrap().get_features(0).unwrap();
-    let geo_types::Geometry::MultiPolygon(mp) = &f[0].geometry else { panic!("{:?}", f[0].geometry) };
+    let geo_types::Geometry::MultiPolygon(mp) = &f[0].geometry else {
+        panic!("{:?}", f[0].geometry)
+    };
     assert_eq!(mp.0.len(), 1);
     assert_eq!(spec_area(mp.0[0].exterior()), 19.0);
 }
 
 #[test]
 fn multipolygon_with_holes_keeps_rings_in_order() {
-    let outer = [(100.0, 100.0), (100.0, 900.0), (900.0, 900.0), (900.0, 100.0)]; // anticlockwise on screen
-    let hole = [(300.0, 300.0), (600.0, 300.0), (600.0, 600.0), (300.0, 600.0)]; // clockwise on screen
-    let second = [(1000.0, 1000.0), (1200.0, 1000.0), (1200.0, 1200.0), (1000.0, 1200.0)];
+    let outer = [
+        (100.0, 100.0),
+        (100.0, 900.0),
+        (900.0, 900.0),
+        (900.0, 100.0),
+    ]; // anticlockwise on screen
+    let hole = [
+        (300.0, 300.0),
+        (600.0, 300.0),
+        (600.0, 600.0),
+        (300.0, 600.0),
+    ]; // clockwise on screen
+    let second = [
+        (1000.0, 1000.0),
+        (1200.0, 1000.0),
+        (1200.0, 1200.0),
+        (1000.0, 1200.0),
+    ];
     let shape = polygon_shape(vec![
         Polygon::new(ring(&outer), vec![ring(&hole)]),
         Polygon::new(ring(&second), vec![]),
@@ -150,7 +173,9 @@ fn multipolygon_with_holes_keeps_rings_in_order() {
     let bytes = encode_tile(z0(), &[layer]).unwrap().unwrap();
     let f = Reader::new(bytes).unwrap().get_features(0).unwrap();
     assert_eq!(f[0].id, Some(7));
-    let geo_types::Geometry::MultiPolygon(mp) = &f[0].geometry else { panic!() };
+    let geo_types::Geometry::MultiPolygon(mp) = &f[0].geometry else {
+        panic!()
+    };
     assert_eq!(mp.0.len(), 2);
     assert_eq!(mp.0[0].interiors().len(), 1);
     assert_eq!(spec_area(mp.0[0].exterior()), 800.0 * 800.0);
@@ -164,21 +189,42 @@ fn clipped_to_the_buffer_and_dropped_when_outside() {
     let t = TileCoord::new(1, 1, 1).unwrap();
     let (west, _, _, north) = t.bounds_mercator();
     let u = t.size_m() / 4096.0;
-    let c = |x: f64, y: f64| Coord { x: west + x * u, y: north - y * u };
-    let sq = Polygon::new(LineString(vec![c(-500.0, -500.0), c(500.0, -500.0), c(500.0, 500.0), c(-500.0, 500.0)]), vec![]);
-    let shape = MercatorShape::from_mercator(MercatorGeometry::Polygons(MultiPolygon(vec![sq]))).unwrap();
-    let far = Polygon::new(LineString(vec![c(5000.0, 0.0), c(6000.0, 0.0), c(6000.0, 100.0)]), vec![]);
-    let far = MercatorShape::from_mercator(MercatorGeometry::Polygons(MultiPolygon(vec![far]))).unwrap();
+    let c = |x: f64, y: f64| Coord {
+        x: west + x * u,
+        y: north - y * u,
+    };
+    let sq = Polygon::new(
+        LineString(vec![
+            c(-500.0, -500.0),
+            c(500.0, -500.0),
+            c(500.0, 500.0),
+            c(-500.0, 500.0),
+        ]),
+        vec![],
+    );
+    let shape =
+        MercatorShape::from_mercator(MercatorGeometry::Polygons(MultiPolygon(vec![sq]))).unwrap();
+    let far = Polygon::new(
+        LineString(vec![c(5000.0, 0.0), c(6000.0, 0.0), c(6000.0, 100.0)]),
+        vec![],
+    );
+    let far =
+        MercatorShape::from_mercator(MercatorGeometry::Polygons(MultiPolygon(vec![far]))).unwrap();
     let mut layer = TileLayer::new("areas");
     layer.push(TileFeature::new(&shape).with_id(1));
     layer.push(TileFeature::new(&far).with_id(2));
     let bytes = encode_tile(t, &[layer]).unwrap().unwrap();
     let f = Reader::new(bytes).unwrap().get_features(0).unwrap();
     assert_eq!(f.len(), 1, "the far square is omitted");
-    let geo_types::Geometry::MultiPolygon(mp) = &f[0].geometry else { panic!() };
+    let geo_types::Geometry::MultiPolygon(mp) = &f[0].geometry else {
+        panic!()
+    };
     assert_eq!(spec_area(mp.0[0].exterior()), 564.0 * 564.0);
     for p in mp.0[0].exterior().0.iter() {
-        assert!(p.x >= -64.0 && p.x <= 500.0 && p.y >= -64.0 && p.y <= 500.0, "{p:?}");
+        assert!(
+            p.x >= -64.0 && p.x <= 500.0 && p.y >= -64.0 && p.y <= 500.0,
+            "{p:?}"
+        );
     }
 
     // Only the far square: nothing left, so the tile is empty.
@@ -189,7 +235,10 @@ fn clipped_to_the_buffer_and_dropped_when_outside() {
 
 #[test]
 fn collapsed_polygons_vanish() {
-    let tiny = polygon_shape(vec![Polygon::new(ring(&[(10.0, 10.0), (10.2, 10.1), (10.1, 10.3)]), vec![])]);
+    let tiny = polygon_shape(vec![Polygon::new(
+        ring(&[(10.0, 10.0), (10.2, 10.1), (10.1, 10.3)]),
+        vec![],
+    )]);
     let mut layer = TileLayer::new("areas");
     layer.push(TileFeature::new(&tiny));
     assert_eq!(encode_tile(z0(), &[layer]).unwrap(), None);
@@ -200,15 +249,26 @@ fn collapsed_polygons_vanish() {
     )]);
     let mut layer = TileLayer::new("areas");
     layer.push(TileFeature::new(&shape));
-    let f = Reader::new(encode_tile(z0(), &[layer]).unwrap().unwrap()).unwrap().get_features(0).unwrap();
-    let geo_types::Geometry::MultiPolygon(mp) = &f[0].geometry else { panic!() };
+    let f = Reader::new(encode_tile(z0(), &[layer]).unwrap().unwrap())
+        .unwrap()
+        .get_features(0)
+        .unwrap();
+    let geo_types::Geometry::MultiPolygon(mp) = &f[0].geometry else {
+        panic!()
+    };
     assert!(mp.0[0].interiors().is_empty());
 }
 
 #[test]
 fn properties_round_trip_and_are_deduplicated() {
-    let a = polygon_shape(vec![Polygon::new(ring(&[(0.0, 0.0), (100.0, 0.0), (100.0, 100.0)]), vec![])]);
-    let b = polygon_shape(vec![Polygon::new(ring(&[(200.0, 0.0), (300.0, 0.0), (300.0, 100.0)]), vec![])]);
+    let a = polygon_shape(vec![Polygon::new(
+        ring(&[(0.0, 0.0), (100.0, 0.0), (100.0, 100.0)]),
+        vec![],
+    )]);
+    let b = polygon_shape(vec![Polygon::new(
+        ring(&[(200.0, 0.0), (300.0, 0.0), (300.0, 100.0)]),
+        vec![],
+    )]);
     let mut layer = TileLayer::new("areas");
     layer.push(
         TileFeature::new(&a)
@@ -256,19 +316,21 @@ fn points_and_lines() {
     let t = TileCoord::new(2, 1, 1).unwrap();
     let (west, _, _, north) = t.bounds_mercator();
     let u = t.size_m() / 4096.0;
-    let c = |x: f64, y: f64| Coord { x: west + x * u, y: north - y * u };
+    let c = |x: f64, y: f64| Coord {
+        x: west + x * u,
+        y: north - y * u,
+    };
     let pts = MercatorShape::from_mercator(MercatorGeometry::Points(MultiPoint(vec![
         Point(c(10.0, 20.0)),
-        Point(c(-100.0, 20.0)), // outside the 64-unit buffer
+        Point(c(-100.0, 20.0)),  // outside the 64-unit buffer
         Point(c(4100.0, -30.0)), // inside the buffer
     ])))
     .unwrap();
-    let line = MercatorShape::from_mercator(MercatorGeometry::Lines(MultiLineString(vec![LineString(vec![
-        c(-1000.0, 100.0),
-        c(2000.0, 100.0),
-        c(2000.0, 9000.0),
-    ])])))
-    .unwrap();
+    let line =
+        MercatorShape::from_mercator(MercatorGeometry::Lines(MultiLineString(vec![LineString(
+            vec![c(-1000.0, 100.0), c(2000.0, 100.0), c(2000.0, 9000.0)],
+        )])))
+        .unwrap();
     let mut sites = TileLayer::new("gp_sites");
     sites.push(TileFeature::new(&pts));
     let mut roads = TileLayer::new("roads");
@@ -276,26 +338,43 @@ fn points_and_lines() {
     let empty = TileLayer::new("districts");
     let bytes = encode_tile(t, &[sites, empty, roads]).unwrap().unwrap();
     let r = Reader::new(bytes).unwrap();
-    assert_eq!(r.get_layer_names().unwrap(), vec!["gp_sites", "roads"], "empty layers are omitted");
+    assert_eq!(
+        r.get_layer_names().unwrap(),
+        vec!["gp_sites", "roads"],
+        "empty layers are omitted"
+    );
     let f = r.get_features(0).unwrap();
-    let geo_types::Geometry::MultiPoint(mp) = &f[0].geometry else { panic!() };
+    let geo_types::Geometry::MultiPoint(mp) = &f[0].geometry else {
+        panic!()
+    };
     let got: Vec<(f32, f32)> = mp.0.iter().map(|p| (p.x(), p.y())).collect();
     assert_eq!(got, vec![(10.0, 20.0), (4100.0, -30.0)]);
     let f = r.get_features(1).unwrap();
-    let geo_types::Geometry::LineString(ls) = &f[0].geometry else { panic!("{:?}", f[0].geometry) };
+    let geo_types::Geometry::LineString(ls) = &f[0].geometry else {
+        panic!("{:?}", f[0].geometry)
+    };
     let got: Vec<(f32, f32)> = ls.0.iter().map(|p| (p.x, p.y)).collect();
     assert_eq!(got, vec![(-64.0, 100.0), (2000.0, 100.0), (2000.0, 4160.0)]);
 }
 
 #[test]
 fn bad_layers_and_properties_are_errors() {
-    let a = polygon_shape(vec![Polygon::new(ring(&[(0.0, 0.0), (100.0, 0.0), (100.0, 100.0)]), vec![])]);
+    let a = polygon_shape(vec![Polygon::new(
+        ring(&[(0.0, 0.0), (100.0, 0.0), (100.0, 100.0)]),
+        vec![],
+    )]);
     let mut l = TileLayer::new("areas");
     l.extent = 0;
-    assert!(matches!(encode_tile(z0(), &[l]), Err(TileError::InvalidLayer { .. })));
+    assert!(matches!(
+        encode_tile(z0(), &[l]),
+        Err(TileError::InvalidLayer { .. })
+    ));
     let mut l = TileLayer::new("areas");
     l.tolerance = f64::NAN;
-    assert!(matches!(encode_tile(z0(), &[l]), Err(TileError::InvalidLayer { .. })));
+    assert!(matches!(
+        encode_tile(z0(), &[l]),
+        Err(TileError::InvalidLayer { .. })
+    ));
     let mut l = TileLayer::new("areas");
     l.buffer = 5000;
     let msg = encode_tile(z0(), &[l]).unwrap_err().to_string();
@@ -304,7 +383,11 @@ fn bad_layers_and_properties_are_errors() {
     assert!(err.to_string().contains("same name"), "{err}");
     let mut l = TileLayer::new("areas");
     l.push(TileFeature::new(&a).with_property("code", "x"));
-    l.push(TileFeature::new(&a).with_property("code", "y").with_property("code", "z"));
+    l.push(
+        TileFeature::new(&a)
+            .with_property("code", "y")
+            .with_property("code", "z"),
+    );
     assert_eq!(
         encode_tile(z0(), &[l]),
         Err(TileError::DuplicateProperty {
@@ -317,7 +400,10 @@ fn bad_layers_and_properties_are_errors() {
 
 #[test]
 fn encoder_is_reusable() {
-    let a = polygon_shape(vec![Polygon::new(ring(&[(0.0, 0.0), (100.0, 0.0), (100.0, 100.0)]), vec![])]);
+    let a = polygon_shape(vec![Polygon::new(
+        ring(&[(0.0, 0.0), (100.0, 0.0), (100.0, 100.0)]),
+        vec![],
+    )]);
     let mut enc = TileEncoder::new();
     let mut first = None;
     for _ in 0..3 {
