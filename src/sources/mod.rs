@@ -204,7 +204,10 @@ impl DataDir {
     fn install(&self, source: &Source, dest: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
         let parent = dest.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(parent).map_err(|e| SourceError::Io { path: parent.to_path_buf(), source: e })?;
-        let tmp = dest.with_extension("partial");
+        // A name of its own per call: two fetches of one source (threads, processes) never share it.
+        static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = dest.with_extension(format!("{}.partial", std::process::id() as u64 * 1_000 + n));
         let outcome = fill(&tmp).and_then(|()| {
             let actual = sha256_file(&tmp)?;
             if !source.sha256.is_empty() && !actual.eq_ignore_ascii_case(&source.sha256) {
@@ -471,7 +474,7 @@ mod tests {
         let err = dd.fetch("b").unwrap_err();
         assert!(matches!(err, SourceError::Checksum { .. }), "{err}");
         assert!(!dd.root.join("x/b.txt").exists(), "a file that failed verification must not be installed");
-        assert!(!dd.root.join("x/b.partial").exists());
+        assert!(std::fs::read_dir(dd.root.join("x")).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().ends_with(".partial")));
         // A missing source says where to get it.
         dd.mirror = None;
         fs::remove_file(dd.root.join("x/a.txt")).unwrap();

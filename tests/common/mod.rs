@@ -1,0 +1,42 @@
+//! Shared by the integration tests: the real data, fetched through the product's own logic.
+#![allow(dead_code)]
+
+use needsmap::{Atlas, DataDir, Region};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The data directory the tests use: `NEEDSMAP_DATA_DIR` or the repository's `geodata/cache`,
+/// filled from `NEEDSMAP_MIRROR` or `../shared/opendata` beside the checkout. No downloads.
+pub fn data() -> DataDir {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data_dir = std::env::var_os("NEEDSMAP_DATA_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("geodata/cache"));
+    let mirror = std::env::var_os("NEEDSMAP_MIRROR").map(PathBuf::from).unwrap_or_else(|| root.join("../shared/opendata"));
+    let mut d = DataDir::new(data_dir, Some(mirror));
+    d.allow_download = false;
+    d
+}
+
+/// The verified local path of a source.
+pub fn source(id: &str) -> PathBuf {
+    data().require(id).unwrap_or_else(|e| panic!("test data {id}: {e}"))
+}
+
+/// Gloucestershire with every layer, loaded once per test binary.
+pub fn atlas() -> &'static Atlas {
+    static ATLAS: OnceLock<Atlas> = OnceLock::new();
+    ATLAS.get_or_init(|| needsmap::load_with_overlays(&data(), &Region::default(), None).expect("load the Gloucestershire atlas"))
+}
+
+/// Open a CSV with the csv crate directly (not the product's readers), header row included.
+pub fn csv_rows(path: &Path) -> (Vec<String>, Vec<csv::StringRecord>) {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let headers = r.headers().unwrap().iter().map(|h| h.trim_start_matches('\u{feff}').to_string()).collect();
+    let rows = r.records().map(|x| x.unwrap()).collect();
+    (headers, rows)
+}
+
+pub fn col(headers: &[String], name: &str) -> usize {
+    headers.iter().position(|h| h == name).unwrap_or_else(|| panic!("column {name} not in {headers:?}"))
+}
+
+pub const GLOS: [&str; 6] = ["E07000078", "E07000079", "E07000080", "E07000081", "E07000082", "E07000083"];
