@@ -191,7 +191,9 @@ pub fn profile(atlas: &Atlas, i: usize) -> Value {
                 Some(n) => (atlas.number(&n.rank, i), atlas.number(&n.decile, i)),
                 None => (None, None),
             };
-            let ranks = l.regional_ranks();
+            // Ranking ranks or deciles again would only produce ties: the regional position of
+            // a score is given on the score's own row.
+            let ranks = if matches!(l.meta.unit.as_str(), "rank" | "decile") { vec![None; atlas.areas.len()] } else { l.regional_ranks() };
             let with_values = ranks.iter().flatten().count();
             let county_rank = ranks[i];
             let county_decile = county_rank.map(|r| decile_of_rank(r, with_values));
@@ -237,7 +239,7 @@ pub fn eligibility(atlas: &Atlas, i: usize, postcode: &str) -> Value {
     let national = atlas.number("imd_decile", i) == Some(1.0);
     let county = atlas.number("imd_county_decile", i) == Some(1.0);
     let decile = atlas.number("imd_decile", i).map(|d| d as u8);
-    let region = atlas.region.to_string();
+    let region = atlas.region.title();
     let message = match (national, county) {
         (true, _) => format!(
             "{postcode} is in {} ({}), which is in the most deprived 10% of areas in England (IMD 2019 national decile 1){}: eligible.",

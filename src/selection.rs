@@ -59,7 +59,8 @@ pub struct Totals {
 
 impl Totals {
     pub fn of(atlas: &Atlas, areas: &[usize]) -> Totals {
-        let sum = |layer: &str| areas.iter().filter_map(|&i| atlas.number(layer, i)).sum::<f64>();
+        // `+ 0.0`: an empty float sum is -0.0, which JSON would show as "-0.0".
+        let sum = |layer: &str| areas.iter().filter_map(|&i| atlas.number(layer, i)).sum::<f64>() + 0.0;
         Totals {
             areas: areas.len(),
             population: sum("population"),

@@ -88,6 +88,15 @@ impl fmt::Display for Region {
 }
 
 impl Region {
+    /// The region's name for sentences ("Gloucestershire", "England").
+    pub fn title(&self) -> String {
+        match self {
+            Region::Districts { name, .. } if name == "gloucestershire" => "Gloucestershire".into(),
+            Region::Districts { name, .. } => format!("districts {name}"),
+            Region::England => "England".into(),
+        }
+    }
+
     fn includes(&self, lad: &str) -> bool {
         match self {
             Region::Districts { codes, .. } => codes.iter().any(|c| c == lad),
@@ -428,7 +437,7 @@ fn deprivation_layers(rows: &[&IodRow], idaci_rank: &HashMap<&str, u32>, nationa
         values: numbers(rows, |r| r.population),
     });
     out.push(Layer {
-        meta: meta("children", "Children aged 0-15 (mid-2015)", "children", "Dependent children aged 0-15, mid-2015, excluding prisoners: the IoD2019 denominator.".into(), src, HigherIsWorse, Official, Population),
+        meta: meta("children", "Children aged 0-15 (mid-2015)", "children", "Dependent children aged 0-15, mid-2015, excluding prisoners: the IoD2019 denominator.".into(), src, Neutral, Official, Population),
         values: numbers(rows, |r| r.children),
     });
     out.push(Layer {

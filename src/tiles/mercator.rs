@@ -89,8 +89,9 @@ fn project_line(ls: &LineString<f64>, counter: &mut usize) -> Result<LineString<
     Ok(LineString(out))
 }
 
-/// Projected coordinates may sit a hair outside the Mercator square (rounding at ±180°), not more.
-const MERCATOR_LIMIT: f64 = HALF_WORLD_M * (1.0 + 1e-9);
+/// Projected coordinates may sit a little outside the Mercator square (float noise from other tools,
+/// ~20 m at most), not more: anything further is a unit or projection mix-up.
+const MERCATOR_LIMIT: f64 = HALF_WORLD_M * (1.0 + 1e-6);
 
 fn check_mercator(index: usize, c: Coord<f64>) -> Result<(), TileError> {
     let reason = if !c.x.is_finite() || !c.y.is_finite() {

@@ -40,3 +40,10 @@ pub fn col(headers: &[String], name: &str) -> usize {
 }
 
 pub const GLOS: [&str; 6] = ["E07000078", "E07000079", "E07000080", "E07000081", "E07000082", "E07000083"];
+
+/// The verified local path of the source whose manifest `file` is `rel` (a mirror-relative path).
+pub fn by_file(rel: &str) -> PathBuf {
+    let d = data();
+    let id = d.manifest.sources.iter().find(|s| s.file == rel).map(|s| s.id.clone()).unwrap_or_else(|| panic!("{rel} is not a source in geodata/sources.toml"));
+    d.require(&id).unwrap_or_else(|e| panic!("test data {id}: {e}"))
+}

@@ -185,8 +185,8 @@ fn multipolygon_with_holes_keeps_rings_in_order() {
 
 #[test]
 fn clipped_to_the_buffer_and_dropped_when_outside() {
-    // A square from -500 to 500 in tile units at z1 tile (1,1): overlaps the top-left corner.
-    let t = TileCoord::new(1, 1, 1).unwrap();
+    // A square from -500 to 500 in tile units at z2 tile (1,1): overlaps the top-left corner.
+    let t = TileCoord::new(2, 1, 1).unwrap();
     let (west, _, _, north) = t.bounds_mercator();
     let u = t.size_m() / 4096.0;
     let c = |x: f64, y: f64| Coord {

@@ -1,0 +1,489 @@
+// End-to-end test of the browser map: the real `needsmap serve` binary, Debian's chromium driven
+// by playwright-core (no browser download). Expected answers are computed HERE, independently
+// of the server, from the official open-data files.
+//
+// Run from web/:  node --test
+// Env: NEEDSMAP_BIN     server binary (default ../target/release/needsmap, relative to web/)
+//      NEEDSMAP_MIRROR  open-data folder (default <repo>/../shared/opendata)
+//      NEEDSMAP_URL     use an already running server instead of starting one (development)
+//      CHROMIUM         browser binary (default: `command -v chromium`)
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
+import { chromium } from 'playwright-core';
+
+const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const REPO = path.resolve(WEB, '..');
+const ARTIFACTS = path.join(WEB, 'test-artifacts');
+
+/** The one place that knows where the real open data lives. */
+function opendata(rel) {
+  const base = process.env.NEEDSMAP_MIRROR || path.join(REPO, '..', 'shared', 'opendata');
+  return path.join(base, rel);
+}
+
+const GLOUCESTERSHIRE_LADS = new Set(['E07000078', 'E07000079', 'E07000080', 'E07000081', 'E07000082', 'E07000083']);
+const IOD_FILE = 'deprivation/iod2019/iod2019_lsoa11_england_all_scores_ranks_deciles_denominators_COMPOSITE.csv';
+const POSTCODE_FILE = 'postcodes/postcodes_gloucestershire_ons_may22_lsoa11_with_codepoint_open_may25_coords.csv';
+const COL_LSOA = 'LSOA code (2011)';
+const COL_NAME = 'LSOA name (2011)';
+const COL_LAD = 'Local Authority District code (2019)';
+const COL_IMD_RANK = 'Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)';
+const COL_IMD_DECILE = 'Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs)';
+
+const STEP_MS = 30000;
+
+// ---------------------------------------------------------------------------------------------
+// expected facts, from the official files
+
+function readCsv(rel) {
+  const file = opendata(rel);
+  assert.ok(fs.existsSync(file), `open-data file missing: ${file} (set NEEDSMAP_MIRROR)`);
+  return parse(fs.readFileSync(file), { columns: true, bom: true, skip_empty_lines: true });
+}
+
+const num = (s) => Number(String(s).replace(/,/g, ''));
+
+function expectedFacts() {
+  const rows = readCsv(IOD_FILE).filter((r) => GLOUCESTERSHIRE_LADS.has(r[COL_LAD]));
+  const byCode = new Map(rows.map((r) => [r[COL_LSOA], r]));
+  const decile1 = rows.filter((r) => num(r[COL_IMD_DECILE]) === 1).map((r) => r[COL_LSOA]).sort();
+  // position of each LSOA within the county by national IMD rank (1 = most deprived)
+  const countyPos = new Map(
+    [...rows].sort((a, b) => num(a[COL_IMD_RANK]) - num(b[COL_IMD_RANK])).map((r, i) => [r[COL_LSOA], i + 1]),
+  );
+  const pc = readCsv(POSTCODE_FILE).find((r) => r.pcds === 'GL1 2EH');
+  assert.ok(pc, 'GL1 2EH is in the postcode file');
+  return { rows, byCode, decile1, countyPos, postcodeLsoa: pc.lsoa11cd };
+}
+
+// ---------------------------------------------------------------------------------------------
+// server and browser, always stopped
+
+let server = null; // child process
+let serverLog = '';
+let base = process.env.NEEDSMAP_URL ? process.env.NEEDSMAP_URL.replace(/\/$/, '') : '';
+let browser = null;
+let launching = null; // chromium.launch() promise, so a late launch is still closed
+let page = null;
+let facts = null;
+let layers = null;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function fetchJson(url, ms = 5000) {
+  const res = await fetch(url, { signal: AbortSignal.timeout(ms) });
+  const body = await res.json();
+  return { status: res.status, body };
+}
+
+async function waitForHealth(url, ms) {
+  const until = Date.now() + ms;
+  let last = '';
+  while (Date.now() < until) {
+    if (server && server.exitCode !== null) {
+      throw new Error(`needsmap serve exited with ${server.exitCode} before it was healthy:\n${serverLog.slice(-4000)}`);
+    }
+    try {
+      const { status, body } = await fetchJson(`${url}/healthz`, 2000);
+      if (status === 200 && body.status === 'ok') return body;
+      last = `HTTP ${status}`;
+    } catch (e) {
+      last = String(e.message || e);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`server not healthy within ${ms} ms (${last}):\n${serverLog.slice(-4000)}`);
+}
+
+async function startServer() {
+  const bin = path.resolve(WEB, process.env.NEEDSMAP_BIN || '../target/release/needsmap');
+  assert.ok(fs.existsSync(bin), `server binary not found: ${bin} (build it with cargo build --release, or set NEEDSMAP_BIN)`);
+  const port = await freePort();
+  server = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, RUST_BACKTRACE: '1' },
+  });
+  const keep = (d) => {
+    serverLog = (serverLog + d.toString()).slice(-20000);
+  };
+  server.stdout.on('data', keep);
+  server.stderr.on('data', keep);
+  base = `http://127.0.0.1:${port}`;
+  await waitForHealth(base, Number(process.env.NEEDSMAP_START_TIMEOUT_MS || 120000));
+}
+
+async function stopServer() {
+  const s = server;
+  server = null;
+  if (!s || s.exitCode !== null || s.signalCode) return;
+  const gone = new Promise((r) => s.once('exit', r));
+  s.kill('SIGTERM');
+  const timer = setTimeout(() => s.kill('SIGKILL'), 5000);
+  await Promise.race([gone, new Promise((r) => setTimeout(r, 8000))]);
+  clearTimeout(timer);
+}
+
+process.on('exit', () => {
+  if (server && server.exitCode === null) server.kill('SIGKILL');
+});
+
+function chromiumPath() {
+  if (process.env.CHROMIUM) return process.env.CHROMIUM;
+  try {
+    return execSync('command -v chromium', { shell: '/bin/sh', encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error('chromium not found: run scripts/browser-deps.sh');
+  }
+}
+
+async function withTimeout(p, ms, what) {
+  let t;
+  return Promise.race([p, new Promise((_, rej) => { t = setTimeout(() => rej(new Error(`${what}: no result within ${ms} ms`)), ms); })])
+    .finally(() => clearTimeout(t));
+}
+
+async function shot(name) {
+  await page.screenshot({ path: path.join(ARTIFACTS, name) });
+}
+
+/** Waits until the map has drawn everything it asked for. */
+async function mapIdle() {
+  await page.waitForFunction(() => {
+    const m = window.needsmap?.map;
+    return m && m.loaded() && m.areTilesLoaded() && !m.isMoving();
+  }, null, { timeout: STEP_MS, polling: 100 });
+}
+
+async function openPage(url) {
+  const p = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  p.setDefaultTimeout(STEP_MS);
+  p.on('pageerror', (e) => console.error('[page error]', e.message));
+  p.on('console', (m) => {
+    if (m.type() === 'error') console.error('[page console]', m.text());
+  });
+  await p.goto(url, { waitUntil: 'load' });
+  await p.waitForFunction(() => !!window.needsmap?.ready, null, { timeout: STEP_MS });
+  await withTimeout(p.evaluate(() => window.needsmap.ready), STEP_MS, 'window.needsmap.ready');
+  return p;
+}
+
+async function listCodes(p = page) {
+  return p.$$eval('[data-testid="result-row"]', (els) => els.map((e) => e.dataset.code));
+}
+
+before(async () => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  facts = expectedFacts();
+  if (!base) await startServer();
+  else await waitForHealth(base, 10000);
+  layers = (await fetchJson(`${base}/api/layers`)).body.layers;
+  launching = chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    timeout: STEP_MS,
+  });
+  browser = await withTimeout(launching, 45000, 'launching chromium');
+  page = await openPage(`${base}/`);
+}, { timeout: 240000 });
+
+after(async () => {
+  try {
+    if (browser) await withTimeout(browser.close(), 15000, 'closing chromium');
+  } catch (e) {
+    console.error(e.message);
+    try { browser?.process()?.kill('SIGKILL'); } catch { /* already gone */ }
+  } finally {
+    if (!browser && launching) launching.then((b) => b.close()).catch(() => {});
+    browser = null;
+    await stopServer();
+  }
+}, { timeout: 40000 });
+
+// ---------------------------------------------------------------------------------------------
+// the steps (in order; they share one page)
+
+test('official data: Gloucestershire has 373 LSOAs and 12 in IMD decile 1', () => {
+  assert.equal(facts.rows.length, 373);
+  assert.equal(facts.decile1.length, 12);
+});
+
+test('the page draws the LSOA choropleth', { timeout: 60000 }, async () => {
+  await mapIdle();
+  const codes = await page.evaluate(() => {
+    const feats = window.needsmap.map.queryRenderedFeatures({ layers: ['areas-fill'] });
+    return [...new Set(feats.map((f) => f.properties.code))];
+  });
+  // every drawn area is a Gloucestershire LSOA of the official file, and (nearly) all are drawn
+  const stray = codes.filter((c) => !facts.byCode.has(c));
+  assert.deepEqual(stray, [], 'only Gloucestershire LSOAs are drawn');
+  assert.ok(codes.length >= Math.floor(facts.rows.length * 0.95), `drawn ${codes.length} of ${facts.rows.length} LSOAs`);
+
+  // the canvas is not blank: sample its pixels and count distinct colours
+  const px = await page.evaluate(() => {
+    const src = window.needsmap.map.getCanvas();
+    const c = document.createElement('canvas');
+    c.width = 200;
+    c.height = 150;
+    const ctx = c.getContext('2d');
+    ctx.drawImage(src, 0, 0, c.width, c.height);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    const counts = new Map();
+    for (let i = 0; i < d.length; i += 4) {
+      const k = `${d[i] >> 3},${d[i + 1] >> 3},${d[i + 2] >> 3}`;
+      counts.set(k, (counts.get(k) || 0) + 1);
+    }
+    const top = Math.max(...counts.values());
+    return { distinct: counts.size, topShare: top / (c.width * c.height) };
+  });
+  assert.ok(px.distinct >= 12, `canvas has ${px.distinct} distinct colours`);
+  assert.ok(px.topShare < 0.8, `one colour covers ${(px.topShare * 100).toFixed(0)}% of the canvas`);
+
+  // attribution is visible with the OGL wording
+  const attr = await page.textContent('[data-testid="attribution"]');
+  assert.match(attr, /Open Government Licence v3\.0/);
+  assert.match(attr, /Royal Mail copyright and database right 2025/);
+  await shot('01-initial.png');
+});
+
+test('switching the layer changes the legend', { timeout: 60000 }, async () => {
+  const before = await page.textContent('[data-testid="legend-title"]');
+  const current = await page.inputValue('[data-testid="layer-select"]');
+  const target = layers.find((l) => l.id === 'idaci_decile') || layers.find((l) => l.kind !== 'text' && l.id !== current);
+  assert.ok(target, 'server offers a second layer');
+  await page.selectOption('[data-testid="layer-select"]', target.id);
+  await page.waitForFunction((id) => document.querySelector('[data-testid="legend"]').dataset.layer === id, target.id);
+  const title = await page.textContent('[data-testid="legend-title"]');
+  assert.notEqual(title, before);
+  assert.equal(title.trim(), target.title);
+  const src = await page.textContent('[data-testid="legend-source"]');
+  assert.ok(src.includes(target.vintage), `legend names the vintage ${target.vintage}: ${src}`);
+  assert.equal(await page.textContent('[data-testid="map-title"] .t'), target.title);
+  await mapIdle();
+  await shot('02-layer.png');
+});
+
+test('hovering names an area and clicking opens its profile', { timeout: 60000 }, async () => {
+  await mapIdle();
+  // find a drawn area near the middle of the map, away from the overlays
+  const hit = await page.evaluate(() => {
+    const m = window.needsmap.map;
+    const c = m.getCanvas().getBoundingClientRect();
+    for (let r = 0; r < 300; r += 15) {
+      for (const [dx, dy] of [[0, 0], [r, 0], [-r, 0], [0, r], [0, -r]]) {
+        const pt = [c.width / 2 + dx, c.height / 2 + dy];
+        const f = m.queryRenderedFeatures(pt, { layers: ['areas-fill'] })[0];
+        if (f && !m.queryRenderedFeatures(pt, { layers: ['gp-circles'] }).length) {
+          return { x: c.left + pt[0], y: c.top + pt[1], code: f.properties.code };
+        }
+      }
+    }
+    return null;
+  });
+  assert.ok(hit, 'an area is drawn near the centre of the map');
+  const official = facts.byCode.get(hit.code);
+  assert.ok(official, `${hit.code} is a Gloucestershire LSOA`);
+  await page.mouse.move(hit.x, hit.y);
+  await page.waitForSelector('#tooltip:not([hidden])');
+  const tip = await page.textContent('#tooltip');
+  assert.ok(tip.includes(official[COL_NAME]), `tooltip names ${official[COL_NAME]}: ${tip}`);
+  await page.mouse.click(hit.x, hit.y);
+  await page.waitForFunction((n) => document.querySelector('[data-testid="profile-name"]')?.textContent === n, official[COL_NAME]);
+  const dec = await page.textContent('[data-testid="profile-table"] tr[data-layer="imd_decile"] td.val');
+  assert.equal(Number(dec), num(official[COL_IMD_DECILE]), 'profile shows the official IMD decile');
+  await shot('02b-profile.png');
+  await page.click('[data-testid="profile-close"]');
+  assert.equal(await page.isHidden('[data-testid="profile"]'), true);
+});
+
+test('an estimate layer is marked as an estimate', { timeout: 60000 }, async (t) => {
+  const est = layers.find((l) => l.method === 'estimate' && l.kind !== 'text');
+  if (!est) {
+    t.skip('server has no estimate layer');
+    return;
+  }
+  await page.selectOption('[data-testid="layer-select"]', est.id);
+  await page.waitForSelector('[data-testid="legend-estimate"]');
+  assert.match(await page.textContent('[data-testid="legend-estimate"]'), /estimate/i);
+  await page.selectOption('[data-testid="layer-select"]', 'imd_decile');
+  await page.waitForFunction(() => document.querySelector('[data-testid="legend"]').dataset.layer === 'imd_decile');
+});
+
+test('national top-10% preset lists exactly the IMD decile 1 LSOAs', { timeout: 60000 }, async () => {
+  await page.click('[data-testid="preset-national"]');
+  await page.waitForFunction(
+    (n) => document.querySelector('[data-testid="totals"]').dataset.count === String(n) &&
+      document.querySelectorAll('[data-testid="result-row"]').length === n,
+    facts.decile1.length,
+  );
+  const codes = (await listCodes()).sort();
+  assert.deepEqual(codes, facts.decile1);
+  assert.equal(await page.inputValue('[data-testid="filter-input"]'), 'imd_decile <= 1');
+  assert.equal(await page.getAttribute('[data-testid="preset-national"]', 'aria-pressed'), 'true');
+
+  // the CSV download behind the link holds the same areas
+  const href = await page.getAttribute('[data-testid="download-csv"]', 'href');
+  assert.match(href, /format=csv/);
+  const res = await fetch(new URL(href, base), { signal: AbortSignal.timeout(10000) });
+  assert.equal(res.status, 200);
+  const csvRows = parse(await res.text(), { columns: true, bom: true, skip_empty_lines: true });
+  assert.deepEqual(csvRows.map((r) => r.code).sort(), facts.decile1);
+  const gj = await page.getAttribute('[data-testid="download-geojson"]', 'href');
+  assert.match(gj, /format=geojson/);
+
+  await mapIdle();
+  await shot('03-preset-national.png');
+});
+
+test('filtering to one district narrows the list to that district', { timeout: 60000 }, async () => {
+  const lad = 'E07000081'; // Gloucester
+  const expected = facts.decile1.filter((c) => facts.byCode.get(c)[COL_LAD] === lad);
+  assert.ok(expected.length > 0 && expected.length < facts.decile1.length);
+  await page.selectOption('[data-testid="district-select"]', lad);
+  await page.waitForFunction(
+    (n) => document.querySelector('[data-testid="totals"]').dataset.count === String(n) &&
+      document.querySelectorAll('[data-testid="result-row"]').length === n,
+    expected.length,
+  );
+  assert.deepEqual((await listCodes()).sort(), expected);
+  // the hash is written shortly after a change
+  await page.waitForFunction((code) => window.location.hash.includes(`district=${code}`), lad);
+  await mapIdle();
+  await shot('03b-district.png');
+  await page.selectOption('[data-testid="district-select"]', '');
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="result-row"]').length === n, facts.decile1.length);
+});
+
+test('a postcode check names the LSOA and says whether it is eligible', { timeout: 60000 }, async () => {
+  const lsoa = facts.postcodeLsoa;
+  const row = facts.byCode.get(lsoa);
+  assert.ok(row, `${lsoa} is a Gloucestershire LSOA`);
+  const national = num(row[COL_IMD_DECILE]) === 1;
+  const pos = facts.countyPos.get(lsoa);
+  // county top 10% = first tenth by rank; positions near the cut would be ambiguous
+  assert.ok(pos > 38 || pos <= 37, 'test postcode is clearly inside or outside the county top 10%');
+  const eligible = national || pos <= 37;
+
+  await page.fill('[data-testid="postcode-input"]', 'GL1 2EH');
+  await page.click('[data-testid="postcode-button"]');
+  await page.waitForSelector('[data-testid="postcode-verdict"]');
+  const text = await page.textContent('[data-testid="postcode-verdict"]');
+  assert.ok(text.includes(lsoa), `answer names ${lsoa}: ${text}`);
+  assert.ok(text.includes(row[COL_NAME]), `answer names ${row[COL_NAME]}: ${text}`);
+  if (eligible) assert.match(text, /\bis eligible\b/);
+  else assert.match(text, /\bnot eligible\b/);
+  // the LSOA is outlined on the map
+  const filter = await page.evaluate(() => window.needsmap.map.getFilter('focus-line'));
+  assert.deepEqual(filter, ['==', ['get', 'code'], lsoa]);
+  await mapIdle();
+  await shot('04-postcode.png');
+});
+
+test('GP threshold counts the areas beyond it', { timeout: 60000 }, async (t) => {
+  const modes = await page.$$eval('[data-testid="mode-select"] option', (o) => o.map((x) => x.value));
+  if (!modes.length) {
+    t.skip('server has no GP travel-time layer');
+    return;
+  }
+  const mode = modes[0];
+  await page.selectOption('[data-testid="mode-select"]', mode);
+  await page.fill('[data-testid="threshold-input"]', '20');
+  await page.press('[data-testid="threshold-input"]', 'Enter');
+  const q = `/api/areas?where=${encodeURIComponent(`gp_${mode}_min > 20`)}&limit=1`;
+  const { body } = await fetchJson(`${base}${q}`);
+  await page.waitForFunction(
+    (n) => document.querySelector('[data-testid="beyond-summary"]').dataset.count === String(n),
+    body.count,
+  );
+  await page.check('[data-testid="beyond-toggle"]');
+  await page.waitForFunction(() => !!window.needsmap.map.getLayer('beyond-hatch'));
+  await mapIdle();
+  if (body.count > 0) {
+    const hatched = await page.evaluate(() => [...new Set(window.needsmap.map
+      .queryRenderedFeatures({ layers: ['beyond-hatch'] }).map((f) => f.properties.code))]);
+    assert.ok(hatched.length > 0, 'areas beyond the threshold are hatched');
+    const list = await fetchJson(`${base}/api/areas?where=${encodeURIComponent(`gp_${mode}_min > 20`)}&limit=100000`);
+    const beyond = new Set(list.body.areas.map((a) => a.code));
+    assert.deepEqual(hatched.filter((c) => !beyond.has(c)), [], 'only areas beyond the threshold are hatched');
+  }
+  await page.waitForFunction(() => /[#&]min=20(&|$)/.test(window.location.hash));
+  await shot('05-threshold.png');
+});
+
+test('an invalid filter shows the API error and its column', { timeout: 60000 }, async () => {
+  const bad = 'imd_decile <== 1';
+  const api = await fetchJson(`${base}/api/areas?where=${encodeURIComponent(bad)}`);
+  assert.equal(api.status, 400);
+  await page.fill('[data-testid="filter-input"]', bad);
+  await page.click('[data-testid="filter-apply"]');
+  await page.waitForSelector('[data-testid="message"]:not([hidden]) [data-testid="message-detail"]');
+  const msg = await page.textContent('[data-testid="message"]');
+  assert.ok(msg.includes(api.body.detail), `message shows the API detail: ${msg}`);
+  if (Number.isFinite(api.body.column)) assert.ok(msg.includes(`column ${api.body.column}`), `message shows the column: ${msg}`);
+  assert.equal(await page.getAttribute('[data-testid="filter-input"]', 'aria-invalid'), 'true');
+  assert.equal(await page.$$eval('[data-testid="result-row"]', (r) => r.length), 0);
+  await shot('06-bad-filter.png');
+});
+
+test('the URL reproduces the view', { timeout: 90000 }, async () => {
+  await page.click('[data-testid="preset-national"]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="result-row"]').length > 0);
+  await page.selectOption('[data-testid="layer-select"]', 'imd_score');
+  await page.waitForFunction(() => /[#&]layer=imd_score(&|$)/.test(window.location.hash) && /[#&]filter=/.test(window.location.hash));
+  await mapIdle();
+  await page.waitForTimeout(300); // the hash is written 150 ms after the last move
+  const url = page.url();
+  const state = await page.evaluate(() => ({ ...window.needsmap.state }));
+  const p2 = await openPage(url);
+  try {
+    assert.equal(await p2.inputValue('[data-testid="layer-select"]'), state.layer);
+    assert.equal(await p2.inputValue('[data-testid="filter-input"]'), state.filter);
+    await p2.waitForFunction((n) => document.querySelectorAll('[data-testid="result-row"]').length === n, facts.decile1.length);
+    assert.deepEqual((await listCodes(p2)).sort(), facts.decile1);
+    const view = await p2.evaluate(() => ({ z: window.needsmap.map.getZoom(), c: window.needsmap.map.getCenter() }));
+    assert.ok(Math.abs(view.z - state.view.zoom) < 0.01, 'same zoom');
+    assert.ok(Math.abs(view.c.lat - state.view.lat) < 1e-4 && Math.abs(view.c.lng - state.view.lon) < 1e-4, 'same centre');
+    await p2.screenshot({ path: path.join(ARTIFACTS, '07-from-link.png') });
+  } finally {
+    await p2.close();
+  }
+});
+
+test('download PNG gives a picture of the map', { timeout: 60000 }, async () => {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="download-png"]')]);
+  const file = path.join(ARTIFACTS, 'map-export.png');
+  await dl.saveAs(file);
+  const buf = fs.readFileSync(file);
+  assert.deepEqual([...buf.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
+  assert.ok(buf.length > 50000, `PNG is ${buf.length} bytes`);
+});
+
+test('an unreachable server is reported in words', { timeout: 60000 }, async (t) => {
+  if (!server) {
+    t.skip('server not started by this test');
+    return;
+  }
+  await stopServer();
+  await page.fill('[data-testid="filter-input"]', 'imd_decile <= 2');
+  await page.click('[data-testid="filter-apply"]');
+  await page.waitForFunction(() => /unreachable/i.test(document.querySelector('[data-testid="message"]').textContent));
+  await shot('08-unreachable.png');
+});
