@@ -8,7 +8,11 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 web="$repo/web"
 
-if ! command -v chromium >/dev/null 2>&1; then
+# --web-only: just the page's npm packages (what `scripts/run.sh` needs), no browser.
+want_browser=1
+if [ "${1:-}" = "--web-only" ]; then want_browser=0; fi
+
+if [ "$want_browser" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
     echo "browser-deps: installing Debian chromium" >&2
     sudo_cmd=()
     if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
@@ -16,9 +20,11 @@ if ! command -v chromium >/dev/null 2>&1; then
     "${sudo_cmd[@]}" apt-get update -q
     "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core
 fi
-# (Debian's chromium wrapper may print a harmless shell warning on stderr: hide it)
-version="$(chromium --version 2>/dev/null)" || { echo "browser-deps: chromium is not runnable" >&2; exit 1; }
-echo "browser-deps: $version" >&2
+if [ "$want_browser" = 1 ]; then
+    # (Debian's chromium wrapper may print a harmless shell warning on stderr: hide it)
+    version="$(chromium --version 2>/dev/null)" || { echo "browser-deps: chromium is not runnable" >&2; exit 1; }
+    echo "browser-deps: $version" >&2
+fi
 
 if ! command -v npm >/dev/null 2>&1; then
     echo "browser-deps: npm (Node.js 20+) is required" >&2
