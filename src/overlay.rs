@@ -53,6 +53,15 @@ pub fn layer_id(mode: TravelMode) -> &'static str {
     }
 }
 
+/// The distance layer that goes with a mode's minutes.
+pub fn km_layer_id(mode: TravelMode) -> &'static str {
+    match mode {
+        TravelMode::Walk => "gp_walk_km",
+        TravelMode::Cycle => "gp_cycle_km",
+        TravelMode::Car => "gp_car_km",
+    }
+}
+
 fn estimate_kmh(mode: TravelMode) -> f64 {
     match mode {
         TravelMode::Walk => speeds::WALK_KMH,
@@ -62,20 +71,7 @@ fn estimate_kmh(mode: TravelMode) -> f64 {
 }
 
 fn meta(id: &str, title: &str, unit: &str, description: String, source: &sources::Source, method: Method) -> LayerMeta {
-    LayerMeta {
-        id: id.into(),
-        title: title.into(),
-        unit: unit.into(),
-        description,
-        source: source.id.clone(),
-        source_title: source.title.clone(),
-        vintage: source.vintage.clone(),
-        licence: source.licence.clone(),
-        direction: Direction::HigherIsWorse,
-        method,
-        group: Group::GpAccess,
-        national: None,
-    }
+    LayerMeta::from_source(id, title, unit, description, source, Direction::HigherIsWorse, method, Group::GpAccess)
 }
 
 /// Add every GP-access layer to the atlas. The network is used when `network` is given or the
@@ -137,6 +133,18 @@ pub fn add_gp_access_layers(atlas: &mut Atlas, data: &DataDir, network: Option<&
             for (mode, res) in results {
                 let unreachable = res.iter().filter(|r| r.is_err()).count();
                 let values: Vec<Option<f64>> = res.iter().map(|r| r.as_ref().ok().map(|a| a.minutes)).collect();
+                let km: Vec<Option<f64>> = res.iter().map(|r| r.as_ref().ok().map(|a| a.metres / 1000.0)).collect();
+                atlas.layers.insert(Layer {
+                    meta: meta(
+                        km_layer_id(mode),
+                        &format!("Network distance to the nearest GP by {} (km)", mode.as_str()),
+                        "km",
+                        format!("Routed by needsmap on the OpenStreetMap network ({}): distance along the {} network from the population-weighted centroid to the nearest GP site; blank where there is no route.", path.display(), mode.as_str()),
+                        &osm,
+                        Method::Network,
+                    ),
+                    values: Values::Number(km),
+                });
                 if mode == TravelMode::Walk {
                     nearest = res.iter().map(|r| r.as_ref().ok().map(|a| atlas.gp_sites.sites[a.destination].code.clone())).collect();
                 }
@@ -167,6 +175,21 @@ pub fn add_gp_access_layers(atlas: &mut Atlas, data: &DataDir, network: Option<&
             let minutes = est.minutes_for(atlas, &atlas.gp_sites.sites);
             let nearest: Vec<Option<String>> = minutes.iter().map(|m| m.as_ref().map(|r| r.site_code.clone())).collect();
             for mode in MODES {
+                let km: Vec<Option<f64>> = minutes.iter().map(|r| r.as_ref().map(|r| r.road_km)).collect();
+                atlas.layers.insert(Layer {
+                    meta: LayerMeta {
+                        vintage: format!("GP sites {}; road distances IoD2019", ep_src.vintage),
+                        ..meta(
+                            km_layer_id(mode),
+                            &format!("Road distance to the nearest GP by {} (km, estimate)", mode.as_str()),
+                            "km",
+                            "ESTIMATE — straight-line distance from the population-weighted centroid to today's nearest GP site × the area's IoD2019 road/straight-line ratio (see gp_detour_factor). The same estimated road distance serves every mode until a road network is present.".into(),
+                            &ep_src,
+                            Method::Estimate,
+                        )
+                    },
+                    values: Values::Number(km),
+                });
                 let values: Vec<Option<f64>> = minutes.iter().map(|r| r.as_ref().map(|r| r.road_km / estimate_kmh(mode) * 60.0)).collect();
                 let m = meta(
                     layer_id(mode),

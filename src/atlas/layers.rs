@@ -62,6 +62,28 @@ pub struct LayerMeta {
     pub national: Option<NationalRanks>,
 }
 
+impl LayerMeta {
+    /// Metadata whose source, vintage and licence come from the source manifest, so a layer can
+    /// never claim a provenance the manifest does not record.
+    #[allow(clippy::too_many_arguments)]
+    pub fn from_source(id: &str, title: &str, unit: &str, description: String, source: &crate::sources::Source, direction: Direction, method: Method, group: Group) -> LayerMeta {
+        LayerMeta {
+            id: id.into(),
+            title: title.into(),
+            unit: unit.into(),
+            description,
+            source: source.id.clone(),
+            source_title: source.title.clone(),
+            vintage: source.vintage.clone(),
+            licence: source.licence.clone(),
+            direction,
+            method,
+            group,
+            national: None,
+        }
+    }
+}
+
 /// Per-area values, index-aligned with `Atlas::areas`. Missing is explicit: `None`, never 0.
 #[derive(Debug, Clone)]
 pub enum Values {

@@ -348,20 +348,7 @@ impl Atlas {
 }
 
 fn meta(id: &str, title: &str, unit: &str, description: String, source: &sources::Source, direction: Direction, method: Method, group: Group) -> LayerMeta {
-    LayerMeta {
-        id: id.into(),
-        title: title.into(),
-        unit: unit.into(),
-        description,
-        source: source.id.clone(),
-        source_title: source.title.clone(),
-        vintage: source.vintage.clone(),
-        licence: source.licence.clone(),
-        direction,
-        method,
-        group,
-        national: None,
-    }
+    LayerMeta::from_source(id, title, unit, description, source, direction, method, group)
 }
 
 fn numbers<'a>(rows: &[&'a IodRow], f: impl Fn(&'a IodRow) -> f64) -> Values {
