@@ -6,6 +6,10 @@
 //! ([`selection`] applies it to the atlas), [`tiles`] encodes vector tiles, [`report`] writes
 //! JSON/CSV/GeoJSON and [`server`] serves it all over HTTP.
 
+// ODS dates are written YYYY_MM_DD on purpose; load-time errors carry paths and rows, so their
+// size does not matter on any hot path.
+#![allow(clippy::inconsistent_digit_grouping, clippy::result_large_err)]
+
 pub mod atlas;
 pub mod geodesy;
 pub mod overlay;

@@ -16,14 +16,11 @@ use needsmap::tiles::{
 };
 use proptest::prelude::*;
 
-/// The one place this file finds real data.
+mod common;
+
+/// Real data comes through the project's fetch logic (mirror or publisher, checksum verified).
 fn opendata(rel: &str) -> PathBuf {
-    match std::env::var_os("NEEDSMAP_MIRROR") {
-        Some(m) => PathBuf::from(m).join(rel),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/opendata")
-            .join(rel),
-    }
+    common::by_file(rel)
 }
 
 const EXTENT: f64 = DEFAULT_EXTENT as f64;
@@ -48,11 +45,11 @@ fn to_f64(ls: &LineString<f32>) -> LineString<f64> {
     )
 }
 
-/// Decodes the polygons of one layer, checking the structural rules of spec 4.3.4 on the way:
-/// coordinates inside extent ± buffer, exteriors with positive area, interiors with negative area.
 /// (id, properties, polygons in tile units) of one decoded feature.
 type Decoded = (Option<u64>, HashMap<String, Value>, MultiPolygon<f64>);
 
+/// Decodes the polygons of one layer, checking the structural rules of spec 4.3.4 on the way:
+/// coordinates inside extent ± buffer, exteriors with positive area, interiors with negative area.
 fn decoded_polygons(bytes: &[u8], layer: usize) -> Vec<Decoded> {
     let reader = Reader::new(bytes.to_vec()).expect("mvt-reader parses the tile");
     let mut out = Vec::new();
@@ -378,14 +375,14 @@ proptest! {
 // ---------------------------------------------------------------------------------------------------
 // Real data: the 373 Gloucestershire LSOAs (2011, generalised clipped boundaries)
 
-struct Area_ {
+struct Lsoa {
     code: String,
     name: String,
     district: String,
     shape: MercatorShape,
 }
 
-fn load_lsoas() -> Vec<Area_> {
+fn load_lsoas() -> Vec<Lsoa> {
     let path = opendata("boundaries/lsoa11_bgc_gloucestershire.geojson");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let fc = geojson::FeatureCollection::from_str(&text).expect("valid GeoJSON");
@@ -401,7 +398,7 @@ fn load_lsoas() -> Vec<Area_> {
             let geom =
                 geo_types::Geometry::<f64>::try_from(&f.geometry.as_ref().expect("geometry").value)
                     .unwrap();
-            Area_ {
+            Lsoa {
                 code: prop("LSOA11CD"),
                 name: prop("LSOA11NM"),
                 district: prop("LAD19NM"),
@@ -411,26 +408,18 @@ fn load_lsoas() -> Vec<Area_> {
         .collect()
 }
 
-/// Code → IMD 2019 score from the deprivation table, a source independent of the boundary file.
+/// Code → IMD 2019 score of the six Gloucestershire districts, from the deprivation table (File 7
+/// layout, read with the csv crate): a source independent of the boundary file.
 fn imd_scores() -> HashMap<String, f64> {
-    let path = opendata("deprivation/iod2019/iod2019_lsoa11_gloucestershire_COMPOSITE.csv");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines
-        .next()
-        .unwrap()
-        .trim_start_matches('\u{feff}')
-        .split(',')
-        .collect();
-    assert_eq!(header[0], "LSOA code (2011)");
-    assert_eq!(header[4], "Index of Multiple Deprivation (IMD) Score");
-    lines
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            // The first five columns (code, name, district code, district name, score) hold no commas.
-            let cols: Vec<&str> = l.splitn(6, ',').collect();
-            (cols[0].to_string(), cols[4].parse::<f64>().unwrap())
-        })
+    let (h, rows) = common::csv_rows(&common::source("iod2019"));
+    let (code, lad, score) = (
+        common::col(&h, "LSOA code (2011)"),
+        common::col(&h, "Local Authority District code (2019)"),
+        common::col(&h, "Index of Multiple Deprivation (IMD) Score"),
+    );
+    rows.iter()
+        .filter(|r| common::GLOS.contains(&&r[lad]))
+        .map(|r| (r[code].to_string(), r[score].parse::<f64>().unwrap()))
         .collect()
 }
 
@@ -452,7 +441,7 @@ fn gloucestershire_z10_tiles_carry_every_lsoa() {
     let mut n_tiles = 0;
     for t in tiles_covering(bbox, 10).unwrap() {
         let (w, s, e, n) = t.buffered_bounds_mercator(DEFAULT_EXTENT, DEFAULT_BUFFER);
-        let candidates: Vec<(usize, &Area_)> = areas
+        let candidates: Vec<(usize, &Lsoa)> = areas
             .iter()
             .enumerate()
             .filter(|(_, a)| {
