@@ -7,7 +7,7 @@
 //! beside the checkout; nothing is downloaded.
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
@@ -35,14 +35,7 @@ const QUERIES: [(&str, &str, Option<&str>); 3] = [
 
 /// The project's data directory, filled from the shared mirror; never downloads.
 fn data() -> DataDir {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let data_dir = std::env::var_os("NEEDSMAP_DATA_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("geodata/cache"));
-    let mirror = std::env::var_os("NEEDSMAP_MIRROR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("../shared/opendata"));
-    let mut d = DataDir::new(data_dir, Some(mirror));
+    let mut d = DataDir::from_env_at(Path::new(env!("CARGO_MANIFEST_DIR")));
     d.allow_download = false;
     d
 }

@@ -193,9 +193,9 @@ pub fn profile(atlas: &Atlas, i: usize) -> Value {
             };
             // Ranking ranks or deciles again would only produce ties: the regional position of
             // a score is given on the score's own row.
-            let ranks = if matches!(l.meta.unit.as_str(), "rank" | "decile") { vec![None; atlas.areas.len()] } else { l.regional_ranks() };
-            let with_values = ranks.iter().flatten().count();
-            let county_rank = ranks[i];
+            let ranks = if matches!(l.meta.unit.as_str(), "rank" | "decile") { None } else { atlas.layers.regional_ranks(&l.meta.id) };
+            let with_values = ranks.as_ref().map(|r| r.iter().flatten().count()).unwrap_or(0);
+            let county_rank = ranks.as_ref().and_then(|r| r[i]);
             let county_decile = county_rank.map(|r| decile_of_rank(r, with_values));
             json!({
                 "id": l.meta.id,

@@ -114,8 +114,18 @@ fn scenarios_never_touch_the_base_data_and_move_times_the_right_way() {
     assert_eq!(people, expect);
     let opened = Scenario { close: vec![], open: vec![Scenario::site_from(atlas, "GL1 2EH", 1).unwrap()] };
     let out = run_scenario(atlas, &opened, TravelMode::Car, None).unwrap();
-    assert!(out.changes.iter().all(|c| c.delta_min.unwrap() < 0.0));
-    assert!(out.changes.iter().any(|c| c.code == atlas.postcode("GL1 2EH").unwrap().1.to_string() || c.nearest_after.as_deref() == Some("NEW1")));
+    assert!(!out.changes.is_empty());
+    for c in &out.changes {
+        assert!(c.delta_min.unwrap() < 0.0, "opening can only shorten journeys: {c:?}");
+        assert_eq!(c.nearest_after.as_deref(), Some("NEW1"), "only areas now nearest the new site change: {c:?}");
+    }
+    // The LSOA the new site stands in is among them unless a surgery already stood closer.
+    let (_, home) = atlas.postcode("GL1 2EH").unwrap();
+    let home_code = &atlas.areas[home].code;
+    let (d_now, _) = nearest(&atlas.gp_sites.sites, atlas.areas[home].centroid.x(), atlas.areas[home].centroid.y());
+    let new_site = &opened.open[0];
+    let d_new = haversine_m((atlas.areas[home].centroid.x(), atlas.areas[home].centroid.y()), (new_site.lon, new_site.lat));
+    assert_eq!(out.changes.iter().any(|c| &c.code == home_code), d_new < d_now, "{home_code}: new site {d_new} m, nearest today {d_now} m");
     let after: Vec<Option<f64>> = (0..atlas.areas.len()).map(|i| atlas.number("gp_walk_min", i)).collect();
     assert_eq!(before, after, "the base layer is unchanged");
     assert!(run_scenario(atlas, &Scenario { close: vec!["X99999".into()], open: vec![] }, TravelMode::Walk, None).is_err());

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// Which way is worse, so maps colour the right end and "top 10%" means the most in need.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -193,11 +194,25 @@ fn round_sig(x: f64) -> f64 {
 pub struct LayerSet {
     layers: Vec<Layer>,
     by_id: HashMap<String, usize>,
+    ranks: RankCache,
+}
+
+/// Regional ranks per layer, computed on first use: a profile request needs every layer's ranks,
+/// and re-sorting 32,844 values per layer per request would put that work on a hot path.
+#[derive(Debug, Default)]
+struct RankCache(Mutex<HashMap<String, Arc<Vec<Option<u32>>>>>);
+
+impl Clone for RankCache {
+    /// A copy starts empty: ranks are cheap to recompute and always follow the copied layers.
+    fn clone(&self) -> Self {
+        RankCache::default()
+    }
 }
 
 impl LayerSet {
     /// Add a layer, replacing one with the same id (how a network result replaces an estimate).
     pub fn insert(&mut self, layer: Layer) {
+        self.ranks.0.get_mut().unwrap_or_else(|p| p.into_inner()).remove(&layer.meta.id);
         match self.by_id.get(&layer.meta.id) {
             Some(&i) => self.layers[i] = layer,
             None => {
@@ -218,6 +233,13 @@ impl LayerSet {
     pub fn is_empty(&self) -> bool {
         self.layers.is_empty()
     }
+    /// [`Layer::regional_ranks`] of a layer, cached until the layer is replaced.
+    pub fn regional_ranks(&self, id: &str) -> Option<Arc<Vec<Option<u32>>>> {
+        let layer = self.get(id)?;
+        let mut cache = self.ranks.0.lock().unwrap_or_else(|p| p.into_inner());
+        Some(cache.entry(id.to_string()).or_insert_with(|| Arc::new(layer.regional_ranks())).clone())
+    }
+
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         self.layers.iter().map(|l| l.meta.id.as_str())
     }
@@ -262,6 +284,16 @@ mod tests {
         set.insert(layer(Direction::Neutral, vec![Some(2.0)]));
         assert_eq!(set.len(), 1);
         assert_eq!(set.get("x").unwrap().number(0), Some(2.0));
+    }
+
+    #[test]
+    fn cached_ranks_follow_a_replaced_layer() {
+        let mut set = LayerSet::default();
+        set.insert(layer(Direction::HigherIsWorse, vec![Some(1.0), Some(2.0)]));
+        assert_eq!(*set.regional_ranks("x").unwrap(), vec![Some(2), Some(1)]);
+        set.insert(layer(Direction::LowerIsWorse, vec![Some(1.0), Some(2.0)]));
+        assert_eq!(*set.regional_ranks("x").unwrap(), vec![Some(1), Some(2)]);
+        assert!(set.regional_ranks("nope").is_none());
     }
 
     #[test]

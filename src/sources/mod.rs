@@ -139,11 +139,16 @@ impl DataDir {
         DataDir { root: root.into(), mirror, manifest: Manifest::builtin(), allow_download: true }
     }
 
-    /// A data directory configured from the environment, as the CLI and tests use it:
-    /// `NEEDSMAP_DATA_DIR` (else `geodata/cache`), `NEEDSMAP_MIRROR` (else `../shared/opendata`).
-    pub fn from_env() -> DataDir {
-        let root = std::env::var_os("NEEDSMAP_DATA_DIR").map(PathBuf::from).unwrap_or_else(default_data_dir);
-        let mirror = std::env::var_os("NEEDSMAP_MIRROR").map(PathBuf::from).or_else(default_mirror);
+    /// The data directory of a checkout, as the tests and benchmarks use it: `NEEDSMAP_DATA_DIR`
+    /// (else `<checkout>/geodata/cache`) filled from `NEEDSMAP_MIRROR` (else
+    /// `<checkout>/../shared/opendata` when it exists). Downloads stay on; callers that must be
+    /// offline turn `allow_download` off.
+    pub fn from_env_at(checkout: &Path) -> DataDir {
+        let root = std::env::var_os("NEEDSMAP_DATA_DIR").map(PathBuf::from).unwrap_or_else(|| checkout.join(default_data_dir()));
+        let mirror = std::env::var_os("NEEDSMAP_MIRROR").map(PathBuf::from).or_else(|| {
+            let m = checkout.join("../shared/opendata");
+            m.is_dir().then_some(m)
+        });
         DataDir::new(root, mirror)
     }
 

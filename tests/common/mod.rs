@@ -8,10 +8,7 @@ use std::sync::OnceLock;
 /// The data directory the tests use: `NEEDSMAP_DATA_DIR` or the repository's `geodata/cache`,
 /// filled from `NEEDSMAP_MIRROR` or `../shared/opendata` beside the checkout. No downloads.
 pub fn data() -> DataDir {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let data_dir = std::env::var_os("NEEDSMAP_DATA_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("geodata/cache"));
-    let mirror = std::env::var_os("NEEDSMAP_MIRROR").map(PathBuf::from).unwrap_or_else(|| root.join("../shared/opendata"));
-    let mut d = DataDir::new(data_dir, Some(mirror));
+    let mut d = DataDir::from_env_at(Path::new(env!("CARGO_MANIFEST_DIR")));
     d.allow_download = false;
     d
 }
