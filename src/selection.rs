@@ -28,7 +28,11 @@ impl Record for AreaRecord<'_> {
             "name" => Some(&a.name),
             "district" => Some(&a.district),
             "district_code" => Some(&a.district_code),
-            other => self.atlas.layers.get(other).and_then(|l| l.text(self.index)),
+            other => self
+                .atlas
+                .layers
+                .get(other)
+                .and_then(|l| l.text(self.index)),
         }
     }
 }
@@ -44,23 +48,34 @@ impl Schema for Atlas {
         })
     }
     fn field_names(&self) -> Vec<String> {
-        AREA_TEXT_FIELDS.iter().map(|s| s.to_string()).chain(self.layers.ids().map(String::from)).collect()
+        AREA_TEXT_FIELDS
+            .iter()
+            .map(|s| s.to_string())
+            .chain(self.layers.ids().map(String::from))
+            .collect()
     }
 }
 
 /// Sums over a selection: who lives in the chosen areas.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Totals {
     pub areas: usize,
     pub population: f64,
     pub children: f64,
+    /// IDACI rate × children, to one decimal.
     pub children_income_deprived: f64,
 }
 
 impl Totals {
     pub fn of(atlas: &Atlas, areas: &[usize]) -> Totals {
         // `+ 0.0`: an empty float sum is -0.0, which JSON would show as "-0.0".
-        let sum = |layer: &str| areas.iter().filter_map(|&i| atlas.number(layer, i)).sum::<f64>() + 0.0;
+        let sum = |layer: &str| {
+            areas
+                .iter()
+                .filter_map(|&i| atlas.number(layer, i))
+                .sum::<f64>()
+                + 0.0
+        };
         Totals {
             areas: areas.len(),
             population: sum("population"),
@@ -89,7 +104,12 @@ pub struct AreaQuery {
 
 impl AreaQuery {
     /// Parse user text against the atlas's fields; errors point at the mistake.
-    pub fn parse(atlas: &Atlas, filter: Option<&str>, sort: Option<&str>, limit: Option<usize>) -> Result<AreaQuery, QueryError> {
+    pub fn parse(
+        atlas: &Atlas,
+        filter: Option<&str>,
+        sort: Option<&str>,
+        limit: Option<usize>,
+    ) -> Result<AreaQuery, QueryError> {
         let filter = match filter.map(str::trim).filter(|s| !s.is_empty()) {
             Some(text) => {
                 let f = Filter::parse(text)?;
@@ -106,22 +126,56 @@ impl AreaQuery {
             }
             None => None,
         };
-        Ok(AreaQuery { filter, sort, limit: limit.map(|l| l.min(MAX_LIMIT)) })
+        Ok(AreaQuery {
+            filter,
+            sort,
+            limit: limit.map(|l| l.min(MAX_LIMIT)),
+        })
     }
 
     pub fn run(&self, atlas: &Atlas) -> Selection {
-        let mut hits: Vec<usize> = (0..atlas.areas.len())
-            .filter(|&i| self.filter.as_ref().is_none_or(|f| f.matches(&AreaRecord { atlas, index: i })))
-            .collect();
+        self.run_until(atlas, || true).expect("never stopped")
+    }
+
+    /// [`AreaQuery::run`], asking `keep_going` every [`CHECK_EVERY`] areas and before sorting;
+    /// `None` once it says stop (the server's request timed out).
+    pub fn run_until(&self, atlas: &Atlas, keep_going: impl Fn() -> bool) -> Option<Selection> {
+        let mut hits: Vec<usize> = Vec::new();
+        for start in (0..atlas.areas.len()).step_by(CHECK_EVERY) {
+            if !keep_going() {
+                return None;
+            }
+            let end = (start + CHECK_EVERY).min(atlas.areas.len());
+            hits.extend((start..end).filter(|&i| {
+                self.filter
+                    .as_ref()
+                    .is_none_or(|f| f.matches(&AreaRecord { atlas, index: i }))
+            }));
+        }
         if let Some(key) = &self.sort {
+            if !keep_going() {
+                return None;
+            }
             // Stable sort: ties keep code order.
-            hits.sort_by(|&a, &b| key.compare(&AreaRecord { atlas, index: a }, &AreaRecord { atlas, index: b }));
+            hits.sort_by(|&a, &b| {
+                key.compare(
+                    &AreaRecord { atlas, index: a },
+                    &AreaRecord { atlas, index: b },
+                )
+            });
         }
         let count = hits.len();
         let totals = Totals::of(atlas, &hits);
         if let Some(limit) = self.limit {
             hits.truncate(limit);
         }
-        Selection { areas: hits, count, totals }
+        Some(Selection {
+            areas: hits,
+            count,
+            totals,
+        })
     }
 }
+
+/// Areas filtered between two checks of `keep_going` (a few milliseconds of work).
+pub const CHECK_EVERY: usize = 2048;
