@@ -35,6 +35,7 @@ struct Cli {
 enum Command {
     /// Every layer: id, title, unit, source, vintage, direction, method.
     Layers {
+        /// table, json, or js (the page's generated list of layer ids, without loading data).
         #[arg(long, default_value = "table")]
         format: String,
     },
@@ -170,6 +171,7 @@ fn format_arg(s: &str) -> Result<Format> {
 
 fn run(cli: Cli) -> Result<()> {
     match &cli.command {
+        Command::Layers { format } if format == "js" => print!("{}", needsmap::atlas::layers::catalogue::page_module()),
         Command::Layers { format } => {
             let atlas = load(&cli)?;
             let list = report::layers_json(&atlas);
@@ -183,6 +185,7 @@ fn run(cli: Cli) -> Result<()> {
                         let dir = serde_json::to_value(m.direction)?.as_str().unwrap_or("").to_string();
                         println!("{:<26} {:<45} {:<9} {:<18} {:<10} {:<16} {}", m.id, m.title, m.unit, m.source, method, dir, m.vintage);
                     }
+                    atlas.layers.absent().iter().for_each(|a| println!("{:<26} {:<45} absent: {}", a.id, a.title, a.reason));
                 }
                 other => bail!("layers can be shown as table or json, not {other:?}"),
             }
@@ -287,7 +290,7 @@ fn run(cli: Cli) -> Result<()> {
                 scenario.open.push(needsmap::overlay::Scenario::site_from(&atlas, spec, n + 1)?);
             }
             let networks = match atlas.layers.get("gp_walk_min").map(|l| l.meta.method) {
-                Some(needsmap::atlas::layers::Method::Network) => {
+                Some(needsmap::atlas::layers::Method::Network | needsmap::atlas::layers::Method::Mixed) => {
                     let path = match &cli.network {
                         Some(p) => p.clone(),
                         None => data_dir(&cli).require("osm_gloucestershire")?,

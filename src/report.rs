@@ -4,7 +4,6 @@
 use crate::atlas::layers::{Layer, Values};
 use crate::atlas::Atlas;
 use crate::selection::{Selection, Totals};
-use crate::sources::iod::decile_of_rank;
 use serde_json::{json, Map, Value};
 use std::fmt::Write as _;
 use std::str::FromStr;
@@ -193,10 +192,10 @@ pub fn profile(atlas: &Atlas, i: usize) -> Value {
             };
             // Ranking ranks or deciles again would only produce ties: the regional position of
             // a score is given on the score's own row.
-            let ranks = if matches!(l.meta.unit.as_str(), "rank" | "decile") { None } else { atlas.layers.regional_ranks(&l.meta.id) };
-            let with_values = ranks.as_ref().map(|r| r.iter().flatten().count()).unwrap_or(0);
-            let county_rank = ranks.as_ref().and_then(|r| r[i]);
-            let county_decile = county_rank.map(|r| decile_of_rank(r, with_values));
+            let ranks = l.regional_ranks();
+            let with_values = ranks.map(|r| r.ranked()).unwrap_or(0);
+            let county_rank = ranks.and_then(|r| r.rank(i));
+            let county_decile = ranks.and_then(|r| r.decile(i));
             json!({
                 "id": l.meta.id,
                 "title": l.meta.title,
@@ -209,7 +208,7 @@ pub fn profile(atlas: &Atlas, i: usize) -> Value {
                 "county_of": with_values,
                 "source": l.meta.source,
                 "vintage": l.meta.vintage,
-                "method": l.meta.method,
+                "method": l.method_of(i),
                 "direction": l.meta.direction,
             })
         })
@@ -272,16 +271,16 @@ pub fn layers_json(atlas: &Atlas) -> Value {
             let mut m = serde_json::to_value(&l.meta).expect("layer metadata serialises");
             let obj = m.as_object_mut().expect("object");
             obj.insert("kind".into(), json!(if l.values.is_numeric() { "number" } else { "text" }));
-            if let Some((min, max, breaks)) = l.breaks() {
-                obj.insert("min".into(), json!(round3(min)));
-                obj.insert("max".into(), json!(round3(max)));
-                obj.insert("breaks".into(), json!(breaks));
+            if let Some(b) = l.breaks() {
+                obj.insert("min".into(), json!(round3(b.min)));
+                obj.insert("max".into(), json!(round3(b.max)));
+                obj.insert("breaks".into(), json!(b.breaks));
             }
             obj.insert("missing".into(), json!(l.values.missing()));
             m
         })
         .collect();
-    json!({ "region": atlas.region.to_string(), "areas": atlas.areas.len(), "layers": layers })
+    json!({ "region": atlas.region.to_string(), "areas": atlas.areas.len(), "layers": layers, "absent": atlas.layers.absent() })
 }
 
 /// A postcode's LSOA, its headline figures and grant eligibility.
