@@ -3,7 +3,7 @@
 use super::args::{AreaArgs, AreasFormat, Global};
 use super::output::{write_areas, write_json};
 use anyhow::Result;
-use needsmap::model::{AreaProfile, LayerStats};
+use needsmap::model::AreaProfile;
 use needsmap::report::table;
 use needsmap::selection::{Selection, Totals};
 use std::io::Write;
@@ -11,15 +11,10 @@ use std::io::Write;
 pub fn run(g: &Global, args: &AreaArgs, out: &mut dyn Write) -> Result<()> {
     let atlas = g.load()?;
     let (i, _) = atlas.area(&args.code)?;
-    let stats = LayerStats::of(&atlas);
     match args.format {
-        AreasFormat::Json => write_json(out, &AreaProfile::of(&atlas, &stats, i)),
+        AreasFormat::Json => write_json(out, &AreaProfile::of(&atlas, i)),
         AreasFormat::Table => {
-            write!(
-                out,
-                "{}",
-                table::profile(&AreaProfile::of(&atlas, &stats, i))
-            )?;
+            write!(out, "{}", table::profile(&AreaProfile::of(&atlas, i)))?;
             Ok(())
         }
         AreasFormat::Csv | AreasFormat::Geojson => {
