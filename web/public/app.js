@@ -92,10 +92,12 @@ window.needsmap = {
 // ---------------------------------------------------------------------------------------------
 // loading: the API, or a static archive
 
-function setStatus(kind, text) {
+function setStatus(kind, text, health) {
   const el = $('server-status');
   el.dataset.state = kind;
   setHtml(el, html`<span class="dot" aria-hidden="true"></span>${text}`);
+  const src = (health?.sources || []).map((x) => `${x.id}${x.vintage ? ` (${x.vintage})` : ''}`).join('\n');
+  if (health) el.title = src ? `Data sources:\n${src}` : '';
 }
 
 function indexLayers(d, rows) {
@@ -139,7 +141,7 @@ async function loadStatic(source) {
   const regionDoc = cfg.region || extra.region;
   const region = regionDoc
     ? regionFromApi({ bbox, ...regionDoc })
-    : regionFromLegacy({ region: meta.name || 'this map' }, districts, bbox);
+    : regionFromLegacy({ region: { id: 'static', name: 'this area' } }, districts, bbox);
   const rows = staticLayers({ configLayers: cfg.layers, metadataLayers: extra.layers, catalogue: LAYERS, fields: archiveFields(meta) });
   for (const l of rows) {
     // deciles need no breaks; others get quantile breaks from the drawn tiles (see fillBreaks)
@@ -241,7 +243,7 @@ function watchHealth() {
     try {
       const h = await api.health();
       ctx.data.health = h;
-      setStatus('ok', words.status(ctx.data.region, h));
+      setStatus('ok', words.status(ctx.data.region, h), h);
       clearMessage('network');
     } catch (e) {
       setStatus('down', 'Server unreachable');
@@ -286,7 +288,7 @@ async function start() {
     throw e;
   }
   const d = ctx.data;
-  setStatus('ok', ctx.staticMode ? `Static map · ${d.region.name}` : words.status(d.region, d.health));
+  setStatus('ok', ctx.staticMode ? `Static map · ${d.region.name}` : words.status(d.region, d.health), d.health);
   const normal = normalise(store.state, normaliseContext());
   store.setState(Object.fromEntries(STATE_KEYS.map((k) => [k, normal[k]])), { initial: true });
   labelPage();

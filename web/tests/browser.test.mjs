@@ -16,6 +16,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { chromium } from 'playwright-core';
+import { writePmtiles, tilesCovering } from './helpers/pmtiles-writer.mjs';
+import { staticHost } from './helpers/static-host.mjs';
 
 const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const REPO = path.resolve(WEB, '..');
@@ -174,6 +176,8 @@ async function mapIdle() {
 async function openPage(url) {
   const p = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   p.setDefaultTimeout(STEP_MS);
+  p.requests = []; // every URL the page asked for (no third-party requests allowed)
+  p.on('request', (r) => p.requests.push(r.url()));
   p.on('pageerror', (e) => console.error('[page error]', e.message));
   p.on('console', (m) => {
     if (m.type() === 'error') console.error('[page console]', m.text());
@@ -261,7 +265,39 @@ test('the page draws the LSOA choropleth', { timeout: 60000 }, async () => {
   const attr = await page.textContent('[data-testid="attribution"]');
   assert.match(attr, /Open Government Licence v3\.0/);
   assert.match(attr, /Royal Mail copyright and database right 2025/);
+
+  // tiles ask for the drawn layer only (CONTRACTS.md §A), and nothing leaves the server
+  const tiles = page.requests.filter((u) => u.includes('/tiles/areas/') && !u.includes('where='));
+  assert.ok(tiles.length > 0, 'tiles were requested');
+  const layer = await page.inputValue('[data-testid="layer-select"]');
+  for (const u of tiles) assert.equal(new URL(u).searchParams.get('layers'), layer, u);
+  const origin = new URL(base).origin;
+  assert.deepEqual(page.requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')), [], 'no third-party requests');
   await shot('01-initial.png');
+});
+
+/** The region as the server describes it: /api/region, or (older servers) /healthz and districts. */
+async function serverRegion() {
+  const r = await fetchJson(`${base}/api/region`);
+  if (r.status === 200) return { name: r.body.name, districts: r.body.districts.map((d) => d.code) };
+  const h = (await fetchJson(`${base}/healthz`)).body;
+  const d = (await fetchJson(`${base}/api/districts`, 60000)).body;
+  const name = typeof h.region === 'object' ? h.region.name : h.region[0].toUpperCase() + h.region.slice(1);
+  return { name, districts: d.features.map((f) => f.properties.code) };
+}
+
+test('the region name and districts come from the server', { timeout: 60000 }, async () => {
+  const region = await serverRegion();
+  assert.equal((await page.textContent('[data-testid="region-heading"]')).trim(), `${region.name} neighbourhood needs`);
+  const options = await page.$$eval('[data-testid="district-select"] option', (o) => o.map((x) => [x.value, x.textContent]));
+  assert.equal(options[0][1], `All ${region.name}`);
+  assert.deepEqual(options.slice(1).map(([v]) => v).sort(), [...region.districts].sort());
+  // the six Gloucestershire districts of the official file, independently of the server
+  assert.deepEqual(options.slice(1).map(([v]) => v).sort(), [...GLOUCESTERSHIRE_LADS].sort());
+  assert.match(await page.textContent('[data-testid="preset-region"]'), new RegExp(`Top 10% within ${region.name}`));
+  assert.match(await page.textContent('[data-testid="map-title"] .s'), new RegExp(`^${region.name} · LSOA 2011$`));
+  // six districts need no type-ahead
+  assert.equal(await page.isVisible('[data-testid="district-search"]'), false);
 });
 
 test('switching the layer changes the legend', { timeout: 60000 }, async () => {
@@ -291,8 +327,8 @@ test('hovering names an area and clicking opens its profile', { timeout: 60000 }
       for (const [dx, dy] of [[0, 0], [r, 0], [-r, 0], [0, r], [0, -r]]) {
         const pt = [c.width / 2 + dx, c.height / 2 + dy];
         const f = m.queryRenderedFeatures(pt, { layers: ['areas-fill'] })[0];
-        if (f && !m.queryRenderedFeatures(pt, { layers: ['gp-circles'] }).length) {
-          return { x: c.left + pt[0], y: c.top + pt[1], code: f.properties.code };
+        if (f && f.id !== undefined && !m.queryRenderedFeatures(pt, { layers: ['gp-circles'] }).length) {
+          return { x: c.left + pt[0], y: c.top + pt[1], code: f.properties.code, id: f.id };
         }
       }
     }
@@ -303,8 +339,23 @@ test('hovering names an area and clicking opens its profile', { timeout: 60000 }
   assert.ok(official, `${hit.code} is a Gloucestershire LSOA`);
   await page.mouse.move(hit.x, hit.y);
   await page.waitForSelector('#tooltip:not([hidden])');
+  // the name comes from the tile, or (tiles that carry only the drawn layer) from the profile
+  await page.waitForFunction((n) => document.querySelector('#tooltip').textContent.includes(n), official[COL_NAME])
+    .catch(() => {});
   const tip = await page.textContent('#tooltip');
   assert.ok(tip.includes(official[COL_NAME]), `tooltip names ${official[COL_NAME]}: ${tip}`);
+  // the hover outline is feature-state on the MVT feature id, not a filter on a property
+  const hoverState = (id) => page.evaluate((fid) => window.needsmap.map.getFeatureState({ source: 'areas', sourceLayer: 'areas', id: fid }).hover, id);
+  assert.equal(await hoverState(hit.id), true, 'hovered feature has hover feature-state');
+  const hovered = await page.evaluate((fid) => window.needsmap.map.querySourceFeatures('areas', { sourceLayer: 'areas' }).find((f) => f.id === fid)?.properties.code, hit.id);
+  assert.equal(hovered, hit.code, 'the feature id names the hovered area');
+  await shot('02a-hover.png');
+  // leaving the areas (onto the sidebar) clears it and hides the tooltip
+  await page.mouse.move(40, 300);
+  await page.waitForSelector('#tooltip', { state: 'hidden' });
+  assert.equal(await hoverState(hit.id), false, 'hover state cleared on leave');
+  await page.mouse.move(hit.x, hit.y);
+  await page.waitForSelector('#tooltip:not([hidden])');
   await page.mouse.click(hit.x, hit.y);
   await page.waitForFunction((n) => document.querySelector('[data-testid="profile-name"]')?.textContent === n, official[COL_NAME]);
   const dec = await page.textContent('[data-testid="profile-table"] tr[data-layer="imd_decile"] td.val');
@@ -370,6 +421,27 @@ test('filtering to one district narrows the list to that district', { timeout: 6
   await shot('03b-district.png');
   await page.selectOption('[data-testid="district-select"]', '');
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid="result-row"]').length === n, facts.decile1.length);
+});
+
+test('choosing a district fits the map to it', { timeout: 60000 }, async () => {
+  const lad = 'E07000079'; // Cotswold
+  const box = facts.rows.filter((r) => r[COL_LAD] === lad).map((r) => r[COL_LSOA]);
+  await page.selectOption('[data-testid="district-select"]', lad);
+  await page.waitForTimeout(700); // the fit is animated (600 ms)
+  await mapIdle();
+  // the district's areas are drawn and the map centre is inside the district's outline box
+  const view = await page.evaluate((code) => {
+    const m = window.needsmap.map;
+    return { n: m.querySourceFeatures('districts').filter((x) => x.properties.code === code).length };
+  }, lad);
+  assert.ok(view.n > 0, 'the district outline is loaded');
+  const drawn = await page.evaluate(() => [...new Set(window.needsmap.map.queryRenderedFeatures({ layers: ['areas-fill'] }).map((f) => f.properties.code))]);
+  const inDistrict = drawn.filter((c) => box.includes(c));
+  assert.ok(inDistrict.length >= box.length * 0.9, `${inDistrict.length} of the district's ${box.length} LSOAs drawn`);
+  assert.ok(drawn.length < facts.rows.length, 'the map zoomed in from the whole region');
+  await shot('03c-district-fit.png');
+  await page.selectOption('[data-testid="district-select"]', '');
+  await mapIdle();
 });
 
 test('a postcode check names the LSOA and says whether it is eligible', { timeout: 60000 }, async () => {
@@ -474,6 +546,87 @@ test('download PNG gives a picture of the map', { timeout: 60000 }, async () => 
   const buf = fs.readFileSync(file);
   assert.deepEqual([...buf.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
   assert.ok(buf.length > 50000, `PNG is ${buf.length} bytes`);
+});
+
+test('static mode: the map runs from a PMTiles archive on a plain file host', { timeout: 180000 }, async () => {
+  // pack the server's tiles for two layers into an archive, as `needsmap export pmtiles` does
+  const ids = ['imd_decile', 'imd_score'];
+  const tj = (await fetchJson(`${base}/tiles/areas.json`)).body;
+  const tiles = [];
+  for (let z = 0; z <= 11; z++) {
+    for (const t of tilesCovering(tj.bounds, z)) {
+      const res = await fetch(`${base}/tiles/areas/${t.z}/${t.x}/${t.y}.mvt?layers=${ids.join(',')}`, { signal: AbortSignal.timeout(20000) });
+      if (res.status === 204) continue;
+      assert.equal(res.status, 200, `tile ${t.z}/${t.x}/${t.y}`);
+      tiles.push({ ...t, data: new Uint8Array(await res.arrayBuffer()) });
+    }
+  }
+  const dir = path.join(ARTIFACTS, 'static');
+  fs.mkdirSync(dir, { recursive: true });
+  const fields = Object.fromEntries([['code', 'String'], ...ids.map((id) => [id, 'Number'])]);
+  fs.writeFileSync(path.join(dir, 'areas.pmtiles'), writePmtiles(tiles, { metadata: { name: 'needsmap areas', vector_layers: [{ id: 'areas', fields }] }, bounds: tj.bounds }));
+  const region = await serverRegion();
+  fs.writeFileSync(path.join(dir, 'static.json'), JSON.stringify({ pmtiles: 'areas.pmtiles', region: { name: region.name }, layers: layers.filter((l) => ids.includes(l.id)) }));
+
+  const host = await staticHost({
+    '/': path.join(WEB, 'public'),
+    '/vendor/maplibre-gl/': path.join(WEB, 'node_modules', 'maplibre-gl', 'dist'),
+    '/vendor/pmtiles/': path.join(WEB, 'node_modules', 'pmtiles', 'dist'),
+    '/data/': dir,
+  });
+  let p;
+  try {
+    p = await openPage(`${host.url}/index.html?static=data/static.json`);
+    await p.waitForFunction(() => {
+      const m = window.needsmap?.map;
+      return m && m.loaded() && m.areTilesLoaded() && !m.isMoving();
+    }, null, { timeout: STEP_MS, polling: 100 });
+    // every request went to the file host: no needsmap server, no third party
+    assert.deepEqual(p.requests.filter((u) => !u.startsWith(host.url) && !u.startsWith('data:') && !u.startsWith('blob:')), []);
+    assert.ok(p.requests.some((u) => u.endsWith('/data/areas.pmtiles')), 'the archive was read');
+    assert.equal(await p.isVisible('[data-testid="static-note"]'), true);
+    assert.equal(await p.isVisible('[data-testid="filter-input"]'), false, 'the area list needs the API and is hidden');
+    assert.equal(await p.isVisible('[data-testid="postcode-input"]'), false, 'the postcode check needs the API and is hidden');
+    assert.deepEqual((await p.$$eval('[data-testid="layer-select"] option', (o) => o.map((x) => x.value))).sort(), [...ids].sort());
+    assert.equal((await p.textContent('[data-testid="region-heading"]')).trim(), `${region.name} neighbourhood needs`);
+    assert.match(await p.textContent('[data-testid="attribution"]'), /Open Government Licence v3\.0/);
+    const codes = await p.evaluate(() => [...new Set(window.needsmap.map.queryRenderedFeatures({ layers: ['areas-fill'] }).map((f) => f.properties.code))]);
+    assert.deepEqual(codes.filter((c) => !facts.byCode.has(c)), []);
+    assert.ok(codes.length >= Math.floor(facts.rows.length * 0.95), `drawn ${codes.length} of ${facts.rows.length} LSOAs`);
+    const distinct = await p.evaluate(() => {
+      const c = document.createElement('canvas');
+      c.width = 200;
+      c.height = 150;
+      const ctx = c.getContext('2d');
+      ctx.drawImage(window.needsmap.map.getCanvas(), 0, 0, 200, 150);
+      const d = ctx.getImageData(0, 0, 200, 150).data;
+      const seen = new Set();
+      for (let i = 0; i < d.length; i += 4) seen.add(`${d[i] >> 3},${d[i + 1] >> 3},${d[i + 2] >> 3}`);
+      return seen.size;
+    });
+    assert.ok(distinct >= 12, `static canvas has ${distinct} distinct colours`);
+    await p.screenshot({ path: path.join(ARTIFACTS, '09-static.png') });
+    // clicking an area shows the archive's values for it, matching the official file
+    const hit = await p.evaluate(() => {
+      const m = window.needsmap.map;
+      const r = m.getCanvas().getBoundingClientRect();
+      for (let d = 0; d < 300; d += 15) {
+        const pt = [r.width / 2 + d, r.height / 2];
+        const f = m.queryRenderedFeatures(pt, { layers: ['areas-fill'] })[0];
+        if (f) return { x: r.left + pt[0], y: r.top + pt[1], code: f.properties.code };
+      }
+      return null;
+    });
+    assert.ok(hit, 'an area is drawn near the centre');
+    await p.mouse.click(hit.x, hit.y);
+    await p.waitForSelector('[data-testid="profile"]:not([hidden]) [data-testid="profile-static-note"]');
+    const dec = await p.textContent('[data-testid="profile-table"] tr[data-layer="imd_decile"] td.val');
+    assert.equal(Number(dec), num(facts.byCode.get(hit.code)[COL_IMD_DECILE]));
+    await p.screenshot({ path: path.join(ARTIFACTS, '09b-static-profile.png') });
+  } finally {
+    await p?.close();
+    await host.close();
+  }
 });
 
 test('an unreachable server is reported in words', { timeout: 60000 }, async (t) => {

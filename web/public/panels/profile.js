@@ -100,7 +100,7 @@ export function profilePanel(ctx) {
       <div class="profile-head"><div><h2 data-testid="profile-name">${props.name || code}</h2><p class="muted">${code}</p></div>${closeButton()}</div>
       <div class="table-wrap"><table class="profile-table" data-testid="profile-table"><thead><tr><th scope="col">Measure</th><th scope="col">Value</th></tr></thead>
       <tbody>${known.map((l) => html`<tr data-layer="${l.id}"><th scope="row">${l.title}</th><td class="val">${fmt.value(props[l.id], l.unit)}</td></tr>`)}</tbody></table></div>
-      <p class="muted small" data-testid="static-note">Static map: ranks, GP sites and the other measures need the needsmap server.</p>`);
+      <p class="muted small" data-testid="profile-static-note">Static map: ranks, GP sites and the other measures need the needsmap server.</p>`);
   }
 
   async function open(code, { fly, properties }) {
