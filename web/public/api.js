@@ -133,6 +133,14 @@ export const api = {
 };
 
 /**
+ * A TileJSON `tiles` template made absolute against the page (the contract allows relative
+ * URLs), keeping `{z}/{x}/{y}` as they are (URL resolution would percent-encode the braces).
+ */
+export function absoluteTemplate(template, pageHref = pageUrl()) {
+  return new URL(template, pageHref).href.replace(/%7B([a-z]+)%7D/gi, '{$1}');
+}
+
+/**
  * The URL template of the area tiles, asking only for the layers the map draws
  * (CONTRACTS.md §A: `?layers=a,b` and `where=` when filtering).
  */

@@ -5,7 +5,7 @@
 //
 // One state (state.js) changed only by `store.setState`, which calls `render` once; each panel
 // (panels/*.js) renders its part from the state and the data loaded at start.
-import { api, ApiError, tileUrl } from './api.js';
+import { api, ApiError, tileUrl, absoluteTemplate } from './api.js';
 import { createStore, normalise, STATE_KEYS } from './state.js';
 import { parseHash, toHash } from './urlstate.js';
 import { regionFromApi, regionFromLegacy, placeName, words } from './region.js';
@@ -111,15 +111,12 @@ function indexLayers(d, rows) {
 async function loadFromApi() {
   const [health, layersDoc, tilejson, districts] = await Promise.all([api.health(), api.layers(), api.tilejson(), api.districts()]);
   if (!Array.isArray(tilejson.tiles) || !tilejson.tiles.length) throw new Error('tile service lists no tile URL');
-  let region;
-  try {
-    region = regionFromApi(await api.region());
-  } catch (e) {
-    // servers before CONTRACTS.md §B have no /api/region: build the same from /healthz and districts
-    if (!(e instanceof ApiError && e.status === 404)) throw e;
-    region = regionFromLegacy(health, districts, tilejson.bounds);
-  }
-  const d = { health, region, tilejson, districts, tileTemplate: new URL(tilejson.tiles[0], window.location.href).href };
+  // servers before CONTRACTS.md §B (whose /healthz names the region by a bare id) have no
+  // /api/region: the same document is built from /healthz and the district outlines
+  const region = health.region && typeof health.region === 'object'
+    ? regionFromApi(await api.region())
+    : regionFromLegacy(health, districts, tilejson.bounds);
+  const d = { health, region, tilejson, districts, tileTemplate: absoluteTemplate(tilejson.tiles[0]) };
   d.areaSource = areaSource(tileUrl(d.tileTemplate, { layers: [store.state.layer] }), { minzoom: tilejson.minzoom ?? 0, maxzoom: tilejson.maxzoom ?? 14, bounds: tilejson.bounds });
   return indexLayers(d, layersDoc.layers || []);
 }

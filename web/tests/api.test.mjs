@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getJson, query, latest, isAbort, tileUrl, ApiError, SUPERSEDED } from '../public/api.js';
+import { getJson, query, latest, isAbort, tileUrl, absoluteTemplate, ApiError, SUPERSEDED } from '../public/api.js';
 
 const reply = (status, body, statusText = '') => async () => ({ ok: status < 400, status, statusText, text: async () => (typeof body === 'string' ? body : JSON.stringify(body)) });
 
@@ -15,6 +15,13 @@ test('tile URLs ask for the drawn layers and the filter', () => {
   assert.equal(tileUrl(t, { layers: ['a', null, 'b'], where: 'x > 1' }), 'http://h/tiles/areas/{z}/{x}/{y}.mvt?layers=a%2Cb&where=x%20%3E%201');
   assert.equal(tileUrl(`${t}?v=2`, { layers: ['a'] }), `${t}?v=2&layers=a`);
   assert.equal(tileUrl(t), t);
+});
+
+test('relative TileJSON templates resolve against the page, braces intact', () => {
+  const page = 'https://maps.example.org/needs/index.html?x=1';
+  assert.equal(absoluteTemplate('/tiles/areas/{z}/{x}/{y}.mvt', page), 'https://maps.example.org/tiles/areas/{z}/{x}/{y}.mvt');
+  assert.equal(absoluteTemplate('tiles/{z}/{x}/{y}.mvt', page), 'https://maps.example.org/needs/tiles/{z}/{x}/{y}.mvt');
+  assert.equal(absoluteTemplate('http://h:8080/tiles/areas/{z}/{x}/{y}.mvt', page), 'http://h:8080/tiles/areas/{z}/{x}/{y}.mvt');
 });
 
 test('getJson turns answers into values or ApiErrors', async () => {
