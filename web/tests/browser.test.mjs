@@ -35,6 +35,7 @@ const POSTCODE_FILE = 'postcodes/postcodes_gloucestershire_ons_may22_lsoa11_with
 const COL_LSOA = 'LSOA code (2011)';
 const COL_NAME = 'LSOA name (2011)';
 const COL_LAD = 'Local Authority District code (2019)';
+const COL_LAD_NAME = 'Local Authority District name (2019)';
 const COL_IMD_RANK = 'Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)';
 const COL_IMD_DECILE = 'Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs)';
 
@@ -94,12 +95,12 @@ async function fetchJson(url, ms = 5000) {
   return { status: res.status, body };
 }
 
-async function waitForHealth(url, ms) {
+async function waitForHealth(url, ms, proc = server, log = () => serverLog) {
   const until = Date.now() + ms;
   let last = '';
   while (Date.now() < until) {
-    if (server && server.exitCode !== null) {
-      throw new Error(`needsmap serve exited with ${server.exitCode} before it was healthy:\n${serverLog.slice(-4000)}`);
+    if (proc && proc.exitCode !== null) {
+      throw new Error(`needsmap serve exited with ${proc.exitCode} before it was healthy:\n${log().slice(-4000)}`);
     }
     try {
       const { status, body } = await fetchJson(`${url}/healthz`, 2000);
@@ -110,7 +111,7 @@ async function waitForHealth(url, ms) {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`server not healthy within ${ms} ms (${last}):\n${serverLog.slice(-4000)}`);
+  throw new Error(`server not healthy within ${ms} ms (${last}):\n${log().slice(-4000)}`);
 }
 
 async function startServer() {
@@ -131,9 +132,8 @@ async function startServer() {
   await waitForHealth(base, Number(process.env.NEEDSMAP_START_TIMEOUT_MS || 120000));
 }
 
-async function stopServer() {
-  const s = server;
-  server = null;
+async function stopServer(s = server) {
+  if (s === server) server = null;
   if (!s || s.exitCode !== null || s.signalCode) return;
   const gone = new Promise((r) => s.once('exit', r));
   s.kill('SIGTERM');
@@ -142,8 +142,10 @@ async function stopServer() {
   clearTimeout(timer);
 }
 
+let england = null; // a second server with --region england, for the district type-ahead
+
 process.on('exit', () => {
-  if (server && server.exitCode === null) server.kill('SIGKILL');
+  for (const s of [server, england]) if (s && s.exitCode === null) s.kill('SIGKILL');
 });
 
 function chromiumPath() {
@@ -277,13 +279,25 @@ test('the page draws the LSOA choropleth', { timeout: 60000 }, async () => {
 });
 
 /** The region as the server describes it: /api/region, or (older servers) /healthz and districts. */
-async function serverRegion() {
-  const r = await fetchJson(`${base}/api/region`);
-  if (r.status === 200) return { name: r.body.name, districts: r.body.districts.map((d) => d.code) };
-  const h = (await fetchJson(`${base}/healthz`)).body;
-  const d = (await fetchJson(`${base}/api/districts`, 60000)).body;
-  const name = typeof h.region === 'object' ? h.region.name : h.region[0].toUpperCase() + h.region.slice(1);
-  return { name, districts: d.features.map((f) => f.properties.code) };
+async function serverRegion(url = base) {
+  const h = (await fetchJson(`${url}/healthz`)).body;
+  if (typeof h.region === 'object') {
+    const r = await fetchJson(`${url}/api/region`, 60000);
+    assert.equal(r.status, 200);
+    return { name: r.body.name, districts: r.body.districts.map((d) => d.code), bbox: Object.fromEntries(r.body.districts.map((d) => [d.code, d.bbox])) };
+  }
+  const d = (await fetchJson(`${url}/api/districts`, 60000)).body;
+  const bbox = (f) => {
+    const pts = JSON.stringify(f.geometry.coordinates).match(/-?\d+(\.\d+)?(e-?\d+)?/g).map(Number);
+    const xs = pts.filter((_, i) => i % 2 === 0);
+    const ys = pts.filter((_, i) => i % 2 === 1);
+    return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+  };
+  return {
+    name: h.region[0].toUpperCase() + h.region.slice(1),
+    districts: d.features.map((f) => f.properties.code),
+    bbox: Object.fromEntries(d.features.map((f) => [f.properties.code, bbox(f)])),
+  };
 }
 
 test('the region name and districts come from the server', { timeout: 60000 }, async () => {
@@ -551,6 +565,69 @@ test('download PNG gives a picture of the map', { timeout: 60000 }, async () => 
   const buf = fs.readFileSync(file);
   assert.deepEqual([...buf.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
   assert.ok(buf.length > 50000, `PNG is ${buf.length} bytes`);
+});
+
+test('England: ~300 districts from the server, chosen by type-ahead', { timeout: 240000 }, async (t) => {
+  if (!server) {
+    t.skip('server not started by this test');
+    return;
+  }
+  // the official file's English districts, and their names, independently of the server
+  const all = readCsv(IOD_FILE);
+  const names = new Map(all.map((r) => [r[COL_LAD], r[COL_LAD_NAME]]));
+  assert.equal(all.length, 32844);
+  const bin = path.resolve(WEB, process.env.NEEDSMAP_BIN || '../target/release/needsmap');
+  const port = await freePort();
+  let log = '';
+  england = spawn(bin, ['--region', 'england', 'serve', '--addr', `127.0.0.1:${port}`], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  england.stdout.on('data', (d) => { log = (log + d).slice(-20000); });
+  england.stderr.on('data', (d) => { log = (log + d).slice(-20000); });
+  const url = `http://127.0.0.1:${port}`;
+  let p;
+  try {
+    await waitForHealth(url, 180000, england, () => log);
+    const region = await serverRegion(url);
+    assert.equal(region.name, 'England');
+    assert.deepEqual([...region.districts].sort(), [...names.keys()].sort(), 'the server lists every English district');
+
+    p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    p.setDefaultTimeout(90000);
+    await p.goto(`${url}/#gp=0`, { waitUntil: 'load' });
+    await p.waitForSelector('[data-testid="district-search"]', { state: 'visible' });
+    assert.equal((await p.textContent('[data-testid="region-heading"]')).trim(), 'England neighbourhood needs');
+    assert.equal(await p.textContent('[data-testid="district-select"] option[value=""]'), 'All England');
+    assert.equal(await p.$$eval('[data-testid="district-select"] option', (o) => o.length), names.size + 1);
+    assert.match(await p.textContent('[data-testid="preset-region"]'), /Top 10% within England/);
+
+    // typing narrows the chooser to the districts with a word starting with the text
+    await p.fill('[data-testid="district-search"]', 'upon');
+    const expected = [...names].filter(([, n]) => n.toLowerCase().split(/[\s,'-]+/).some((w) => w.startsWith('upon'))).map(([c]) => c).sort();
+    assert.ok(expected.length >= 3, `official names with "upon": ${expected}`);
+    const shown = (await p.$$eval('[data-testid="district-select"] option', (o) => o.map((x) => x.value))).filter(Boolean).sort();
+    assert.deepEqual(shown, expected);
+    assert.match(await p.textContent('[data-testid="district-matches"]'), new RegExp(`^${expected.length} districts match$`));
+
+    // Enter picks the best match and the map fits to it
+    const code = [...names].find(([, n]) => n === 'Cheltenham')[0];
+    await p.fill('[data-testid="district-search"]', 'chelt');
+    await p.press('[data-testid="district-search"]', 'Enter');
+    await p.waitForFunction((c) => window.needsmap.state.district === c, code);
+    assert.equal(await p.inputValue('[data-testid="district-select"]'), code);
+    await p.waitForFunction(() => !window.needsmap.map.isMoving() && window.needsmap.map.getZoom() > 9);
+    const view = await p.evaluate(() => {
+      const m = window.needsmap.map;
+      const c = m.getCenter();
+      return { lon: c.lng, lat: c.lat, zoom: m.getZoom() };
+    });
+    const [w, s, e, n] = region.bbox[code];
+    assert.ok(view.lon > w && view.lon < e && view.lat > s && view.lat < n, `centre ${view.lon},${view.lat} inside Cheltenham ${region.bbox[code]}`);
+    assert.match(await p.textContent('[data-testid="map-title"] .s'), /^Cheltenham · LSOA 2011$/);
+    await p.screenshot({ path: path.join(ARTIFACTS, '10-england-typeahead.png') });
+  } finally {
+    await p?.close();
+    await stopServer(england);
+    england = null;
+  }
 });
 
 test('static mode: the map runs from a PMTiles archive on a plain file host', { timeout: 180000 }, async () => {
