@@ -16,7 +16,7 @@ import { html, setHtml } from './html.js';
 import { showMessage, clearMessage, errorHtml } from './messages.js';
 import { legendRows, MISSING_COLOUR, quantileBreaks } from './classify.js';
 import { composePng } from './png.js';
-import { staticSource, loadStaticConfig, openArchive, archiveFields, staticLayers } from './static.js';
+import { staticSource, loadStaticConfig, openArchive, archiveFields, archiveRegion, staticLayers } from './static.js';
 import { LAYERS, LAYER_IDS } from './generated/layers.js';
 import { layersPanel, attributionLines, withMethod } from './panels/layers.js';
 import { districtPanel } from './panels/district.js';
@@ -127,7 +127,6 @@ async function loadStatic(source) {
   const archive = await openArchive(cfg.pmtiles);
   const h = archive.header;
   const meta = archive.metadata || {};
-  const extra = meta.needsmap || {};
   const bbox = [h.minLon, h.minLat, h.maxLon, h.maxLat];
   let districts = { type: 'FeatureCollection', features: [] };
   if (cfg.districts) {
@@ -135,11 +134,11 @@ async function loadStatic(source) {
     if (!res.ok) throw new Error(`districts ${cfg.districts}: HTTP ${res.status}`);
     districts = await res.json();
   }
-  const regionDoc = cfg.region || extra.region;
-  const region = regionDoc
-    ? regionFromApi({ bbox, ...regionDoc })
-    : regionFromLegacy({ region: { id: 'static', name: 'this area' } }, districts, bbox);
-  const rows = staticLayers({ configLayers: cfg.layers, metadataLayers: extra.layers, catalogue: LAYERS, fields: archiveFields(meta) });
+  const fromArchive = archiveRegion(meta);
+  const region = cfg.region
+    ? regionFromApi({ bbox, ...cfg.region })
+    : regionFromLegacy({ region: fromArchive?.name ? fromArchive : fromArchive?.id || { id: 'static', name: 'this area' } }, districts, bbox);
+  const rows = staticLayers({ configLayers: cfg.layers, metadataLayers: Array.isArray(meta.needsmap?.layers) ? meta.needsmap.layers : null, catalogue: LAYERS, fields: archiveFields(meta) });
   for (const l of rows) {
     // deciles need no breaks; others get quantile breaks from the drawn tiles (see fillBreaks)
     if (!l.breaks && l.unit === 'decile') l.breaks = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
@@ -154,7 +153,9 @@ async function loadStatic(source) {
 function fillBreaks() {
   const L = ctx.data.byId.get(store.state.layer);
   if (!ctx.staticMode || !L || L.breaks?.length) return false;
-  const values = ctx.mapView.map.querySourceFeatures('areas', { sourceLayer: 'areas' }).map((f) => f.properties[L.id]);
+  // one value per area (an area cut by tile edges comes back once per tile)
+  const byCode = new Map(ctx.mapView.map.querySourceFeatures('areas', { sourceLayer: 'areas' }).map((f) => [f.properties.code, f.properties[L.id]]));
+  const values = [...byCode.values()];
   const b = quantileBreaks(values, 7);
   if (!b.length) return false;
   L.breaks = b;

@@ -65,12 +65,27 @@ export async function loadStaticConfig(source, pageUrl, fetchFn = globalThis.fet
 }
 
 /**
- * Field ids an archive's tiles carry, from its metadata (`vector_layers[].fields` of the `areas`
- * layer, TileJSON style).
+ * Field ids an archive's tiles carry, from its metadata: `layers` (what `needsmap export pmtiles
+ * --layers` wrote, "a,b" or a list) when present, since `vector_layers[].fields` lists every id
+ * the server could add; otherwise those fields (TileJSON style).
  */
 export function archiveFields(metadata, sourceLayer = 'areas') {
+  const picked = metadata?.layers;
+  if (typeof picked === 'string' && picked.trim()) return ['code', ...picked.split(',').map((x) => x.trim()).filter(Boolean)];
+  if (Array.isArray(picked) && picked.length) return ['code', ...picked.map(String)];
   const vl = (metadata?.vector_layers || []).find((l) => l.id === sourceLayer) || metadata?.vector_layers?.[0];
   return vl?.fields ? Object.keys(vl.fields) : [];
+}
+
+/**
+ * The region of an archive without a config: `region` ({id, name}) when the exporter wrote it,
+ * else the id in the TileJSON name "needsmap areas (<id>)"; null when neither is there.
+ */
+export function archiveRegion(metadata) {
+  const r = metadata?.region;
+  if (r && typeof r === 'object' && typeof r.name === 'string') return { id: r.id || r.name, name: r.name };
+  const m = /^needsmap areas \((.+)\)$/.exec(metadata?.name || '');
+  return m ? { id: m[1], name: null } : null;
 }
 
 /**
@@ -80,7 +95,7 @@ export function archiveFields(metadata, sourceLayer = 'areas') {
 export function staticLayers({ configLayers, metadataLayers, catalogue, fields }) {
   const rows = configLayers || metadataLayers || catalogue;
   const carried = new Set(fields);
-  return rows.filter((l) => l.kind !== 'text' && (!fields.length || carried.has(l.id))).map((l) => ({ method: 'official', ...l }));
+  return rows.filter((l) => l.kind !== 'text' && (!fields.length || carried.has(l.id))).map((l) => ({ ...l }));
 }
 
 let scriptLoading = null;

@@ -645,8 +645,9 @@ test('static mode: the map runs from a PMTiles archive on a plain file host', { 
   }
   const dir = path.join(ARTIFACTS, 'static');
   fs.mkdirSync(dir, { recursive: true });
-  const fields = Object.fromEntries([['code', 'String'], ...ids.map((id) => [id, 'Number'])]);
-  fs.writeFileSync(path.join(dir, 'areas.pmtiles'), writePmtiles(tiles, { metadata: { name: 'needsmap areas', vector_layers: [{ id: 'areas', fields }] }, bounds: tj.bounds }));
+  // metadata as the exporter writes it: the server's TileJSON (fields = every id) plus `layers`
+  const metadata = { name: tj.name, vector_layers: tj.vector_layers, layers: ids.join(',') };
+  fs.writeFileSync(path.join(dir, 'areas.pmtiles'), writePmtiles(tiles, { metadata, bounds: tj.bounds, gzip: true }));
   const region = await serverRegion();
   fs.writeFileSync(path.join(dir, 'static.json'), JSON.stringify({ pmtiles: 'areas.pmtiles', region: { name: region.name }, layers: layers.filter((l) => ids.includes(l.id)) }));
 
@@ -705,6 +706,22 @@ test('static mode: the map runs from a PMTiles archive on a plain file host', { 
     const dec = await p.textContent('[data-testid="profile-table"] tr[data-layer="imd_decile"] td.val');
     assert.equal(Number(dec), num(facts.byCode.get(hit.code)[COL_IMD_DECILE]));
     await p.screenshot({ path: path.join(ARTIFACTS, '09b-static-profile.png') });
+    await p.close();
+
+    // the archive alone (no config): titles from the generated catalogue, classes from the tiles
+    p = await openPage(`${host.url}/index.html?pmtiles=data/areas.pmtiles#layer=imd_score`);
+    await p.waitForFunction(() => {
+      const m = window.needsmap?.map;
+      return m && m.loaded() && m.areTilesLoaded() && !m.isMoving();
+    }, null, { timeout: STEP_MS, polling: 100 });
+    assert.deepEqual((await p.$$eval('[data-testid="layer-select"] option', (o) => o.map((x) => x.value))).sort(), [...ids].sort());
+    assert.equal((await p.textContent('[data-testid="region-heading"]')).trim(), `${region.name} neighbourhood needs`);
+    assert.equal((await p.textContent('[data-testid="legend-title"]')).trim(), layers.find((l) => l.id === 'imd_score').title);
+    // quantile classes of the drawn scores: several classes, each holding some of the areas
+    const legendRows = await p.$$eval('[data-testid="legend"] .legend-rows li', (li) => li.length);
+    assert.ok(legendRows >= 5, `${legendRows} classes in the legend`);
+    assert.deepEqual(p.requests.filter((u) => !u.startsWith(host.url) && !u.startsWith('data:') && !u.startsWith('blob:')), []);
+    await p.screenshot({ path: path.join(ARTIFACTS, '09c-static-archive-only.png') });
   } finally {
     await p?.close();
     await host.close();

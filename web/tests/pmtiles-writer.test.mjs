@@ -35,6 +35,11 @@ test('tiles written are read back by the pmtiles package', async () => {
     assert.ok(got, `tile ${t.z}/${t.x}/${t.y} is found`);
     assert.deepEqual(new Uint8Array(got.data), t.data);
   }
+  // gzipped tiles come back decompressed by the reader
+  const gz = new PMTiles(new BufferSource(writePmtiles(tiles, { bounds: box, gzip: true })));
+  assert.equal((await gz.getHeader()).tileCompression, 2);
+  const t0 = tiles[5];
+  assert.deepEqual(new Uint8Array((await gz.getZxy(t0.z, t0.x, t0.y)).data), t0.data);
   // a tile not written is absent
   assert.equal(await p.getZxy(10, 0, 0), undefined);
   // at z10 the box spans x 504..507 (lon → x = (lon + 180) / 360 × 1024) and y 337..340

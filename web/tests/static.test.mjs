@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { staticSource, parseStaticConfig, resolveUrl, loadStaticConfig, archiveFields, staticLayers } from '../public/static.js';
+import { staticSource, parseStaticConfig, resolveUrl, loadStaticConfig, archiveFields, archiveRegion, staticLayers } from '../public/static.js';
 import { LAYERS } from '../public/generated/layers.js';
 
 const PAGE = 'https://maps.example.org/needs/index.html';
@@ -58,4 +58,19 @@ test('the layers of a static map are those its tiles carry', () => {
   // a config's own layer list wins; an archive without field metadata keeps every layer
   assert.deepEqual(staticLayers({ configLayers: [{ id: 'imd_decile', title: 'D', breaks: [1] }], catalogue: LAYERS, fields }).map((l) => l.id), ['imd_decile']);
   assert.equal(staticLayers({ catalogue: LAYERS, fields: [] }).length, LAYERS.length);
+});
+
+test('archives from `needsmap export pmtiles`: the exported layers and the region id', () => {
+  // the exporter writes the server's TileJSON (fields = every id ?layers= accepts) plus `layers`
+  const meta = {
+    name: 'needsmap areas (gloucestershire)',
+    vector_layers: [{ id: 'areas', fields: Object.fromEntries(LAYERS.map((l) => [l.id, 'Number'])) }],
+    layers: 'imd_decile, idaci_decile',
+  };
+  assert.deepEqual(archiveFields(meta), ['code', 'imd_decile', 'idaci_decile']);
+  assert.deepEqual(staticLayers({ catalogue: LAYERS, fields: archiveFields(meta) }).map((l) => l.id), ['imd_decile', 'idaci_decile']);
+  assert.deepEqual(archiveFields({ layers: ['a'] }), ['code', 'a']);
+  assert.deepEqual(archiveRegion(meta), { id: 'gloucestershire', name: null });
+  assert.deepEqual(archiveRegion({ region: { id: 'england', name: 'England' } }), { id: 'england', name: 'England' });
+  assert.equal(archiveRegion({ name: 'something else' }), null);
 });

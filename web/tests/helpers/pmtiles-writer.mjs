@@ -1,7 +1,8 @@
-// A minimal PMTiles v3 writer for the browser test's static mode: one root directory, no
-// compression, tiles in tile-id order (a "clustered" archive). The real exporter is
+// A minimal PMTiles v3 writer for the browser test's static mode: one root directory
+// (uncompressed), tiles raw or gzipped (as `needsmap export pmtiles` writes them), in tile-id order (a "clustered" archive). The real exporter is
 // `needsmap export pmtiles`; this one only packs tiles fetched from a running server so the
 // static page can be tested without it. Tile ids come from the `pmtiles` package itself.
+import { gzipSync } from 'node:zlib';
 import { zxyToTileId } from 'pmtiles';
 
 const HEADER_BYTES = 127;
@@ -38,8 +39,10 @@ export function encodeDirectory(entries) {
  * An archive of `tiles` ([{z, x, y, data: Uint8Array}], raw MVT) with JSON `metadata` and
  * `bounds` [w, s, e, n]. Returns a Buffer.
  */
-export function writePmtiles(tiles, { metadata = {}, bounds, center }) {
-  const sorted = tiles.map((t) => ({ ...t, tileId: zxyToTileId(t.z, t.x, t.y) })).sort((a, b) => a.tileId - b.tileId);
+export function writePmtiles(tiles, { metadata = {}, bounds, center, gzip = false }) {
+  const sorted = tiles
+    .map((t) => ({ ...t, data: gzip ? gzipSync(t.data) : t.data, tileId: zxyToTileId(t.z, t.x, t.y) }))
+    .sort((a, b) => a.tileId - b.tileId);
   const entries = [];
   let offset = 0;
   for (const t of sorted) {
@@ -71,7 +74,7 @@ export function writePmtiles(tiles, { metadata = {}, bounds, center }) {
   u64(88, sorted.length);
   h.writeUInt8(1, 96); // clustered
   h.writeUInt8(1, 97); // internal compression: none
-  h.writeUInt8(1, 98); // tile compression: none
+  h.writeUInt8(gzip ? 2 : 1, 98); // tile compression: gzip or none
   h.writeUInt8(1, 99); // MVT
   h.writeUInt8(Math.min(...zooms), 100);
   h.writeUInt8(Math.max(...zooms), 101);
