@@ -10,7 +10,7 @@ import { createStore, normalise, STATE_KEYS } from './state.js';
 import { parseHash, toHash } from './urlstate.js';
 import { regionFromApi, regionFromLegacy, placeName, words } from './region.js';
 import { boundsOf, markInside } from './geometry.js';
-import { areaSource } from './mapstyle.js';
+import { areaSource, SRC, SOURCE_LAYER } from './mapstyle.js';
 import { MapView } from './mapview.js';
 import { html, setHtml } from './html.js';
 import { showMessage, clearMessage, errorHtml } from './messages.js';
@@ -154,7 +154,7 @@ function fillBreaks() {
   const L = ctx.data.byId.get(store.state.layer);
   if (!ctx.staticMode || !L || L.breaks?.length) return false;
   // one value per area (an area cut by tile edges comes back once per tile)
-  const byCode = new Map(ctx.mapView.map.querySourceFeatures('areas', { sourceLayer: 'areas' }).map((f) => [f.properties.code, f.properties[L.id]]));
+  const byCode = new Map(ctx.mapView.map.querySourceFeatures(SRC.AREAS, { sourceLayer: SOURCE_LAYER }).map((f) => [f.properties.code, f.properties[L.id]]));
   const values = [...byCode.values()];
   const b = quantileBreaks(values, 7);
   if (!b.length) return false;
