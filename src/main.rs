@@ -117,6 +117,19 @@ enum Command {
         #[arg(long)]
         no_warm: bool,
     },
+    /// Write the tiles as a PMTiles archive (for static hosting) or every area as GeoJSON or CSV.
+    Export {
+        /// pmtiles, geojson or csv.
+        format: String,
+        file: PathBuf,
+        #[arg(long, default_value_t = 0)]
+        minzoom: u8,
+        #[arg(long, default_value_t = 12)]
+        maxzoom: u8,
+        /// Layer ids each tile feature carries besides `code`, comma-separated (default: none).
+        #[arg(long, default_value = "")]
+        layers: String,
+    },
     /// The data directory: what is there, and fetching what is not.
     Data {
         #[command(subcommand)]
@@ -245,6 +258,25 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Data { action } => data_command(&cli, action)?,
+        Command::Export { format, file, minzoom, maxzoom, layers } => {
+            use needsmap::export::{self, ExportFormat};
+            let format: ExportFormat = format.parse()?;
+            let atlas = std::sync::Arc::new(load(&cli)?);
+            let summary = if format == ExportFormat::Pmtiles {
+                let opts = export::PmtilesOptions { minzoom: *minzoom, maxzoom: *maxzoom, layers: needsmap::server::tiles::LayerPick::parse(&atlas, layers)? };
+                let bar = ProgressBar::new(0).with_style(ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} tiles ({eta})")?).with_message(format!("writing {}", file.display()));
+                let tiles = needsmap::server::tiles::AreaTiles::new(atlas)?;
+                let s = export::write_pmtiles(&tiles, file, &opts, &|done, total| {
+                    bar.set_length(total);
+                    bar.set_position(done);
+                })?;
+                bar.finish_and_clear();
+                s
+            } else {
+                export::write_table(&atlas, format, file)?
+            };
+            eprintln!("wrote {} ({} {}, {} bytes)", file.display(), summary.items, if format == ExportFormat::Pmtiles { "tiles" } else { "areas" }, summary.bytes);
+        }
         Command::Access { mode, beyond, within, filter, format } => {
             let format = format_arg(format)?;
             let mode: needsmap::travel::TravelMode = mode.parse()?;

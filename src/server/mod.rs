@@ -8,7 +8,7 @@ use crate::atlas::{Atlas, AtlasError};
 use crate::query::{Filter, QueryError};
 use crate::report::{self, Format};
 use crate::selection::AreaQuery;
-use crate::tiles::{TileCoord, TileError, MAX_ZOOM};
+use crate::tiles::{TileCoord, TileError};
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -341,39 +341,19 @@ async fn openapi_doc() -> Json<Value> {
     Json(openapi::document())
 }
 
-/// TileJSON 3.0 for the `areas` tiles, with URLs on whatever host the client used.
+/// TileJSON 3.0 for the `areas` tiles (built in [`tiles::tilejson`]), with tile URLs on the host
+/// and scheme the client used, as told by a reverse proxy (`Forwarded`, `X-Forwarded-*`).
 async fn tilejson(State(s): State<Arc<AppState>>, headers: HeaderMap) -> Json<Value> {
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).filter(|h| h.len() < 256 && !h.contains(['/', '"', ' '])).unwrap_or("127.0.0.1:8080");
-    let a = &s.atlas;
-    let b = a.bounds();
-    let mut fields = serde_json::Map::new();
-    fields.insert("code".into(), json!("LSOA 2011 code"));
-    fields.insert("name".into(), json!("LSOA 2011 name"));
-    fields.insert("district".into(), json!("Local authority district (2019)"));
-    fields.insert("selected".into(), json!("Boolean: matches the ?where filter (only when one is given)"));
-    for l in a.layers.iter().filter(|l| l.values.is_numeric()) {
-        fields.insert(l.meta.id.clone(), json!(format!("{} ({})", l.meta.title, l.meta.unit)));
-    }
-    let attribution = a.sources.iter().map(|u| u.attribution.as_str()).collect::<std::collections::BTreeSet<_>>().into_iter().collect::<Vec<_>>().join("; ");
-    Json(json!({
-        "tilejson": "3.0.0",
-        "name": format!("needsmap areas ({})", a.region),
-        "tiles": [format!("http://{host}/tiles/areas/{{z}}/{{x}}/{{y}}.mvt")],
-        "minzoom": 0,
-        "maxzoom": MAX_ZOOM,
-        "bounds": b,
-        "center": [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0, 9],
-        "vector_layers": [{ "id": tiles::AREAS_LAYER, "description": "LSOA 2011 polygons with every numeric layer", "minzoom": 0, "maxzoom": MAX_ZOOM, "fields": fields }],
-        "attribution": attribution,
-    }))
+    Json(tiles::tilejson(&s.atlas, &tiles::public_base(&headers)))
 }
 
-async fn tile(State(s): State<Arc<AppState>>, Path((z, x, y)): Path<(String, String, String)>, q: Result<Query<Params>, axum::extract::rejection::QueryRejection>) -> ApiResult<Response> {
+async fn tile(State(s): State<Arc<AppState>>, Path((z, x, y)): Path<(String, String, String)>, headers: HeaderMap, q: Result<Query<Params>, axum::extract::rejection::QueryRejection>) -> ApiResult<Response> {
     let params = parse_params(q)?;
     let Some(y) = y.strip_suffix(".mvt") else {
         return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "tiles are served as /tiles/areas/{z}/{x}/{y}.mvt"));
     };
     let coord = TileCoord::parse_parts(&z, &x, y)?;
+    let layers = tiles::LayerPick::parse(&s.atlas, param(&params, "layers").unwrap_or("")).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_layer", e.to_string()))?;
     let filter = match param(&params, "where").map(str::trim).filter(|w| !w.is_empty()) {
         Some(w) => {
             let f = Filter::parse(w)?;
@@ -382,29 +362,32 @@ async fn tile(State(s): State<Arc<AppState>>, Path((z, x, y)): Path<(String, Str
         }
         None => None,
     };
+    let coding = tiles::Coding::negotiate(headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()));
+    let inm = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_string);
     let state = s.clone();
-    let bytes = tokio::task::spawn_blocking(move || state.tiles.tile(coord, filter.as_ref()))
-        .await
-        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "tile task failed"))??;
-    let cache = (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
-    Ok(match bytes {
-        None => (StatusCode::NO_CONTENT, [cache]).into_response(),
-        Some(b) => {
-            let tag = format!("\"{:016x}\"", hash_bytes(&b));
-            (
-                [(header::CONTENT_TYPE, HeaderValue::from_static("application/vnd.mapbox-vector-tile")), cache, (header::ETAG, HeaderValue::from_str(&tag).expect("ascii"))],
-                Body::from(Bytes::from_owner(SharedBytes(b))),
-            )
-                .into_response()
-        }
+    let (etag, body) = tokio::task::spawn_blocking(move || -> Result<_, TileError> {
+        let t = state.tiles.tile(coord, &layers, filter.as_ref())?;
+        // A client that has the tile gets 304 without the body being touched (or compressed).
+        let fresh = t.raw().is_some() && matches_etag(inm.as_deref(), t.etag());
+        Ok((t.etag().to_string(), if fresh { None } else { t.body(coding) }))
     })
-}
-
-struct SharedBytes(Arc<Vec<u8>>);
-impl AsRef<[u8]> for SharedBytes {
-    fn as_ref(&self) -> &[u8] {
-        &self.0
+    .await
+    .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "tile task failed"))??;
+    let cache = (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    let vary = (header::VARY, HeaderValue::from_static("accept-encoding"));
+    if etag.is_empty() {
+        return Ok((StatusCode::NO_CONTENT, [cache]).into_response());
     }
+    let tag = (header::ETAG, HeaderValue::from_str(&etag).expect("ascii"));
+    let Some(body) = body else {
+        return Ok((StatusCode::NOT_MODIFIED, [cache, vary, tag]).into_response());
+    };
+    let mut r = ([(header::CONTENT_TYPE, HeaderValue::from_static("application/vnd.mapbox-vector-tile")), cache, vary, tag], Body::from(body)).into_response();
+    if let Some(enc) = coding.header() {
+        // Already compressed: the CompressionLayer leaves responses with a Content-Encoding alone.
+        r.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static(enc));
+    }
+    Ok(r)
 }
 
 /// Run the server until Ctrl-C or SIGTERM, finishing requests in flight.

@@ -26,11 +26,12 @@ pub const PATHS: &[(&str, &str, &[(&str, &str, bool, &str)])] = &[
     ("/tiles/areas.json", "TileJSON 3.0 for the areas tiles", &[]),
     (
         "/tiles/areas/{z}/{x}/{y}.mvt",
-        "Mapbox Vector Tile 2.1, source-layer `areas`; 204 when empty",
+        "Mapbox Vector Tile 2.1, source-layer `areas`: feature id = area index, `code`, the layers asked for; 204 when empty",
         &[
-            ("z", "path", true, "Zoom 0..16"),
+            ("z", "path", true, "Zoom 0..14 (clients over-zoom beyond)"),
             ("x", "path", true, "Column 0..2^z-1"),
             ("y", "path", true, "Row 0..2^z-1"),
+            ("layers", "query", false, "Comma-separated layer ids to add as properties (see TileJSON `fields`); unknown ids are a 400 `bad_layer`"),
             ("where", "query", false, "Filter; matching features get `selected: true`"),
         ],
     ),

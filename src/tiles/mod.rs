@@ -35,9 +35,9 @@ pub use mercator::{
 };
 pub use simplify::simplify_ring;
 
-/// Highest zoom served. At z16 one tile unit (extent 4096) is ~6 cm on the ground in England, far finer
-/// than the 20 m generalised boundaries; clients over-zoom beyond it.
-pub const MAX_ZOOM: u8 = 16;
+/// Highest zoom served. At z14 one tile unit (extent 4096) is ~0.4 m on the ground in England, far
+/// finer than the 20 m generalised boundaries; clients over-zoom beyond it (TileJSON `maxzoom`).
+pub const MAX_ZOOM: u8 = 14;
 /// Tile grid size in tile units (the MVT default; what MapLibre and Mapbox GL expect).
 pub const DEFAULT_EXTENT: u32 = 4096;
 /// Extra margin kept around the tile, in tile units, so that strokes and labels at tile seams join up.
@@ -45,6 +45,13 @@ pub const DEFAULT_BUFFER: u32 = 64;
 /// Douglas–Peucker tolerance in tile units: 1/8 of a screen pixel for a 512 px tile, so invisible,
 /// while removing most of the vertices that quantisation piles onto the same few pixels at low zoom.
 pub const DEFAULT_TOLERANCE: f64 = 1.0;
+/// Simplification tolerance the server uses, in tile units: half a pixel of a tile drawn 512 px wide
+/// (MapLibre's size for vector tiles), so with the 1/16-pixel quantisation every drawn vertex is
+/// within a pixel of the true boundary at every zoom.
+pub const SERVE_TOLERANCE: f64 = DEFAULT_EXTENT as f64 / 512.0 / 2.0;
+/// Tiny-polygon threshold the server uses, in square tile units: one pixel of a 512 px tile. Areas
+/// smaller than that are coalesced into pixel squares (see [`TileLayer::min_area`]).
+pub const SERVE_MIN_AREA: f64 = (DEFAULT_EXTENT as f64 / 512.0) * (DEFAULT_EXTENT as f64 / 512.0);
 /// Largest extent accepted, so that extent + buffer coordinates fit comfortably in an `i32`.
 pub const MAX_EXTENT: u32 = 1 << 16;
 
