@@ -172,3 +172,56 @@ fn every_england_tile_is_at_most_500_kb() {
         );
     }
 }
+
+/// Design measurements (not a check): sizes of the heaviest low-zoom England tiles under
+/// alternative zoom policies. `cargo test --release --test tiles_england -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn policy_sweep() {
+    use needsmap::tiles::ZoomPolicy;
+    let atlas = Arc::new(Atlas::load(&common::data(), &Region::England).expect("load England"));
+    let worst = [
+        "4/7/5",
+        "5/15/10",
+        "6/31/20",
+        "7/63/42",
+        "8/127/85",
+        "9/255/170",
+        "10/511/340",
+    ];
+    let coords: Vec<TileCoord> = worst.iter().map(|t| t.parse().unwrap()).collect();
+    let one = LayerPick::parse(&atlas, "imd_score").unwrap();
+    for extent in [4096u32, 1024] {
+        for tol in [0.5, 0.9] {
+            for min_area in [1.0, 2.0, 4.0, 9.0] {
+                for buffer in [8.0, 2.0] {
+                    let p = ZoomPolicy {
+                        extent,
+                        tolerance_px: tol,
+                        min_area_px: min_area,
+                        buffer_px: buffer,
+                    };
+                    let tiles = AreaTiles::new(atlas.clone())
+                        .unwrap()
+                        .with_policy(move |_| p);
+                    let sizes: Vec<String> = coords
+                        .par_iter()
+                        .map(|c| {
+                            let b = tiles.encode_uncached(*c, &one, None).unwrap().unwrap();
+                            let n = mvt_reader::Reader::new(b.clone())
+                                .unwrap()
+                                .get_features(0)
+                                .unwrap()
+                                .len();
+                            format!("{:>4}K/{:>5}f", b.len() / 1000, n)
+                        })
+                        .collect();
+                    eprintln!(
+                        "extent {extent:>4} tol {tol} px min {min_area:>3} px² buf {buffer} px: {}",
+                        sizes.join(" ")
+                    );
+                }
+            }
+        }
+    }
+}

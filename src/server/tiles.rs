@@ -3,9 +3,9 @@
 //! What a tile carries (CONTRACTS.md §A): per area, the MVT feature id = its 0-based index in the
 //! atlas and the property `code`; then only the layers named in `?layers=` (so a map colouring by one
 //! layer downloads one value per area, not ~45); `selected` with `?where=`. The page fetches the full
-//! profile from `/api/areas/{code}` on click. Geometry policy (simplification, sub-pixel areas) is
-//! [`crate::tiles::SERVE_TOLERANCE`] and [`crate::tiles::SERVE_MIN_AREA`]; see the `tiles` module docs
-//! for the design and its measurements on England.
+//! profile from `/api/areas/{code}` on click. How each zoom is drawn (simplification, sub-pixel
+//! areas) is [`ZoomPolicy::for_zoom`]; see the `tiles` module docs for the design and its
+//! measurements on England.
 //!
 //! Memory is bounded by two caches whose weights count everything an entry holds: the key (tile,
 //! layer list and the `?where=` text, which can be kilobytes), the raw tile and room for its gzip and
@@ -19,7 +19,7 @@ use crate::query::Filter;
 use crate::selection::AreaRecord;
 use crate::tiles::{
     tiles_covering, MercatorShape, PropValue, TileCoord, TileEncoder, TileError, TileFeature,
-    TileLayer, MAX_ZOOM, SERVE_MIN_AREA, SERVE_TOLERANCE,
+    TileLayer, ZoomPolicy, MAX_ZOOM,
 };
 use axum::body::Bytes;
 use moka::sync::Cache;
@@ -35,6 +35,10 @@ pub const TILE_CACHE_BYTES: u64 = 256 * 1024 * 1024;
 pub const FILTERED_CACHE_BYTES: u64 = 16 * 1024 * 1024;
 /// Fixed cost charged per cache entry for the entry, its `Arc`s and moka's bookkeeping.
 const ENTRY_OVERHEAD: u64 = 256;
+/// The layer the start-up warm-up encodes: the page's first colouring (IMD 2019 decile).
+pub const WARM_LAYER: &str = "imd_decile";
+/// Most tiles the warm-up encodes.
+pub const WARM_MAX_TILES: usize = 4096;
 /// Brotli quality for tiles: 5 compresses MVT within a few percent of 11 at a fraction of the time.
 const BROTLI_QUALITY: u32 = 5;
 
@@ -242,6 +246,7 @@ pub struct AreaTiles {
     shapes: Vec<MercatorShape>,
     plain: Cache<PlainKey, Arc<CachedTile>>,
     filtered: Cache<FilteredKey, Arc<CachedTile>>,
+    policy: Arc<dyn Fn(u8) -> ZoomPolicy + Send + Sync>,
 }
 
 impl AreaTiles {
@@ -278,7 +283,18 @@ impl AreaTiles {
             shapes,
             plain,
             filtered,
+            policy: Arc::new(ZoomPolicy::for_zoom),
         })
+    }
+
+    /// The same tiles drawn with another zoom policy (for measuring alternatives; the server and
+    /// the export use [`ZoomPolicy::for_zoom`]). Clears nothing: use it before serving.
+    pub fn with_policy(
+        mut self,
+        policy: impl Fn(u8) -> ZoomPolicy + Send + Sync + 'static,
+    ) -> AreaTiles {
+        self.policy = Arc::new(policy);
+        self
     }
 
     pub fn atlas(&self) -> &Atlas {
@@ -347,9 +363,7 @@ impl AreaTiles {
             .iter()
             .filter_map(|id| atlas.layers.get(id).map(|l| (id.as_str(), &l.values)))
             .collect();
-        let mut layer = TileLayer::new(AREAS_LAYER)
-            .with_tolerance(SERVE_TOLERANCE)
-            .with_min_area(SERVE_MIN_AREA);
+        let mut layer = (self.policy)(coord.z()).apply(TileLayer::new(AREAS_LAYER));
         layer.features.reserve(hits.len());
         for i in hits {
             let a = &atlas.areas[i];
@@ -378,14 +392,23 @@ impl AreaTiles {
         TileEncoder::new().encode(coord, &[layer])
     }
 
-    /// Encode every tile covering the region for zooms `zooms` (unfiltered, no layer), in parallel:
-    /// the start-up warm-up uses it. Returns the number of tiles.
+    /// Pre-encode the region's tiles for `zooms` into the cache, in parallel, as the page first asks
+    /// for them (`?layers=` [`WARM_LAYER`], no filter). Zooms are taken in order while the total
+    /// stays within [`WARM_MAX_TILES`], so England warms its low zooms, not 80,000 tiles. Returns
+    /// the number of tiles encoded.
     pub fn warm(&self, zooms: std::ops::RangeInclusive<u8>) -> usize {
         use rayon::prelude::*;
-        let coords = self.covering(zooms);
-        let none = LayerPick::none();
+        let pick = LayerPick::parse(&self.atlas, WARM_LAYER).unwrap_or_default();
+        let mut coords = Vec::new();
+        for z in zooms {
+            let more = self.covering(z..=z);
+            if !coords.is_empty() && coords.len() + more.len() > WARM_MAX_TILES {
+                break;
+            }
+            coords.extend(more);
+        }
         coords.par_iter().for_each(|c| {
-            let _ = self.tile(*c, &none, None);
+            let _ = self.tile(*c, &pick, None);
         });
         coords.len()
     }
