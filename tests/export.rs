@@ -218,7 +218,7 @@ fn pmtiles_archive_holds_the_served_tiles() {
         all_ids.len(),
         "no tile in the archive outside the region's tiles"
     );
-    assert!(by_zoom.len() == 9 && compared > 300, "{by_zoom:?}");
+    assert!(by_zoom.len() == 9 && compared >= 150, "{by_zoom:?}");
     eprintln!("compared {compared} tiles byte for byte: {by_zoom:?}");
 }
 

@@ -75,7 +75,8 @@ fn send(base: &str, client: &reqwest::blocking::Client, k: usize) -> u16 {
     } else {
         format!("10/{}/300", k % 400)
     };
-    let q = percent_encoding::utf8_percent_encode(&filter(k), percent_encoding::NON_ALPHANUMERIC);
+    let f = filter(k);
+    let q = percent_encoding::utf8_percent_encode(&f, percent_encoding::NON_ALPHANUMERIC);
     let r = client
         .get(format!(
             "{base}/tiles/areas/{tile}.mvt?layers=imd_decile&where={q}"
