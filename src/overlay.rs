@@ -596,6 +596,8 @@ pub struct ScenarioOutcome {
 
 /// Recompute access for a scenario and compare with today. With `networks`, routes on them;
 /// otherwise uses the estimate.
+// A nested tuple type for before/after; left as it is for the overlay work of issue 12.
+#[allow(clippy::type_complexity)]
 pub fn run_scenario(
     atlas: &Atlas,
     scenario: &Scenario,

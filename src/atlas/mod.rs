@@ -481,6 +481,8 @@ impl Atlas {
     }
 }
 
+// Eight fields in one call until the declarative layer catalogue (issue 12) replaces it.
+#[allow(clippy::too_many_arguments)]
 fn meta(
     id: &str,
     title: &str,
