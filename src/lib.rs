@@ -17,9 +17,6 @@ pub mod overlay;
 pub mod query;
 pub mod report;
 pub mod selection;
-// `server/openapi.rs` keeps its path table as one nested tuple type until the OpenAPI document
-// is generated from the routes (issue 12).
-#[allow(clippy::type_complexity)]
 pub mod server;
 pub mod sources;
 pub mod tiles;
