@@ -29,7 +29,7 @@ pub struct AreasQuery {
     #[serde(default, deserialize_with = "limit")]
     #[param(minimum = 0)]
     pub limit: Option<usize>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "format")]
     pub format: AreaFormat,
 }
 
@@ -54,6 +54,20 @@ fn limit<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
                 t.chars().take(20).collect::<String>()
             ))
         }),
+    }
+}
+
+/// Name the parameter and what is offered (serde's message names neither).
+fn format<'de, D: Deserializer<'de>>(d: D) -> Result<AreaFormat, D::Error> {
+    let text = String::deserialize(d)?;
+    match text.trim().to_ascii_lowercase().as_str() {
+        "" | "json" => Ok(AreaFormat::Json),
+        "csv" => Ok(AreaFormat::Csv),
+        "geojson" => Ok(AreaFormat::Geojson),
+        _ => Err(serde::de::Error::custom(format!(
+            "format '{}' is not offered: use json, csv or geojson",
+            text.chars().take(20).collect::<String>()
+        ))),
     }
 }
 
