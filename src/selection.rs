@@ -1,6 +1,6 @@
 //! Choosing areas: the filter language applied to the atlas, with sorting, limits and totals.
 
-use crate::atlas::layers::Values;
+use crate::atlas::layers::{ids, Values};
 use crate::atlas::Atlas;
 use crate::query::{FieldKind, Filter, QueryError, Record, Schema, SortKey};
 use serde::Serialize;
@@ -78,9 +78,9 @@ impl Totals {
         };
         Totals {
             areas: areas.len(),
-            population: sum("population"),
-            children: sum("children"),
-            children_income_deprived: (sum("children_income_deprived") * 10.0).round() / 10.0,
+            population: sum(ids::POPULATION),
+            children: sum(ids::CHILDREN),
+            children_income_deprived: (sum(ids::CHILDREN_INCOME_DEPRIVED) * 10.0).round() / 10.0,
         }
     }
 }

@@ -1,8 +1,7 @@
 //! The layer registry with colouring hints: `/api/layers` and `needsmap layers`.
 
 use super::figure::round3;
-use super::stats::LayerStats;
-use crate::atlas::layers::{Direction, Group, Method, NationalRanks};
+use crate::atlas::layers::{AbsentLayer, Direction, Group, Method, NationalRanks};
 use crate::atlas::Atlas;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -14,6 +13,8 @@ pub struct LayerList<'a> {
     /// Number of areas in the region.
     pub areas: usize,
     pub layers: Vec<LayerInfo<'a>>,
+    /// Layers this region cannot have yet, each with the reason (e.g. no GTFS feed present).
+    pub absent: &'a [AbsentLayer],
 }
 
 /// One layer: what it is, where it comes from, and how to colour it.
@@ -52,13 +53,13 @@ pub struct LayerInfo<'a> {
 }
 
 impl<'a> LayerList<'a> {
-    pub fn of(atlas: &'a Atlas, stats: &'a LayerStats) -> LayerList<'a> {
+    pub fn of(atlas: &'a Atlas) -> LayerList<'a> {
         let layers = atlas
             .layers
             .iter()
             .map(|l| {
                 let m = &l.meta;
-                let breaks = stats.get(&m.id).and_then(|f| f.breaks.as_ref());
+                let breaks = l.breaks();
                 LayerInfo {
                     id: &m.id,
                     title: &m.title,
@@ -77,9 +78,9 @@ impl<'a> LayerList<'a> {
                     } else {
                         "text"
                     },
-                    min: breaks.map(|b| round3(b.0)),
-                    max: breaks.map(|b| round3(b.1)),
-                    breaks: breaks.map(|b| b.2.as_slice()),
+                    min: breaks.map(|b| round3(b.min)),
+                    max: breaks.map(|b| round3(b.max)),
+                    breaks: breaks.map(|b| b.breaks.as_slice()),
                     missing: l.values.missing(),
                 }
             })
@@ -88,6 +89,7 @@ impl<'a> LayerList<'a> {
             region: atlas.region.to_string(),
             areas: atlas.areas.len(),
             layers,
+            absent: atlas.layers.absent(),
         }
     }
 }

@@ -14,7 +14,6 @@ pub mod layers;
 pub mod postcode;
 pub mod profile;
 pub mod region;
-pub mod stats;
 pub mod status;
 
 pub use access::{AccessAnswer, DecileImpact, ScenarioAnswer, ScenarioChange};
@@ -27,5 +26,4 @@ pub use layers::{LayerInfo, LayerList};
 pub use postcode::{Eligibility, PostcodeAnswer};
 pub use profile::{AreaProfile, ProfileLayer};
 pub use region::{DistrictInfo, Health, RegionInfo, RegionRef};
-pub use stats::LayerStats;
 pub use status::StatusAnswer;

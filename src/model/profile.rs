@@ -3,10 +3,8 @@
 use super::area::cell;
 use super::figure::{Cell, Figure};
 use super::gp::NearbyGpSite;
-use super::stats::LayerStats;
 use crate::atlas::layers::{Direction, Method};
 use crate::atlas::Atlas;
-use crate::sources::iod::decile_of_rank;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -51,17 +49,17 @@ pub struct ProfileLayer<'a> {
 }
 
 impl<'a> AreaProfile<'a> {
-    /// The profile of area `i`, regional ranks read from `stats` (computed once at load).
-    pub fn of(atlas: &'a Atlas, stats: &LayerStats, i: usize) -> AreaProfile<'a> {
+    /// The profile of area `i`; regional ranks are the layer's own, computed once at load.
+    pub fn of(atlas: &'a Atlas, i: usize) -> AreaProfile<'a> {
         let a = &atlas.areas[i];
         let layers = atlas
             .layers
             .iter()
             .map(|l| {
                 let national = l.meta.national.as_ref();
-                let figures = stats.get(&l.meta.id);
-                let county_rank = figures.and_then(|f| f.rank(i));
-                let county_of = figures.map(|f| f.ranked).unwrap_or(0);
+                let ranks = l.regional_ranks();
+                let county_rank = ranks.and_then(|r| r.rank(i));
+                let county_of = ranks.map(|r| r.ranked()).unwrap_or(0);
                 ProfileLayer {
                     id: &l.meta.id,
                     title: &l.meta.title,
@@ -72,11 +70,11 @@ impl<'a> AreaProfile<'a> {
                         .and_then(|n| atlas.number(&n.decile, i))
                         .map(Figure),
                     county_rank,
-                    county_decile: county_rank.map(|r| decile_of_rank(r, county_of)),
+                    county_decile: ranks.and_then(|r| r.decile(i)),
                     county_of,
                     source: &l.meta.source,
                     vintage: &l.meta.vintage,
-                    method: l.meta.method,
+                    method: l.method_of(i),
                     direction: l.meta.direction,
                 }
             })

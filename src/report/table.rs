@@ -192,7 +192,7 @@ pub fn layers(list: &LayerList) -> String {
             ]
         })
         .collect();
-    grid(
+    let mut out = grid(
         &[
             "id",
             "title",
@@ -203,7 +203,11 @@ pub fn layers(list: &LayerList) -> String {
             "vintage",
         ],
         &rows,
-    )
+    );
+    for a in list.absent {
+        let _ = writeln!(out, "{:<26} {:<45} absent: {}", a.id, a.title, a.reason);
+    }
+    out
 }
 
 /// The data directory, and the GP sites when the atlas loaded.

@@ -144,5 +144,5 @@ pub async fn profile(
     // A profile reads ranks derived at load and a few R-tree neighbours: microseconds, so it is
     // answered here rather than paying a hop to the blocking pool.
     let (i, _) = s.atlas.area(&code)?;
-    Ok(Json(AreaProfile::of(&s.atlas, &s.stats, i)).into_response())
+    Ok(Json(AreaProfile::of(&s.atlas, i)).into_response())
 }

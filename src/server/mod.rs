@@ -85,6 +85,11 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/vendor/maplibre-gl",
             ServeDir::new(state.web_dir.join("node_modules/maplibre-gl/dist")),
         )
+        // The page's static mode reads PMTiles archives through the `pmtiles` package.
+        .nest_service(
+            "/vendor/pmtiles",
+            ServeDir::new(state.web_dir.join("node_modules/pmtiles/dist")),
+        )
         .route_service("/", ServeFile::new(public.join("index.html")))
         .fallback_service(ServeDir::new(public).not_found_service(any(static_not_found)));
     api.merge(web).layer(

@@ -4,9 +4,7 @@
 use super::tiles::AreaTiles;
 use crate::atlas::layers::Values;
 use crate::atlas::Atlas;
-use crate::model::{
-    DistrictCollection, GpSiteCollection, Health, LayerList, LayerStats, RegionInfo,
-};
+use crate::model::{DistrictCollection, GpSiteCollection, Health, LayerList, RegionInfo};
 use crate::tiles::TileError;
 use axum::body::Bytes;
 use serde::Serialize;
@@ -53,8 +51,6 @@ pub struct AppState {
     pub tiles: AreaTiles,
     pub web_dir: PathBuf,
     pub limits: Limits,
-    /// Regional ranks and class breaks, computed at load.
-    pub stats: LayerStats,
     /// Changes whenever the data does: the basis of every ETag.
     pub data_version: u64,
     /// `/api/layers`, `/api/region`, `/healthz` and `/api/gp-sites`, serialised at load.
@@ -82,7 +78,6 @@ impl AppState {
         web_dir: PathBuf,
         limits: Limits,
     ) -> Result<AppState, TileError> {
-        let stats = LayerStats::of(&atlas);
         let job = atlas.clone();
         let districts = in_background("district outlines", move || {
             to_bytes(&DistrictCollection::of(&job))
@@ -91,14 +86,13 @@ impl AppState {
             tiles: AreaTiles::new(atlas.clone())?,
             web_dir,
             data_version: data_version(&atlas),
-            layers_json: to_bytes(&LayerList::of(&atlas, &stats)),
+            layers_json: to_bytes(&LayerList::of(&atlas)),
             region_json: to_bytes(&RegionInfo::of(&atlas)),
             health_json: to_bytes(&Health::of(&atlas)),
             gp_sites_json: to_bytes(&GpSiteCollection::of(&atlas.gp_sites.sites)),
             districts,
             cpu: Arc::new(Semaphore::new(limits.cpu_jobs.max(1))),
             streams: Arc::new(Semaphore::new(limits.streams.max(1))),
-            stats,
             limits,
             atlas,
         })
