@@ -29,7 +29,7 @@ pub struct AreasQuery {
     #[serde(default, deserialize_with = "limit")]
     #[param(minimum = 0)]
     pub limit: Option<usize>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "format")]
     pub format: AreaFormat,
 }
 
@@ -50,10 +50,24 @@ fn limit<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
         None | Some("") => Ok(None),
         Some(t) => t.parse().map(Some).map_err(|_| {
             serde::de::Error::custom(format!(
-                "limit '{}' is not a whole number >= 0",
+                "'{}' is not a whole number >= 0",
                 t.chars().take(20).collect::<String>()
             ))
         }),
+    }
+}
+
+/// Say what is offered (serde's message for an unknown variant does not name the parameter's choices well).
+fn format<'de, D: Deserializer<'de>>(d: D) -> Result<AreaFormat, D::Error> {
+    let text = String::deserialize(d)?;
+    match text.trim().to_ascii_lowercase().as_str() {
+        "" | "json" => Ok(AreaFormat::Json),
+        "csv" => Ok(AreaFormat::Csv),
+        "geojson" => Ok(AreaFormat::Geojson),
+        _ => Err(serde::de::Error::custom(format!(
+            "'{}' is not offered: use json, csv or geojson",
+            text.chars().take(20).collect::<String>()
+        ))),
     }
 }
 

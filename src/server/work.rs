@@ -227,9 +227,13 @@ mod tests {
         drop(rx);
         let (written, stopped) = producer.join().unwrap();
         assert!(stopped, "the writer noticed the reader was gone");
-        assert_eq!(received, 10 * CHUNK_BYTES);
+        // A chunk is handed on as soon as it reaches CHUNK_BYTES.
         assert!(
-            written <= received + (CHUNKS_QUEUED + 1) * CHUNK_BYTES + 1000,
+            (10 * CHUNK_BYTES..=10 * (CHUNK_BYTES + 1000)).contains(&received),
+            "{received}"
+        );
+        assert!(
+            written <= received + (CHUNKS_QUEUED + 1) * (CHUNK_BYTES + 1000),
             "wrote {written} for {received} read"
         );
     }
