@@ -12,7 +12,7 @@ use crate::selection::AreaQuery;
 use crate::server::tiles::{self as area_tiles, AreaTiles, LayerPick};
 use crate::tiles::{TileCoord, TileError, MAX_ZOOM};
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -277,6 +277,7 @@ pub fn write_pmtiles(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
 
     #[test]
     fn tile_ids_follow_the_pmtiles_spec() {
