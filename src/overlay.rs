@@ -390,12 +390,17 @@ pub fn run_scenario(atlas: &Atlas, scenario: &Scenario, mode: TravelMode, networ
         Some(n) => {
             let origins: Vec<(f64, f64)> = atlas.areas.iter().map(|a| (a.centroid.x(), a.centroid.y())).collect();
             let net = n.get(mode);
-            let run = |sites: &[GpSite]| -> Vec<Option<(f64, String)>> {
-                let pts: Vec<(f64, f64)> = sites.iter().map(|s| (s.lon, s.lat)).collect();
-                net.nearest_facility(&origins, &pts).into_iter().map(|r| r.map(|a| (a.minutes, sites[a.destination].code.clone()))).collect()
-            };
-            let (b, a) = rayon::join(|| run(&atlas.gp_sites.sites), || run(&after_sites));
-            (b, a, "network")
+            // The engine keeps today's search and recomputes only what closing/opening changes:
+            // after_sites is today's list minus the closed sites (in order), then the new ones.
+            let base = &atlas.gp_sites.sites;
+            let kept = &after_sites[..after_sites.len() - scenario.open.len()];
+            let mut k = 0;
+            let close: Vec<usize> = (0..base.len()).filter(|&j| if kept.get(k).is_some_and(|s| s.code == base[j].code) { k += 1; false } else { true }).collect();
+            let pts = |sites: &[GpSite]| -> Vec<(f64, f64)> { sites.iter().map(|s| (s.lon, s.lat)).collect() };
+            let r = net.scenario(&origins, &pts(base), &close, &pts(&scenario.open));
+            let code = |j: usize| base.get(j).unwrap_or_else(|| &scenario.open[j - base.len()]).code.clone();
+            let conv = |v: Vec<Result<crate::travel::Access, crate::travel::Unreachable>>| -> Vec<Option<(f64, String)>> { v.into_iter().map(|r| r.ok().map(|a| (a.minutes, code(a.destination)))).collect() };
+            (conv(r.before), conv(r.after), "network")
         }
         None => {
             let factor: Vec<Option<f64>> = match atlas.layers.get("gp_detour_factor").map(|l| &l.values) {

@@ -369,8 +369,14 @@ impl NetworksBuilder {
             }
         }
         let topo = Arc::new(self.raw.freeze([true; 3], self.contract)?);
-        let networks = TravelMode::ALL.map(|m| Network::new(topo.clone(), m, km[m.index()]));
-        Ok(super::Networks { networks })
+        let new = |m: TravelMode| Network::new(topo.clone(), m, km[m.index()]);
+        let (walk, (cycle, car)) = rayon::join(
+            || new(TravelMode::Walk),
+            || rayon::join(|| new(TravelMode::Cycle), || new(TravelMode::Car)),
+        );
+        Ok(super::Networks {
+            networks: [walk, cycle, car],
+        })
     }
 
     /// Contract and freeze the network of one mode only (segments of other modes are left
@@ -757,7 +763,18 @@ impl Topology {
             }
         }
         drop(next);
-        let RawGraph { lon, lat, .. } = raw;
+        drop(inc_off);
+        // Free the pieces before the snap grid is built; keep only the coordinates.
+        let RawGraph {
+            lon,
+            lat,
+            from: f,
+            to: t,
+            metres: m,
+            cost: c,
+            ..
+        } = raw;
+        drop((f, t, m, c));
         let mut topo = Topology {
             lon,
             lat,
@@ -796,6 +813,7 @@ pub struct Network {
     /// Bit per chain: usable by this mode and inside the main component (snappable).
     pub(crate) snappable: Vec<u64>,
     stats: NetworkStats,
+    contracted: ContractedSize,
     max_snap_m: f64,
     /// Labels of the last scenario base (see `route.rs`).
     pub(crate) scenario_base: Mutex<Option<(u64, Arc<super::route::FacilityLabels>)>>,
@@ -805,8 +823,7 @@ impl fmt::Debug for Network {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Network")
             .field("stats", &self.stats)
-            .field("junctions", &self.topo.junction_count())
-            .field("chains", &self.topo.chain_count())
+            .field("contracted", &self.contracted)
             .field("max_snap_m", &self.max_snap_m)
             .finish()
     }
@@ -831,7 +848,13 @@ pub struct NetworkStats {
     pub main_component_nodes: usize,
     /// Segments points may snap to.
     pub snappable_segments: usize,
-    /// Junctions of the contracted graph used by this mode.
+}
+
+/// Size of one mode's share of the contracted graph. Not part of [`NetworkStats`]: it depends
+/// on which other modes share the topology (their branches end chains too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContractedSize {
+    /// Junctions (nodes searched) used by this mode.
     pub junctions: usize,
     /// Chains (contracted edges) used by this mode.
     pub chains: usize,
@@ -842,8 +865,7 @@ impl fmt::Display for NetworkStats {
         write!(
             f,
             "{}: {} nodes, {} edges, {} segments, {:.1} km, {} weak / {} strong components, \
-             main component {} nodes ({:.1}%), {} snappable segments; contracted: {} junctions, \
-             {} chains",
+             main component {} nodes ({:.1}%), {} snappable segments",
             self.mode,
             self.nodes,
             self.edges,
@@ -853,9 +875,7 @@ impl fmt::Display for NetworkStats {
             self.strong_components,
             self.main_component_nodes,
             100.0 * self.main_component_nodes as f64 / self.nodes.max(1) as f64,
-            self.snappable_segments,
-            self.junctions,
-            self.chains
+            self.snappable_segments
         )
     }
 }
@@ -951,8 +971,6 @@ impl Network {
             strong_components: strong,
             main_component_nodes: main_component.map_or(0, |m| sizes[m]),
             snappable_segments,
-            junctions,
-            chains,
         };
         Network {
             mode,
@@ -960,6 +978,7 @@ impl Network {
             main,
             snappable,
             stats,
+            contracted: ContractedSize { junctions, chains },
             max_snap_m: DEFAULT_MAX_SNAP_M,
             scenario_base: Mutex::new(None),
         }
@@ -1088,6 +1107,11 @@ impl Network {
 
     pub fn stats(&self) -> NetworkStats {
         self.stats
+    }
+
+    /// Junctions and chains this mode searches.
+    pub fn contracted(&self) -> ContractedSize {
+        self.contracted
     }
 
     /// `[west, south, east, north]` of the node table.
@@ -1278,16 +1302,16 @@ mod tests {
             b.add_way_segment(w[0], w[1], true, true, 5.0);
         }
         let net = b.build().unwrap();
-        let s = net.stats();
-        assert_eq!((s.nodes, s.segments, s.junctions, s.chains), (11, 10, 2, 1));
+        let (s, c) = (net.stats(), net.contracted());
+        assert_eq!((s.nodes, s.segments, c.junctions, c.chains), (11, 10, 2, 1));
         // A change of speed in the middle keeps the node as a junction.
         let mut b = NetworkBuilder::new(TravelMode::Car);
         let line: Vec<_> = (0..5).map(|i| b.add_node(i as f64 * 0.001, 0.0)).collect();
         for (i, w) in line.windows(2).enumerate() {
             b.add_way_segment(w[0], w[1], true, true, if i < 2 { 30.0 } else { 50.0 });
         }
-        let s = b.build().unwrap().stats();
-        assert_eq!((s.junctions, s.chains), (3, 2));
+        let c = b.build().unwrap().contracted();
+        assert_eq!((c.junctions, c.chains), (3, 2));
         // A ring with no junction at all still becomes one chain.
         let mut b = NetworkBuilder::new(TravelMode::Walk);
         let ring: Vec<_> = (0..4)
@@ -1297,11 +1321,34 @@ mod tests {
             b.add_way_segment(ring[x], ring[y], true, true, 5.0);
         }
         let net = b.build().unwrap();
-        let s = net.stats();
+        let (s, c) = (net.stats(), net.contracted());
         assert_eq!(
-            (s.nodes, s.junctions, s.chains, s.main_component_nodes),
+            (s.nodes, c.junctions, c.chains, s.main_component_nodes),
             (4, 1, 1, 4)
         );
         assert!((0..4).all(|v| net.in_main_component(v)));
+    }
+
+    #[test]
+    fn a_mode_without_segments_is_an_error_naming_mode_and_extent() {
+        use super::super::profile::WayRule;
+        let mut b = NetworksBuilder::new();
+        let (x, y) = (b.add_node(-2.2, 51.8), b.add_node(-2.1, 51.9));
+        let walk = WayRule {
+            forward: true,
+            backward: true,
+            kmh: 4.8,
+        };
+        // A footway: walking and cycling only, nothing for cars.
+        assert!(b.add_way_segment(x, y, [Some(walk), Some(walk), None]));
+        let err = b.build("paths.osm.pbf").unwrap_err().to_string();
+        assert!(
+            err.contains("paths.osm.pbf") && err.contains("car"),
+            "{err}"
+        );
+        assert!(
+            err.contains("lon -2.2000..-2.1000, lat 51.8000..51.9000"),
+            "{err}"
+        );
     }
 }

@@ -29,8 +29,8 @@ pub mod speeds;
 
 pub use csvio::{read_points_csv, write_travel_csv, NamedPoint};
 pub use graph::{
-    Network, NetworkBuilder, NetworkStats, NetworksBuilder, NodeId, Segment, SegmentId,
-    DEFAULT_MAX_SNAP_M,
+    ContractedSize, Network, NetworkBuilder, NetworkStats, NetworksBuilder, NodeId, Segment,
+    SegmentId, DEFAULT_MAX_SNAP_M,
 };
 pub use pbf::{available_memory, PEAK_BYTES_PER_PBF_BYTE};
 pub use route::{Access, FacilityLabels, ScenarioAccess, Seed, SeedLabels, Unreachable};

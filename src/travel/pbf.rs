@@ -123,6 +123,29 @@ fn check_memory(path: &Path, bytes: u64, modes: usize) -> Result<(), TravelError
     Ok(())
 }
 
+/// Peak bytes of building the graph per way-node reference (pieces, contraction, topology,
+/// snap grid), measured on the synthetic England network (see `benches/README.md`).
+pub const BUILD_BYTES_PER_WAY_REF: f64 = 110.0;
+
+fn check_build_memory(path: &Path, size: u64, refs: usize) -> Result<(), TravelError> {
+    if std::env::var_os("NEEDSMAP_SKIP_MEMORY_CHECK").is_some() {
+        return Ok(());
+    }
+    let Some(available) = available_memory() else {
+        return Ok(());
+    };
+    let needed = (refs as f64 * BUILD_BYTES_PER_WAY_REF) as u64;
+    if needed > available {
+        return Err(TravelError::TooLarge {
+            path: path.to_path_buf(),
+            file_mb: size >> 20,
+            needed_mb: needed >> 20,
+            available_mb: available >> 20,
+        });
+    }
+    Ok(())
+}
+
 /// Read `path` once and collect the ways of the modes in `modes` into one builder.
 pub(crate) fn read(path: &Path, modes: [bool; 3]) -> Result<NetworksBuilder, TravelError> {
     let pbf_err = |source| TravelError::Pbf {
@@ -185,6 +208,9 @@ pub(crate) fn read(path: &Path, modes: [bool; 3]) -> Result<NetworksBuilder, Tra
         raw_refs.append(&mut chunk.refs);
     }
     drop(chunks);
+    // Now the real size is known (a synthetic file can compress far better than OSM data):
+    // check the build's needs before starting it.
+    check_build_memory(path, size, raw_refs.len())?;
     if nodes.len() >= MISSING as usize {
         return Err(TravelError::InvalidNetwork(format!(
             "{}: {} nodes is more than this engine indexes",
@@ -273,5 +299,15 @@ mod tests {
             "{msg}"
         );
         assert!(check_memory(Path::new("small.osm.pbf"), 1 << 20, 3).is_ok());
+        // After reading: ways referring to more nodes than memory can build.
+        let refs = (avail as f64 / BUILD_BYTES_PER_WAY_REF) as usize + 1_000_000;
+        let msg = check_build_memory(Path::new("big.osm.pbf"), 1 << 30, refs)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("big.osm.pbf") && msg.contains("would need about"),
+            "{msg}"
+        );
+        assert!(check_build_memory(Path::new("small.osm.pbf"), 1 << 20, 1000).is_ok());
     }
 }

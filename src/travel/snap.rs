@@ -456,7 +456,7 @@ mod tests {
                 b.build().unwrap().with_max_snap_m(f64::INFINITY)
             };
             let (small, plain) = (build(true), build(false));
-            prop_assert!(small.stats().chains <= plain.stats().chains);
+            prop_assert!(small.contracted().chains <= plain.contracted().chains);
             for &(lon, lat) in &queries {
                 let (a, b) = (small.snap(lon, lat).unwrap(), plain.snap(lon, lat).unwrap());
                 prop_assert!((a.distance_m - b.distance_m).abs() < 1e-6, "{:?} vs {:?}", a, b);
