@@ -913,9 +913,14 @@ impl Network {
         let (component, count) = strongly_connected(&topo, cost);
         // Node-level sizes: junctions plus interior nodes of chains inside one component.
         let mut sizes = vec![0usize; count];
+        // Lowest node id per component: breaks ties between equally large components the
+        // same way whether or not the graph is contracted.
+        let mut lowest = vec![NONE; count];
         for j in 0..jn {
             if bit(&in_mode, j) {
-                sizes[component[j] as usize] += 1;
+                let k = component[j] as usize;
+                sizes[k] += 1;
+                lowest[k] = lowest[k].min(topo.junction_node[j]);
             }
         }
         let mut strong = junctions;
@@ -926,7 +931,11 @@ impl Network {
             let [a, b] = topo.ends[c];
             let inner = topo.pieces_of(c) - 1;
             if component[a as usize] == component[b as usize] {
-                sizes[component[a as usize] as usize] += inner;
+                let k = component[a as usize] as usize;
+                sizes[k] += inner;
+                for i in 1..=inner {
+                    lowest[k] = lowest[k].min(topo.chain_point(c, i));
+                }
             } else {
                 strong += inner; // interior of a one-way link between components: singletons
             }
@@ -941,7 +950,7 @@ impl Network {
         }
         strong = strong - junctions + strong_junction_components;
         let main_component = (0..count)
-            .max_by_key(|&c| (sizes[c], std::cmp::Reverse(c)))
+            .max_by_key(|&c| (sizes[c], std::cmp::Reverse(lowest[c])))
             .filter(|&c| sizes[c] > 0);
         let mut main = vec![0u64; jn.div_ceil(64)];
         if let Some(m) = main_component {
