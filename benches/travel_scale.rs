@@ -266,7 +266,7 @@ fn synthetic_england() -> (NetworksBuilder, usize) {
     };
     let walk = rule(4.8, true, true);
     let id = |i: usize, j: usize| (j * jx + i) as u32;
-    let mut add = |b: &mut NetworksBuilder,
+    let add = |b: &mut NetworksBuilder,
                    a: u32,
                    z: u32,
                    pa: (f64, f64),

@@ -14,6 +14,9 @@
 //! Memory per chain: ends 8 B, interior offset 4 B, metres 4 B, two CSR entries 8 B, 8 B of costs
 //! per mode; per node: coordinates 8 B (1e-7° integers) and a slot 4 B; per junction 8 B.
 
+// Parallel arrays indexed by node, junction and chain id: index loops say what is meant.
+#![allow(clippy::needless_range_loop)]
+
 use std::fmt;
 use std::sync::{Arc, Mutex};
 

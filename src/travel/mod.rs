@@ -173,7 +173,17 @@ impl Networks {
     /// Parse `path` once and build the walk, cycle and car networks from that parse.
     pub fn from_pbf(path: impl AsRef<Path>) -> Result<Networks, TravelError> {
         let path = path.as_ref();
-        pbf::read(path, [true; 3])?.build(&path.display().to_string())
+        let t = std::time::Instant::now();
+        let builder = pbf::read(path, [true; 3])?;
+        let read_s = t.elapsed().as_secs_f64();
+        let networks = builder.build(&path.display().to_string())?;
+        tracing::debug!(
+            path = %path.display(),
+            read_s,
+            build_s = t.elapsed().as_secs_f64() - read_s,
+            "built the walk, cycle and car networks"
+        );
+        Ok(networks)
     }
 
     /// Fail with a message naming the mode and the network's extent if no point of `points`

@@ -283,7 +283,7 @@ fn partial(fraction: f64, full_s: f32) -> Option<f64> {
     if fraction <= 0.0 {
         Some(0.0)
     } else {
-        full_s.is_finite().then(|| fraction * full_s as f64)
+        full_s.is_finite().then_some(fraction * full_s as f64)
     }
 }
 
