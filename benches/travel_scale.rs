@@ -267,11 +267,11 @@ fn synthetic_england() -> (NetworksBuilder, usize) {
     let walk = rule(4.8, true, true);
     let id = |i: usize, j: usize| (j * jx + i) as u32;
     let add = |b: &mut NetworksBuilder,
-                   a: u32,
-                   z: u32,
-                   pa: (f64, f64),
-                   pz: (f64, f64),
-                   rules: [Option<WayRule>; 3]| {
+               a: u32,
+               z: u32,
+               pa: (f64, f64),
+               pz: (f64, f64),
+               rules: [Option<WayRule>; 3]| {
         let mut prev = a;
         for s in 1..=shape {
             let t = s as f64 / (shape + 1) as f64;
