@@ -278,13 +278,11 @@ mod tests {
             b"this is not a protocol buffer at all, just some text\n",
         )
         .unwrap();
-        let e = read(&p, [true; 3]).err().expect("garbage must not parse");
+        let e = read(&p, [true; 3]).expect_err("garbage must not parse");
         assert!(matches!(e, TravelError::Pbf { .. }), "{e}");
         assert!(e.to_string().contains("garbage.osm.pbf"));
 
-        let e = read(Path::new("/nonexistent/x.osm.pbf"), [true; 3])
-            .err()
-            .unwrap();
+        let e = read(Path::new("/nonexistent/x.osm.pbf"), [true; 3]).unwrap_err();
         assert!(e.to_string().contains("/nonexistent/x.osm.pbf"), "{e}");
     }
 
