@@ -242,7 +242,7 @@ pub fn write_pmtiles(
         .bounds(w, s, e, n)
         .center((w + e) / 2.0, (s + n) / 2.0)
         .center_zoom(center_zoom)
-        .metadata(&meta.to_string())
+        .metadata(meta.to_string())
         .create(staged.writer())
         .map_err(|e| pm_err(e.to_string()))?;
     let mut written = 0u64;
