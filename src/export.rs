@@ -227,7 +227,11 @@ pub fn write_pmtiles(
         m.insert("minzoom".into(), opts.minzoom.into());
         m.insert("maxzoom".into(), opts.maxzoom.into());
         m.insert("layers".into(), opts.layers.ids().join(",").into());
-        if let Some(v) = m.get_mut("vector_layers").and_then(|v| v.get_mut(0)).and_then(|v| v.as_object_mut()) {
+        if let Some(v) = m
+            .get_mut("vector_layers")
+            .and_then(|v| v.get_mut(0))
+            .and_then(|v| v.as_object_mut())
+        {
             v.insert("minzoom".into(), opts.minzoom.into());
             v.insert("maxzoom".into(), opts.maxzoom.into());
         }
