@@ -123,6 +123,9 @@ fn project(lon: f64, lat: f64) -> [f64; 2] {
     [lon * COS_LAT, lat]
 }
 
+/// A site before it is located: kind, ODS code, name, postcode, parent practice, status.
+type Candidate<'a> = (GpKind, &'a str, &'a str, &'a str, Option<String>, &'a str);
+
 /// Which day the site list describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SiteDate {
@@ -150,7 +153,7 @@ pub fn select_sites(
         SiteDate::Current => p.status == "A",
         SiteDate::On(d) => p.open_on(d),
     };
-    let mut candidates: Vec<(GpKind, &str, &str, &str, Option<String>, &str)> = Vec::new();
+    let mut candidates: Vec<Candidate> = Vec::new();
     let mut active_gp: HashMap<&str, &Practice> = HashMap::new();
     for p in practices {
         if p.prescribing_setting != Some(4) {
