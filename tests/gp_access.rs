@@ -153,7 +153,7 @@ fn a_network_covering_no_area_keeps_every_estimate_and_says_so() {
                 assert_eq!(l.method_of(i), Method::Estimate);
             }
             let d = &l.meta.description;
-            assert!(d.contains("ESTIMATE for all 373 areas") && d.contains("liechtenstein") && d.contains("does not cover them"), "{d}");
+            assert!(d.starts_with("ESTIMATE — ") && d.contains("Estimated for all 373 areas") && d.contains("liechtenstein") && d.contains("does not cover them"), "{d}");
             assert!(!d.contains("Routed by needsmap"), "{d}");
         }
     }

@@ -278,7 +278,8 @@ impl Run {
             (true, true) => format!("network file {file}; GP sites {gp}; road distances IoD2019"),
             (false, _) => format!("GP sites {}; road distances IoD2019", self.sites.vintage),
         };
-        with_note(meta, &notes)
+        meta.description = format!("{}{}{notes}", how.lead(), meta.description);
+        meta
     }
 }
 
@@ -306,14 +307,20 @@ impl How {
         }
     }
 
+    /// What a reader must see first: whether the figures are estimates.
+    fn lead(&self) -> &'static str {
+        match (self.routed, self.estimated) {
+            (_, 0) => "",
+            (0, _) => "ESTIMATE — ",
+            _ => "MIXED — routed where the road network covers the area, estimated elsewhere; each area's profile gives its own method. ",
+        }
+    }
+
     /// The run-specific part of the description: which areas were routed and how, which were
     /// estimated and why.
     fn describe(&self, run: &Run, network_note: &str, estimate_note: &str) -> String {
         let areas = self.routed + self.estimated;
         let mut text = String::new();
-        if self.routed > 0 && self.estimated > 0 {
-            text.push_str(" MIXED — routed where the road network covers the area, estimated elsewhere; each area's profile gives its own method.");
-        }
         if let (Some(path), true) = (&run.network, self.routed > 0) {
             let which = if self.estimated == 0 {
                 format!("all {areas} areas")
@@ -340,7 +347,7 @@ impl How {
             } else {
                 format!("the other {} areas", self.estimated)
             };
-            text.push_str(&format!(" ESTIMATE for {which}: {why}. {estimate_note}"));
+            text.push_str(&format!(" Estimated for {which}: {why}. {estimate_note}"));
         }
         text
     }
@@ -470,12 +477,17 @@ mod tests {
         );
         let text = mixed.describe(&net, "ROUTE", "EST");
         assert!(
-            text.contains("MIXED")
-                && text.contains("for the 2 areas it covers: ROUTE 1 areas have no route"),
+            text.contains("for the 2 areas it covers: ROUTE 1 areas have no route"),
             "{text}"
         );
-        assert!(text.contains("ESTIMATE for the other 1 areas: the road network /data/osm/some.osm.pbf does not cover them"), "{text}");
+        assert!(text.contains("Estimated for the other 1 areas: the road network /data/osm/some.osm.pbf does not cover them"), "{text}");
         let meta = net.meta(declared(ids::GP_WALK_MIN), &mixed, text);
+        assert!(
+            meta.description
+                .starts_with("MIXED — routed where the road network covers the area"),
+            "{}",
+            meta.description
+        );
         assert_eq!(
             (meta.source.as_str(), meta.vintage.as_str()),
             (
@@ -483,6 +495,7 @@ mod tests {
                 "network file some.osm.pbf; GP sites 2025-10; road distances IoD2019"
             )
         );
+
         let none = How::of(
             &[Method::Estimate; 2],
             &[Some(1.0), Some(2.0)],
@@ -490,25 +503,35 @@ mod tests {
         );
         let text = none.describe(&net, "ROUTE", "EST");
         assert!(
-            !text.contains("MIXED")
-                && !text.contains("ROUTE")
-                && text.contains("ESTIMATE for all 2 areas")
+            !text.contains("ROUTE")
+                && text.contains("Estimated for all 2 areas")
                 && text.contains("no car road"),
             "{text}"
         );
-        assert_eq!(
-            net.meta(declared(ids::GP_CAR_MIN), &none, text).source,
-            "epraccur"
+        let meta = net.meta(declared(ids::GP_CAR_MIN), &none, text);
+        assert!(
+            meta.description.starts_with("ESTIMATE — Minutes by car"),
+            "{}",
+            meta.description
         );
+        assert_eq!(meta.source, "epraccur");
+
         let absent = How::of(&[Method::Estimate], &[Some(1.0)], TravelMode::Car);
         assert!(absent
             .describe(&run(None), "", "EST")
             .contains("no road network for this region is present"));
+
         let all = How::of(&[Method::Network], &[Some(1.0)], TravelMode::Walk);
         let text = all.describe(&net, "ROUTE", "EST");
         assert!(
-            text.contains("for all 1 areas") && !text.contains("ESTIMATE"),
+            text.contains("for all 1 areas") && !text.contains("Estimated"),
             "{text}"
+        );
+        let meta = net.meta(declared(ids::GP_WALK_MIN), &all, text);
+        assert!(
+            meta.description.starts_with("Minutes on foot"),
+            "{}",
+            meta.description
         );
     }
 }
