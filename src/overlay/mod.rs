@@ -125,7 +125,11 @@ pub fn add_gp_access_layers(
     // The estimate answers wherever no network does, so it is always made.
     let est = Estimate::new(atlas, &road_km);
     let estimated = est.minutes_for(atlas, &atlas.gp_sites.sites);
-    let factor_note = format!(" The region's median ({:.2}) where the straight line is under {MIN_STRAIGHT_KM_FOR_FACTOR} km.", est.median_factor);
+    let factor_note = format!(
+        " The region's median ({:.2}) where the straight line is under \
+        {MIN_STRAIGHT_KM_FOR_FACTOR} km.",
+        est.median_factor
+    );
     let factor_meta = with_note(
         declared(ids::GP_DETOUR_FACTOR).meta(&ind_src, &vars),
         &factor_note,
@@ -202,7 +206,9 @@ pub fn add_gp_access_layers(
         let km_notes = how.describe(
             &run,
             &format!("distance along the {mode} network; blank where there is no route."),
-            "straight-line distance from the population-weighted centroid to today's nearest GP site × the area's IoD2019 road/straight-line ratio (see gp_detour_factor); the same estimated road distance serves every mode.",
+            "straight-line distance from the population-weighted centroid to today's nearest \
+                GP site × the area's IoD2019 road/straight-line ratio (see gp_detour_factor); \
+                the same estimated road distance serves every mode.",
         );
         layers.push(Layer::with_area_methods(
             run.meta(declared(km_layer_id(mode)), &how, km_notes),
@@ -249,7 +255,9 @@ struct Run {
 impl Run {
     fn routing_note(&self, mode: TravelMode) -> String {
         format!(
-            "multi-source Dijkstra from all {} GP sites in use to each LSOA's population-weighted centroid, one-way streets honoured; the walk from the centroid to the nearest {mode} road is included at {} km/h.",
+            "multi-source Dijkstra from all {} GP sites in use to each LSOA's \
+                population-weighted centroid, one-way streets honoured; the walk from the \
+                centroid to the nearest {mode} road is included at {} km/h.",
             self.gp_sites,
             speeds::WALK_KMH
         )
@@ -257,7 +265,13 @@ impl Run {
 
     fn estimate_note(&self, kmh: f64) -> String {
         format!(
-            "For each LSOA: detour factor = official IoD2019 road distance to a GP ÷ straight-line distance from the population-weighted centroid to the nearest GP site open on 1 January 2019 (practices whose NHS ODS open/close dates cover that day, plus 2017 branch surgeries whose parent was then open); where that straight line is under {MIN_STRAIGHT_KM_FOR_FACTOR} km the region's median factor ({:.2}) is used. Estimated road distance to today's nearest site = straight line × factor; minutes at {kmh} km/h.",
+            "For each LSOA: detour factor = official IoD2019 road distance to a GP ÷ \
+                straight-line distance from the population-weighted centroid to the nearest GP \
+                site open on 1 January 2019 (practices whose NHS ODS open/close dates cover that \
+                day, plus 2017 branch surgeries whose parent was then open); where that straight \
+                line is under {MIN_STRAIGHT_KM_FOR_FACTOR} km the region's median factor ({:.2}) \
+                is used. Estimated road distance to today's nearest site = straight line × \
+                factor; minutes at {kmh} km/h.",
             self.median_factor
         )
     }
@@ -312,7 +326,10 @@ impl How {
         match (self.routed, self.estimated) {
             (_, 0) => "",
             (0, _) => "ESTIMATE — ",
-            _ => "MIXED — routed where the road network covers the area, estimated elsewhere; each area's profile gives its own method. ",
+            _ => {
+                "MIXED — routed where the road network covers the area, estimated elsewhere; each \
+                area's profile gives its own method. "
+            }
         }
     }
 
@@ -328,16 +345,21 @@ impl How {
                 format!("the {} areas it covers", self.routed)
             };
             text.push_str(&format!(
-                " Routed by needsmap on the OpenStreetMap network ({}) for {which}: {network_note} {} areas have no route (no usable road within reach) and are left blank.",
+                " Routed by needsmap on the OpenStreetMap network ({}) for {which}: \
+                    {network_note} {} areas have no route (no usable road within reach) and are left \
+                    blank.",
                 path.display(),
                 self.no_route
             ));
         }
         if self.estimated > 0 {
             let why = match &run.network {
-                None => "no road network for this region is present (the OpenStreetMap extract is not in the data directory; network routing replaces the estimate automatically when it is)".to_string(),
+                None => "no road network for this region is present (the OpenStreetMap extract is not in \
+                    the data directory; network routing replaces the estimate automatically when it \
+                    is)".to_string(),
                 Some(path) => format!(
-                    "the road network {} does not cover them (no {} road within reach of the area's population-weighted centroid and of its nearest GP site)",
+                    "the road network {} does not cover them (no {} road within reach of the area's \
+                        population-weighted centroid and of its nearest GP site)",
                     path.display(),
                     self.mode
                 ),
@@ -373,7 +395,10 @@ fn add_acs0505_reference(
         .iter()
         .filter(|a| !acs.contains_key(&a.code))
         .count();
-    let note = format!(" {missing} of the region's LSOAs were created after 2001 and have no ACS0505 value (ACS0505 uses 2001 LSOAs); they are left blank, not estimated.");
+    let note = format!(
+        " {missing} of the region's LSOAs were created after 2001 and have no ACS0505 \
+        value (ACS0505 uses 2001 LSOAs); they are left blank, not estimated."
+    );
     for (id, pick) in [
         (ids::GP_PT_WALK_MIN_2013, 0usize),
         (ids::GP_CYCLE_MIN_2013, 1),
@@ -408,7 +433,12 @@ fn mark_public_transport_absent(atlas: &mut Atlas, data: &DataDir) {
         .map(|d| d.filter_map(|e| e.ok()).filter(is_zip).count())
         .unwrap_or(0);
     let reason = if feeds == 0 {
-        format!("no GTFS feed in the data directory ({}/*.zip); DfT's 2013 public-transport times ({}) are the reference", dir.display(), ids::GP_PT_WALK_MIN_2013)
+        format!(
+            "no GTFS feed in the data directory ({}/*.zip); DfT's 2013 public-transport times \
+            ({}) are the reference",
+            dir.display(),
+            ids::GP_PT_WALK_MIN_2013
+        )
     } else {
         format!(
             "{feeds} GTFS feed(s) in {}, but this build does not route on public transport",
