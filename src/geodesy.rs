@@ -223,7 +223,7 @@ mod tests {
             b in (-180.0f64..180.0, -90.0f64..90.0),
         ) {
             let d = haversine_m(a, b);
-            prop_assert!(d.is_finite() && d >= 0.0 && d <= PI * EARTH_RADIUS_M + 1e-6);
+            prop_assert!(d.is_finite() && (0.0..=PI * EARTH_RADIUS_M + 1e-6).contains(&d));
             prop_assert!((d - haversine_m(b, a)).abs() < 1e-6);
             prop_assert!((d - oracle_m(a, b)).abs() <= 1e-6 * d.max(1.0));
         }

@@ -263,7 +263,8 @@ fn a_network_covering_no_area_keeps_every_estimate_and_says_so() {
             }
             let d = &l.meta.description;
             assert!(
-                d.contains("ESTIMATE for all 373 areas")
+                d.starts_with("ESTIMATE — ")
+                    && d.contains("Estimated for all 373 areas")
                     && d.contains("liechtenstein")
                     && d.contains("does not cover them"),
                 "{d}"
@@ -349,5 +350,42 @@ fn public_transport_layers_are_absent_with_a_reason() {
             .iter()
             .any(|a| a["id"] == ids::GP_PT_MIN && a["reason"].as_str().unwrap().contains("GTFS")),
         "{j}"
+    );
+}
+
+/// On a real network (Liechtenstein's roads): an origin is routed only when the network covers
+/// it and its nearest GP site; elsewhere the estimate answers, and merging keeps both methods.
+#[test]
+fn a_network_routes_exactly_the_areas_it_covers() {
+    use needsmap::overlay::coverage::{merge, route_covered};
+    let networks = needsmap::travel::Networks::from_pbf(source("osm_liechtenstein")).unwrap();
+    let net = networks.get(TravelMode::Walk);
+    let (vaduz, schaan, triesen, gloucester) = (
+        (9.5209, 47.1410),
+        (9.5095, 47.1650),
+        (9.5290, 47.1070),
+        (-2.2446, 51.8642),
+    );
+    let origins = [vaduz, gloucester, schaan];
+    // Schaan's nearest site (by straight line) is in Gloucester: off the network, so not covered.
+    let nearest = [Some(triesen), Some(gloucester), Some(gloucester)];
+    let routed = route_covered(net, &origins, &nearest, &[triesen, gloucester]);
+    let a = routed[0].expect("Vaduz is covered").expect("and routed");
+    assert_eq!(a.destination, 0);
+    let straight = haversine_m(vaduz, triesen);
+    assert!(
+        a.metres >= straight * 0.95 && a.metres < straight * 2.0,
+        "{a:?} vs {straight} m"
+    );
+    assert_eq!(
+        routed[1], None,
+        "Gloucester is not on Liechtenstein's roads"
+    );
+    assert_eq!(routed[2], None);
+    let (values, methods) = merge(Some(&routed), 3, |a| a.minutes, |i| Some(1000.0 + i as f64));
+    assert_eq!(values, vec![Some(a.minutes), Some(1001.0), Some(1002.0)]);
+    assert_eq!(
+        methods,
+        vec![Method::Network, Method::Estimate, Method::Estimate]
     );
 }

@@ -123,6 +123,9 @@ fn project(lon: f64, lat: f64) -> [f64; 2] {
     [lon * COS_LAT, lat]
 }
 
+/// A site before it is located: kind, ODS code, name, postcode, parent practice, status.
+type Candidate<'a> = (GpKind, &'a str, &'a str, &'a str, Option<String>, &'a str);
+
 /// Which day the site list describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SiteDate {

@@ -34,9 +34,15 @@ pub const GP_MARGIN_M: f64 = 15_000.0;
 pub enum AtlasError {
     #[error(transparent)]
     Source(#[from] SourceError),
-    #[error("region '{0}' is not known: use 'gloucestershire', 'england', or a comma-separated list of local authority district codes like E07000078,E07000081")]
+    #[error(
+        "region '{0}' is not known: use 'gloucestershire', 'england', or a \
+        comma-separated list of local authority district codes like E07000078,E07000081"
+    )]
     UnknownRegion(String),
-    #[error("region {region} has no LSOAs in the IoD2019 file (are the district codes right? They are 2019 codes such as E07000078)")]
+    #[error(
+        "region {region} has no LSOAs in the IoD2019 file (are the district codes right? \
+        They are 2019 codes such as E07000078)"
+    )]
     EmptyRegion { region: String },
     #[error("LSOA {code} of region {region} is missing from {what}")]
     Incomplete {
