@@ -11,6 +11,7 @@
 #![allow(clippy::inconsistent_digit_grouping, clippy::result_large_err)]
 
 pub mod atlas;
+pub mod export;
 pub mod geodesy;
 pub mod model;
 pub mod overlay;

@@ -297,7 +297,6 @@ fn query_csv_is_the_library_csv_for_the_official_decile_1_areas() {
         },
     )
     .unwrap();
-    let expected = String::from_utf8(expected).unwrap();
 
     let out = needsmap(&["query", "imd_decile <= 1", "--format", "csv"]);
     assert!(
@@ -306,7 +305,7 @@ fn query_csv_is_the_library_csv_for_the_official_decile_1_areas() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        out.stdout == expected.as_bytes(),
+        out.stdout == expected,
         "the CLI writes the library's CSV byte for byte, nothing added"
     );
     // And that CSV is what a spreadsheet needs: BOM, CRLF rows, one per area, missing values blank.
@@ -358,7 +357,7 @@ fn scenario_and_access_parse_the_osm_file_once() {
         n, 1,
         "the OSM file is parsed once for the atlas and the scenario"
     );
-    assert!(text.starts_with("scenario (car network)"), "{text}");
+    assert!(text.contains("scenario (car network)"), "{text}");
     assert!(text.contains("0 areas change"), "{text}");
     let (_, n) = parses(&["access", "--beyond", "10", "--format", "json"]);
     assert_eq!(n, 1);

@@ -449,7 +449,15 @@ fn tiles_decode_with_the_atlas_values_and_highlight_a_selection() {
     let atlas = atlas();
     // The z9 tile around Gloucester Cross covers the whole city (a z10 edge runs through it).
     let (x, y) = tile_of(-2.2446, 51.8642, 9);
-    let r = tile(9, x, y, &format!("?where={}", enc("imd_decile <= 1")));
+    let r = tile(
+        9,
+        x,
+        y,
+        &format!(
+            "?layers=imd_decile,imd_score,children,gp_walk_min&where={}",
+            enc("imd_decile <= 1")
+        ),
+    );
     assert_eq!(r.status(), 200);
     assert_eq!(
         r.headers()[header::CONTENT_TYPE],
@@ -470,16 +478,32 @@ fn tiles_decode_with_the_atlas_values_and_highlight_a_selection() {
         let Some(MvtValue::String(code)) = props.get("code") else {
             panic!("feature without code")
         };
-        let (i, a) = atlas.area(code).unwrap();
+        let (i, _) = atlas.area(code).unwrap();
         assert_eq!(
-            props.get("district"),
-            Some(&MvtValue::String(a.district.clone()))
+            f.id,
+            Some(i as u64),
+            "feature id = the area's index in the atlas"
+        );
+        let keys: BTreeSet<&str> = props.keys().map(String::as_str).collect();
+        assert!(
+            keys.is_subset(&BTreeSet::from([
+                "code",
+                "selected",
+                "imd_decile",
+                "imd_score",
+                "children",
+                "gp_walk_min"
+            ])),
+            "only the layers asked for: {keys:?}"
         );
         for id in ["imd_decile", "imd_score", "children", "gp_walk_min"] {
             let want = atlas.number(id, i).map(needsmap::report::round3);
             let got = match props.get(id) {
                 Some(MvtValue::Double(v)) => Some(*v),
                 Some(MvtValue::Float(v)) => Some(*v as f64),
+                Some(MvtValue::SInt(v)) => Some(*v as f64),
+                Some(MvtValue::Int(v)) => Some(*v as f64),
+                Some(MvtValue::UInt(v)) => Some(*v as f64),
                 None => None,
                 other => panic!("{id}: {other:?}"),
             };
@@ -508,7 +532,7 @@ fn tiles_decode_with_the_atlas_values_and_highlight_a_selection() {
         selected.is_subset(&decile1_codes(None)),
         "only decile-1 areas are selected"
     );
-    // Same zoom range semantics: every county LSOA appears at z8 in some tile.
+    // Every county LSOA appears at z8 in some tile (none is under a pixel there), with `code` only.
     let mut all = BTreeSet::new();
     let [w, s, e, n] = atlas.bounds();
     let (x0, y0) = tile_of(w, n, 8);
@@ -519,8 +543,9 @@ fn tiles_decode_with_the_atlas_values_and_highlight_a_selection() {
             if r.status() == 200 {
                 let rd = mvt_reader::Reader::new(r.bytes().unwrap().to_vec()).unwrap();
                 for f in rd.get_features(0).unwrap() {
-                    if let Some(MvtValue::String(c)) = f.properties.unwrap_or_default().get("code")
-                    {
+                    let props = f.properties.unwrap_or_default();
+                    assert_eq!(props.len(), 1, "without ?layers= only `code`: {props:?}");
+                    if let Some(MvtValue::String(c)) = props.get("code") {
                         all.insert(c.clone());
                     }
                 }
@@ -539,6 +564,8 @@ fn tile_addresses_and_errors() {
     );
     for (path, status) in [
         ("/tiles/areas/17/0/0.mvt", 400),
+        ("/tiles/areas/15/0/0.mvt", 400),
+        ("/tiles/areas/10/505/338.mvt?layers=imd_decile,nope", 400),
         ("/tiles/areas/10/1024/0.mvt", 400),
         ("/tiles/areas/10/0/1024.mvt", 400),
         ("/tiles/areas/a/0/0.mvt", 400),
@@ -559,6 +586,15 @@ fn tile_addresses_and_errors() {
     ));
     assert_eq!(s, 400);
     assert_eq!(e["column"], 14);
+    let (s, e) = json("/tiles/areas/10/505/338.mvt?layers=imd_decil");
+    assert_eq!((s, e["error"].as_str()), (400, Some("bad_layer")));
+    let detail = e["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("unknown layer \"imd_decil\"; valid: ")
+            && detail.contains("imd_decile")
+            && detail.contains("gp_walk_min"),
+        "{detail}"
+    );
 }
 
 #[test]

@@ -67,3 +67,34 @@ fn the_table_shows_the_rows_the_json_has() {
     }
     assert!(table.contains(&format!("{} of 373 areas match (5 shown)", sel.count)));
 }
+
+#[test]
+fn regional_ranks_agree_with_an_independent_sort_of_the_scores() {
+    let atlas = atlas();
+    let layer = atlas.layers.get("imd_score").unwrap();
+    // Oracle: sort the region's scores, most deprived first (these three have unique scores).
+    let mut scores: Vec<f64> = (0..atlas.areas.len())
+        .filter_map(|i| layer.number(i))
+        .collect();
+    scores.sort_by(|a, b| b.partial_cmp(a).unwrap());
+    for code in ["E01022333", "E01022140", "E01022400"] {
+        let (i, _) = atlas.area(code).unwrap();
+        let score = layer.number(i).unwrap();
+        let want = scores.iter().position(|&s| s == score).unwrap() as u32 + 1;
+        let l = AreaProfile::of(atlas, i)
+            .layers
+            .into_iter()
+            .find(|l| l.id == "imd_score")
+            .unwrap();
+        assert_eq!(
+            (l.county_rank, l.county_of),
+            (Some(want), scores.len()),
+            "{code}"
+        );
+        assert_eq!(
+            l.county_decile,
+            Some(((want as usize * 10).div_ceil(scores.len())) as u8),
+            "{code}"
+        );
+    }
+}

@@ -73,6 +73,8 @@ pub enum Command {
     Travel(TravelArgs),
     /// Serve the API, vector tiles and the map page.
     Serve(ServeArgs),
+    /// Write the tiles as a PMTiles archive (for static hosting) or every area as GeoJSON or CSV.
+    Export(ExportArgs),
     /// The data directory: what is there, and fetching what is not.
     Data {
         #[command(subcommand)]
@@ -168,6 +170,23 @@ pub struct ServeArgs {
     /// Do not pre-encode the region's tiles z6..13 in the background at start-up.
     #[arg(long)]
     pub no_warm: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(value_enum, ignore_case = true)]
+    pub format: needsmap::export::ExportFormat,
+    /// The file to write (written under a temporary name and renamed when complete).
+    pub file: PathBuf,
+    /// Lowest zoom in the archive (pmtiles).
+    #[arg(long, default_value_t = 0)]
+    pub minzoom: u8,
+    /// Highest zoom in the archive (pmtiles); the map over-zooms beyond it.
+    #[arg(long, default_value_t = 12)]
+    pub maxzoom: u8,
+    /// Layer ids each tile feature carries besides `code`, comma-separated (pmtiles).
+    #[arg(long, default_value = "")]
+    pub layers: String,
 }
 
 #[derive(Debug, Subcommand)]

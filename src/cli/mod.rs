@@ -5,6 +5,7 @@ mod access;
 mod area;
 pub mod args;
 mod data;
+mod export;
 mod layers;
 mod output;
 mod postcode;
@@ -34,6 +35,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
         Command::Scenario(a) => scenario::run(g, a, out),
         Command::Travel(a) => travel::run(g, a, out),
         Command::Serve(a) => serve::run(g, a),
+        Command::Export(a) => export::run(g, a, out),
         Command::Data { action } => data::run(g, action, out),
     }
 }

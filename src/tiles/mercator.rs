@@ -58,6 +58,23 @@ pub struct MercatorShape {
     /// One box per ring (polygons: each exterior then its interiors, in order) or per line string;
     /// empty for points.
     part_boxes: Vec<PartBox>,
+    /// Planar area in square Mercator metres (exteriors minus holes; 0 for lines and points), so a
+    /// tile can tell a sub-pixel polygon without looking at its vertices.
+    area: f64,
+}
+
+/// Unsigned shoelace area of a ring (open or closed).
+fn ring_area(coords: &[Coord<f64>]) -> f64 {
+    if coords.len() < 3 {
+        return 0.0;
+    }
+    let mut sum = 0.0;
+    let mut prev = coords[coords.len() - 1];
+    for &c in coords {
+        sum += prev.x * c.y - c.x * prev.y;
+        prev = c;
+    }
+    (sum / 2.0).abs()
 }
 
 fn check_lonlat(index: usize, c: Coord<f64>) -> Result<(), TileError> {
@@ -205,10 +222,22 @@ impl MercatorShape {
             return Err(TileError::EmptyGeometry);
         }
         let [x0, y0, x1, y1] = acc.all;
+        let area = match &geometry {
+            MercatorGeometry::Polygons(mp) => {
+                mp.0.iter()
+                    .map(|p| {
+                        let holes: f64 = p.interiors().iter().map(|r| ring_area(&r.0)).sum();
+                        (ring_area(&p.exterior().0) - holes).max(0.0)
+                    })
+                    .sum()
+            }
+            _ => 0.0,
+        };
         Ok(MercatorShape {
             geometry,
             bbox: Rect::new(Coord { x: x0, y: y0 }, Coord { x: x1, y: y1 }),
             part_boxes: acc.parts,
+            area,
         })
     }
 
@@ -288,6 +317,12 @@ impl MercatorShape {
     /// Bounding box in EPSG:3857 metres, for the server's spatial index.
     pub fn bbox(&self) -> Rect<f64> {
         self.bbox
+    }
+
+    /// Planar area in square EPSG:3857 metres (0 for lines and points). Multiply by the square of
+    /// a tile's units per metre to get its area on that tile's grid.
+    pub fn area(&self) -> f64 {
+        self.area
     }
 
     /// Per-ring (polygons) or per-line boxes, aligned with the iteration order of the geometry.
