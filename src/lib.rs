@@ -17,16 +17,20 @@ pub mod query;
 pub mod report;
 pub mod selection;
 pub mod server;
+pub mod sources;
 pub mod tiles;
 pub mod travel;
-pub mod sources;
 
 pub use atlas::{Atlas, AtlasError, Region};
 pub use sources::DataDir;
 
 /// Load a region with every layer, including the GP-access layers (routed on `network`, or on
 /// the region's OSM extract when it is in the data directory, otherwise estimated).
-pub fn load_with_overlays(data: &DataDir, region: &Region, network: Option<&std::path::Path>) -> Result<Atlas, overlay::OverlayError> {
+pub fn load_with_overlays(
+    data: &DataDir,
+    region: &Region,
+    network: Option<&std::path::Path>,
+) -> Result<Atlas, overlay::OverlayError> {
     let mut atlas = Atlas::load(data, region)?;
     let basis = overlay::add_gp_access_layers(&mut atlas, data, network)?;
     tracing::info!(?basis, "GP-access layers added");

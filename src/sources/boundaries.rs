@@ -23,11 +23,22 @@ pub type Wanted<'a> = Option<&'a HashSet<String>>;
 /// RFC 7946 GeoJSON is WGS84; a file that declares another CRS, or whose coordinates are plainly
 /// grid metres, is refused rather than silently misplaced.
 pub fn read_geojson(path: &Path, wanted: Wanted) -> Result<Vec<Boundary>> {
-    let file = File::open(path).map_err(|e| SourceError::Io { path: path.to_path_buf(), source: e })?;
-    let fc: geojson::FeatureCollection = serde_json::from_reader(BufReader::with_capacity(1 << 20, file))
-        .map_err(|e| SourceError::Format { path: path.to_path_buf(), message: format!("not a GeoJSON FeatureCollection: {e}") })?;
+    let file = File::open(path).map_err(|e| SourceError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    let fc: geojson::FeatureCollection =
+        serde_json::from_reader(BufReader::with_capacity(1 << 20, file)).map_err(|e| {
+            SourceError::Format {
+                path: path.to_path_buf(),
+                message: format!("not a GeoJSON FeatureCollection: {e}"),
+            }
+        })?;
     if let Some(crs) = fc.foreign_members.as_ref().and_then(|m| m.get("crs")) {
-        let name = crs.pointer("/properties/name").and_then(|v| v.as_str()).unwrap_or("");
+        let name = crs
+            .pointer("/properties/name")
+            .and_then(|v| v.as_str())
+            .unwrap_or("");
         let ok = name.is_empty() || name.contains("CRS84") || name.ends_with("4326");
         if !ok {
             return Err(SourceError::Format {
@@ -40,7 +51,12 @@ pub fn read_geojson(path: &Path, wanted: Wanted) -> Result<Vec<Boundary>> {
     for (i, feature) in fc.features.into_iter().enumerate() {
         let row = i as u64 + 1;
         let prop = |key: &str| -> Option<String> {
-            feature.properties.as_ref()?.get(key)?.as_str().map(|s| s.trim().to_string())
+            feature
+                .properties
+                .as_ref()?
+                .get(key)?
+                .as_str()
+                .map(|s| s.trim().to_string())
         };
         let code = prop("LSOA11CD").ok_or_else(|| SourceError::Row {
             path: path.to_path_buf(),
@@ -56,14 +72,25 @@ pub fn read_geojson(path: &Path, wanted: Wanted) -> Result<Vec<Boundary>> {
             row,
             message: format!("feature {code} has no geometry"),
         })?;
-        let polygon = to_multipolygon(geo_types::Geometry::<f64>::try_from(geometry).map_err(|e| SourceError::Row {
-            path: path.to_path_buf(),
-            row,
-            message: format!("feature {code}: invalid geometry: {e}"),
-        })?)
-        .ok_or_else(|| SourceError::Row { path: path.to_path_buf(), row, message: format!("feature {code} is not a polygon") })?;
+        let polygon =
+            to_multipolygon(geo_types::Geometry::<f64>::try_from(geometry).map_err(|e| {
+                SourceError::Row {
+                    path: path.to_path_buf(),
+                    row,
+                    message: format!("feature {code}: invalid geometry: {e}"),
+                }
+            })?)
+            .ok_or_else(|| SourceError::Row {
+                path: path.to_path_buf(),
+                row,
+                message: format!("feature {code} is not a polygon"),
+            })?;
         check_lonlat(path, row, &code, &polygon)?;
-        out.push(Boundary { code, name, polygon });
+        out.push(Boundary {
+            code,
+            name,
+            polygon,
+        });
     }
     Ok(out)
 }
@@ -78,7 +105,10 @@ fn to_multipolygon(g: geo_types::Geometry<f64>) -> Option<MultiPolygon<f64>> {
 
 fn check_lonlat(path: &Path, row: u64, code: &str, polygon: &MultiPolygon<f64>) -> Result<()> {
     use geo::CoordsIter;
-    if let Some(c) = polygon.coords_iter().find(|c| !(-180.0..=180.0).contains(&c.x) || !(-90.0..=90.0).contains(&c.y)) {
+    if let Some(c) = polygon
+        .coords_iter()
+        .find(|c| !(-180.0..=180.0).contains(&c.x) || !(-90.0..=90.0).contains(&c.y))
+    {
         return Err(SourceError::Row {
             path: path.to_path_buf(),
             row,
@@ -89,7 +119,11 @@ fn check_lonlat(path: &Path, row: u64, code: &str, polygon: &MultiPolygon<f64>) 
         });
     }
     if polygon.0.is_empty() {
-        return Err(SourceError::Row { path: path.to_path_buf(), row, message: format!("feature {code} has an empty geometry") });
+        return Err(SourceError::Row {
+            path: path.to_path_buf(),
+            row,
+            message: format!("feature {code} has an empty geometry"),
+        });
     }
     Ok(())
 }
@@ -103,7 +137,10 @@ enum ShapeCrs {
 
 fn shapefile_crs(shp: &Path) -> Result<ShapeCrs> {
     let prj = shp.with_extension("prj");
-    let text = std::fs::read_to_string(&prj).map_err(|e| SourceError::Io { path: prj.clone(), source: e })?;
+    let text = std::fs::read_to_string(&prj).map_err(|e| SourceError::Io {
+        path: prj.clone(),
+        source: e,
+    })?;
     let t = text.to_ascii_lowercase();
     if t.contains("british_national_grid") || t.contains("osgb") || t.contains("27700") {
         Ok(ShapeCrs::BritishNationalGrid)
@@ -121,7 +158,10 @@ fn shapefile_crs(shp: &Path) -> Result<ShapeCrs> {
 /// Grid to WGS84 with OSTN15 (metre-accurate, unlike a Helmert shift).
 pub fn read_shapefile(shp: &Path, wanted: Wanted) -> Result<Vec<Boundary>> {
     let crs = shapefile_crs(shp)?;
-    let shp_err = |e: shapefile::Error| SourceError::Format { path: shp.to_path_buf(), message: e.to_string() };
+    let shp_err = |e: shapefile::Error| SourceError::Format {
+        path: shp.to_path_buf(),
+        message: e.to_string(),
+    };
     let mut reader = shapefile::Reader::from_path(shp).map_err(shp_err)?;
     let mut out = Vec::new();
     for (i, item) in reader.iter_shapes_and_records().enumerate() {
@@ -129,7 +169,9 @@ pub fn read_shapefile(shp: &Path, wanted: Wanted) -> Result<Vec<Boundary>> {
         let (shape, record) = item.map_err(shp_err)?;
         let field = |key: &str| -> Option<String> {
             match record.get(key) {
-                Some(shapefile::dbase::FieldValue::Character(Some(s))) => Some(s.trim().to_string()),
+                Some(shapefile::dbase::FieldValue::Character(Some(s))) => {
+                    Some(s.trim().to_string())
+                }
                 _ => None,
             }
         };
@@ -148,7 +190,10 @@ pub fn read_shapefile(shp: &Path, wanted: Wanted) -> Result<Vec<Boundary>> {
                 return Err(SourceError::Row {
                     path: shp.to_path_buf(),
                     row,
-                    message: format!("record {code} is a {} shape, expected a polygon", other.shapetype()),
+                    message: format!(
+                        "record {code} is a {} shape, expected a polygon",
+                        other.shapetype()
+                    ),
                 })
             }
         };
@@ -165,7 +210,11 @@ pub fn read_shapefile(shp: &Path, wanted: Wanted) -> Result<Vec<Boundary>> {
                 })?,
         };
         check_lonlat(shp, row, &code, &polygon)?;
-        out.push(Boundary { code, name, polygon });
+        out.push(Boundary {
+            code,
+            name,
+            polygon,
+        });
     }
     Ok(out)
 }
@@ -193,10 +242,23 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("x.geojson");
         std::fs::write(&p, r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::27700"}},"features":[]}"#).unwrap();
-        assert!(read_geojson(&p, None).unwrap_err().to_string().contains("27700"));
+        assert!(read_geojson(&p, None)
+            .unwrap_err()
+            .to_string()
+            .contains("27700"));
         std::fs::write(&p, r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":null}]}"#).unwrap();
-        assert!(read_geojson(&p, None).unwrap_err().to_string().contains("LSOA11CD"));
-        std::fs::write(&p, r#"{"type":"FeatureCollection","features":[{"type":"Feat"#).unwrap();
-        assert!(read_geojson(&p, None).unwrap_err().to_string().contains("not a GeoJSON"));
+        assert!(read_geojson(&p, None)
+            .unwrap_err()
+            .to_string()
+            .contains("LSOA11CD"));
+        std::fs::write(
+            &p,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feat"#,
+        )
+        .unwrap();
+        assert!(read_geojson(&p, None)
+            .unwrap_err()
+            .to_string()
+            .contains("not a GeoJSON"));
     }
 }

@@ -24,7 +24,11 @@ impl Date {
         if s.len() != 8 || !s.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        Date::new(s[..4].parse().ok()?, s[4..6].parse().ok()?, s[6..].parse().ok()?)
+        Date::new(
+            s[..4].parse().ok()?,
+            s[4..6].parse().ok()?,
+            s[6..].parse().ok()?,
+        )
     }
 
     /// ISO `YYYY-MM-DD`.
@@ -72,7 +76,15 @@ impl Date {
     }
 
     pub fn weekday_name(self) -> &'static str {
-        ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][self.weekday_from_monday()]
+        [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ][self.weekday_from_monday()]
     }
 }
 
@@ -107,7 +119,10 @@ mod tests {
         assert_eq!(Date::new(2019, 2, 29), None);
         assert!(Date::new(2020, 2, 29).is_some());
         assert_eq!(Date::parse_gtfs("20191301"), None);
-        assert_eq!(Date::new(2024, 3, 1).unwrap().add_days(-1), Date::new(2024, 2, 29).unwrap());
+        assert_eq!(
+            Date::new(2024, 3, 1).unwrap().add_days(-1),
+            Date::new(2024, 2, 29).unwrap()
+        );
     }
 
     proptest! {
@@ -117,6 +132,46 @@ mod tests {
             prop_assert!(Date::new(d.year, d.month, d.day).is_some());
             prop_assert_eq!(d.days(), z);
             prop_assert_eq!(d.add_days(1).weekday_from_monday(), (d.weekday_from_monday() + 1) % 7);
+        }
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM` (or with `:SS`, or a space instead of `T`) → date and seconds after
+/// midnight, local time of the feeds.
+pub fn parse_departure(s: &str) -> Option<(Date, i32)> {
+    let s = s.trim();
+    let (d, t) = s.split_once('T').or_else(|| s.split_once(' '))?;
+    let date = Date::parse_iso(d)?;
+    let parts: Vec<&str> = t.split(':').collect();
+    if !(2..=3).contains(&parts.len())
+        || parts
+            .iter()
+            .any(|p| p.len() != 2 || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let (h, m): (i32, i32) = (parts[0].parse().ok()?, parts[1].parse().ok()?);
+    let sec: i32 = parts.get(2).map_or(Some(0), |x| x.parse().ok())?;
+    (h < 24 && m < 60 && sec < 60).then_some((date, h * 3600 + m * 60 + sec))
+}
+
+#[cfg(test)]
+mod departure_tests {
+    use super::*;
+
+    #[test]
+    fn departures_parse() {
+        let d = Date::new(2019, 5, 13).unwrap();
+        assert_eq!(parse_departure("2019-05-13T14:00"), Some((d, 50400)));
+        assert_eq!(parse_departure("2019-05-13 14:00:30"), Some((d, 50430)));
+        for bad in [
+            "2019-05-13",
+            "2019-05-13T25:00",
+            "2019-05-13T14:61",
+            "13/05/2019T14:00",
+            "2019-02-30T10:00",
+        ] {
+            assert_eq!(parse_departure(bad), None, "{bad}");
         }
     }
 }

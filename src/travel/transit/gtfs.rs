@@ -123,9 +123,10 @@ impl Feed {
 
     /// The file name for messages.
     pub fn name(&self) -> String {
-        self.path
-            .file_name()
-            .map_or_else(|| self.path.display().to_string(), |f| f.to_string_lossy().into_owned())
+        self.path.file_name().map_or_else(
+            || self.path.display().to_string(),
+            |f| f.to_string_lossy().into_owned(),
+        )
     }
 
     /// Read a GTFS zip.
@@ -161,14 +162,21 @@ impl Table {
     }
 
     fn require(&self, name: &str) -> Result<usize, TransitError> {
-        self.column(name).ok_or_else(|| TransitError::MissingColumn {
-            feed: self.feed.clone(),
-            file: self.file,
-            column: name.to_string(),
-        })
+        self.column(name)
+            .ok_or_else(|| TransitError::MissingColumn {
+                feed: self.feed.clone(),
+                file: self.file,
+                column: name.to_string(),
+            })
     }
 
-    fn field_error(&self, row: u64, field: &str, value: &str, message: impl Into<String>) -> TransitError {
+    fn field_error(
+        &self,
+        row: u64,
+        field: &str,
+        value: &str,
+        message: impl Into<String>,
+    ) -> TransitError {
         TransitError::Field {
             feed: self.feed.clone(),
             file: self.file,
@@ -198,7 +206,10 @@ impl FeedReader<'_> {
         }
         let nested: Vec<&&str> = names
             .iter()
-            .filter(|n| n.rsplit_once('/').is_some_and(|(dir, f)| f == file && !dir.contains('/')))
+            .filter(|n| {
+                n.rsplit_once('/')
+                    .is_some_and(|(dir, f)| f == file && !dir.contains('/'))
+            })
             .collect();
         (nested.len() == 1).then(|| nested[0].to_string())
     }
@@ -288,7 +299,12 @@ impl FeedReader<'_> {
             match &timezone {
                 None => timezone = Some(tz.to_string()),
                 Some(t) if t != tz => {
-                    return Err(agency.field_error(*row, "agency_timezone", tz, format!("differs from {t}; GTFS requires one time zone per feed")))
+                    return Err(agency.field_error(
+                        *row,
+                        "agency_timezone",
+                        tz,
+                        format!("differs from {t}; GTFS requires one time zone per feed"),
+                    ))
                 }
                 Some(_) => {}
             }
@@ -303,7 +319,11 @@ impl FeedReader<'_> {
         };
 
         // stops.txt
-        let (id_c, lat_c, lon_c) = (stops_t.require("stop_id")?, stops_t.require("stop_lat")?, stops_t.require("stop_lon")?);
+        let (id_c, lat_c, lon_c) = (
+            stops_t.require("stop_id")?,
+            stops_t.require("stop_lat")?,
+            stops_t.require("stop_lon")?,
+        );
         let name_c = stops_t.column("stop_name");
         let type_c = stops_t.column("location_type");
         let mut stops = Vec::new();
@@ -316,19 +336,31 @@ impl FeedReader<'_> {
             let location_type = get(r, type_c);
             let (lat_s, lon_s) = (get(r, Some(lat_c)), get(r, Some(lon_c)));
             // Generic nodes and boarding areas (location_type 3, 4) may lack coordinates.
-            if (location_type == "3" || location_type == "4") && (lat_s.is_empty() || lon_s.is_empty()) {
+            if (location_type == "3" || location_type == "4")
+                && (lat_s.is_empty() || lon_s.is_empty())
+            {
                 continue;
             }
             let coord = |s: &str, field: &str, limit: f64| -> Result<f64, TransitError> {
-                let v: f64 = s.parse().map_err(|_| stops_t.field_error(*row, field, s, "not a number"))?;
+                let v: f64 = s
+                    .parse()
+                    .map_err(|_| stops_t.field_error(*row, field, s, "not a number"))?;
                 if !v.is_finite() || v.abs() > limit {
-                    return Err(stops_t.field_error(*row, field, s, format!("outside -{limit}..{limit}")));
+                    return Err(stops_t.field_error(
+                        *row,
+                        field,
+                        s,
+                        format!("outside -{limit}..{limit}"),
+                    ));
                 }
                 Ok(v)
             };
             let lat = coord(lat_s, "stop_lat", 90.0)?;
             let lon = coord(lon_s, "stop_lon", 180.0)?;
-            if stop_index.insert(id.to_string(), stops.len() as u32).is_some() {
+            if stop_index
+                .insert(id.to_string(), stops.len() as u32)
+                .is_some()
+            {
                 return Err(stops_t.field_error(*row, "stop_id", id, "duplicate stop_id"));
             }
             stops.push(Stop {
@@ -349,10 +381,19 @@ impl FeedReader<'_> {
         for (row, r) in &routes_t.rows {
             let id = get(r, Some(rid_c));
             let ty = get(r, Some(rtype_c));
-            let route_type: i32 = ty.parse().map_err(|_| routes_t.field_error(*row, "route_type", ty, "not an integer"))?;
+            let route_type: i32 = ty
+                .parse()
+                .map_err(|_| routes_t.field_error(*row, "route_type", ty, "not an integer"))?;
             let short = get(r, short_c);
-            let short_name = if short.is_empty() { get(r, long_c) } else { short };
-            if route_index.insert(id.to_string(), routes.len() as u32).is_some() {
+            let short_name = if short.is_empty() {
+                get(r, long_c)
+            } else {
+                short
+            };
+            if route_index
+                .insert(id.to_string(), routes.len() as u32)
+                .is_some()
+            {
                 return Err(routes_t.field_error(*row, "route_id", id, "duplicate route_id"));
             }
             routes.push(Route {
@@ -376,14 +417,30 @@ impl FeedReader<'_> {
         };
         if let Some(cal) = &calendar_t {
             let sid = cal.require("service_id")?;
-            let days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-            let day_cols = days.iter().map(|d| cal.require(d)).collect::<Result<Vec<_>, _>>()?;
+            let days = [
+                "monday",
+                "tuesday",
+                "wednesday",
+                "thursday",
+                "friday",
+                "saturday",
+                "sunday",
+            ];
+            let day_cols = days
+                .iter()
+                .map(|d| cal.require(d))
+                .collect::<Result<Vec<_>, _>>()?;
             let (start_c, end_c) = (cal.require("start_date")?, cal.require("end_date")?);
             for (row, r) in &cal.rows {
                 let id = get(r, Some(sid));
                 let s = service_of(id, &mut services) as usize;
                 if services[s].range.is_some() {
-                    return Err(cal.field_error(*row, "service_id", id, "duplicate service_id in calendar.txt"));
+                    return Err(cal.field_error(
+                        *row,
+                        "service_id",
+                        id,
+                        "duplicate service_id in calendar.txt",
+                    ));
                 }
                 for (i, (&c, name)) in day_cols.iter().zip(days).enumerate() {
                     let v = get(r, Some(c));
@@ -395,45 +452,80 @@ impl FeedReader<'_> {
                 }
                 let date = |c: usize, field: &str| {
                     let v = get(r, Some(c));
-                    Date::parse_gtfs(v).ok_or_else(|| cal.field_error(*row, field, v, "expected a date YYYYMMDD"))
+                    Date::parse_gtfs(v)
+                        .ok_or_else(|| cal.field_error(*row, field, v, "expected a date YYYYMMDD"))
                 };
                 let (a, b) = (date(start_c, "start_date")?, date(end_c, "end_date")?);
                 if b < a {
-                    return Err(cal.field_error(*row, "end_date", &b.to_string(), format!("before start_date {a}")));
+                    return Err(cal.field_error(
+                        *row,
+                        "end_date",
+                        &b.to_string(),
+                        format!("before start_date {a}"),
+                    ));
                 }
                 services[s].range = Some((a, b));
             }
         }
         if let Some(cd) = &dates_t {
-            let (sid, date_c, ex_c) = (cd.require("service_id")?, cd.require("date")?, cd.require("exception_type")?);
+            let (sid, date_c, ex_c) = (
+                cd.require("service_id")?,
+                cd.require("date")?,
+                cd.require("exception_type")?,
+            );
             for (row, r) in &cd.rows {
                 let id = get(r, Some(sid));
                 let s = service_of(id, &mut services) as usize;
                 let d = get(r, Some(date_c));
-                let date = Date::parse_gtfs(d).ok_or_else(|| cd.field_error(*row, "date", d, "expected a date YYYYMMDD"))?;
+                let date = Date::parse_gtfs(d)
+                    .ok_or_else(|| cd.field_error(*row, "date", d, "expected a date YYYYMMDD"))?;
                 match get(r, Some(ex_c)) {
                     "1" => services[s].added.push(date),
                     "2" => services[s].removed.push(date),
-                    v => return Err(cd.field_error(*row, "exception_type", v, "expected 1 (added) or 2 (removed)")),
+                    v => {
+                        return Err(cd.field_error(
+                            *row,
+                            "exception_type",
+                            v,
+                            "expected 1 (added) or 2 (removed)",
+                        ))
+                    }
                 }
             }
         }
 
         // trips.txt
-        let (tid_c, troute_c, tserv_c) = (trips_t.require("trip_id")?, trips_t.require("route_id")?, trips_t.require("service_id")?);
+        let (tid_c, troute_c, tserv_c) = (
+            trips_t.require("trip_id")?,
+            trips_t.require("route_id")?,
+            trips_t.require("service_id")?,
+        );
         let mut trips: Vec<Trip> = Vec::new();
         let mut trip_index: HashMap<String, u32> = HashMap::new();
         for (row, r) in &trips_t.rows {
             let id = get(r, Some(tid_c));
             let route_id = get(r, Some(troute_c));
-            let route = *route_index
-                .get(route_id)
-                .ok_or_else(|| trips_t.field_error(*row, "route_id", route_id, "unknown route_id (not in routes.txt)"))?;
+            let route = *route_index.get(route_id).ok_or_else(|| {
+                trips_t.field_error(
+                    *row,
+                    "route_id",
+                    route_id,
+                    "unknown route_id (not in routes.txt)",
+                )
+            })?;
             let service_id = get(r, Some(tserv_c));
-            let service = *service_index
-                .get(service_id)
-                .ok_or_else(|| trips_t.field_error(*row, "service_id", service_id, "unknown service_id (not in calendar.txt or calendar_dates.txt)"))?;
-            if trip_index.insert(id.to_string(), trips.len() as u32).is_some() {
+            let service = *service_index.get(service_id).ok_or_else(|| {
+                trips_t.field_error(
+                    *row,
+                    "service_id",
+                    service_id,
+                    "unknown service_id (not in calendar.txt or calendar_dates.txt)",
+                )
+            })?;
+            if trip_index
+                .insert(id.to_string(), trips.len() as u32)
+                .is_some()
+            {
                 return Err(trips_t.field_error(*row, "trip_id", id, "duplicate trip_id"));
             }
             trips.push(Trip {
@@ -449,30 +541,56 @@ impl FeedReader<'_> {
 
         // stop_times.txt: collect per trip, sort by stop_sequence, then fill and interpolate.
         let t = &times_t;
-        let (st_trip, st_stop, st_seq) = (t.require("trip_id")?, t.require("stop_id")?, t.require("stop_sequence")?);
+        let (st_trip, st_stop, st_seq) = (
+            t.require("trip_id")?,
+            t.require("stop_id")?,
+            t.require("stop_sequence")?,
+        );
         let (st_arr, st_dep) = (t.require("arrival_time")?, t.require("departure_time")?);
         // (sequence, row, stop, arrival, departure)
         type Raw = (u32, u64, u32, Option<i32>, Option<i32>);
         let mut raw: Vec<Vec<Raw>> = vec![Vec::new(); trips.len()];
         for (row, r) in &t.rows {
             let trip_id = get(r, Some(st_trip));
-            let trip = *trip_index
-                .get(trip_id)
-                .ok_or_else(|| t.field_error(*row, "trip_id", trip_id, "unknown trip_id (not in trips.txt)"))?;
+            let trip = *trip_index.get(trip_id).ok_or_else(|| {
+                t.field_error(
+                    *row,
+                    "trip_id",
+                    trip_id,
+                    "unknown trip_id (not in trips.txt)",
+                )
+            })?;
             let stop_id = get(r, Some(st_stop));
-            let stop = *stop_index
-                .get(stop_id)
-                .ok_or_else(|| t.field_error(*row, "stop_id", stop_id, "unknown stop_id (not in stops.txt)"))?;
+            let stop = *stop_index.get(stop_id).ok_or_else(|| {
+                t.field_error(
+                    *row,
+                    "stop_id",
+                    stop_id,
+                    "unknown stop_id (not in stops.txt)",
+                )
+            })?;
             let seq_s = get(r, Some(st_seq));
-            let seq: u32 = seq_s.parse().map_err(|_| t.field_error(*row, "stop_sequence", seq_s, "not a non-negative integer"))?;
+            let seq: u32 = seq_s.parse().map_err(|_| {
+                t.field_error(*row, "stop_sequence", seq_s, "not a non-negative integer")
+            })?;
             let time = |c: usize, field: &str| -> Result<Option<i32>, TransitError> {
                 let v = get(r, Some(c));
                 if v.is_empty() {
                     return Ok(None);
                 }
-                parse_time(v).map(Some).ok_or_else(|| t.field_error(*row, field, v, "expected a time HH:MM:SS (minutes and seconds below 60)"))
+                parse_time(v).map(Some).ok_or_else(|| {
+                    t.field_error(
+                        *row,
+                        field,
+                        v,
+                        "expected a time HH:MM:SS (minutes and seconds below 60)",
+                    )
+                })
             };
-            let (mut a, mut d) = (time(st_arr, "arrival_time")?, time(st_dep, "departure_time")?);
+            let (mut a, mut d) = (
+                time(st_arr, "arrival_time")?,
+                time(st_dep, "departure_time")?,
+            );
             if a.is_none() {
                 a = d;
             }
@@ -481,7 +599,12 @@ impl FeedReader<'_> {
             }
             if let (Some(x), Some(y)) = (a, d) {
                 if y < x {
-                    return Err(t.field_error(*row, "departure_time", get(r, Some(st_dep)), "before arrival_time"));
+                    return Err(t.field_error(
+                        *row,
+                        "departure_time",
+                        get(r, Some(st_dep)),
+                        "before arrival_time",
+                    ));
                 }
             }
             raw[trip as usize].push((seq, *row, stop, a, d));
@@ -490,7 +613,12 @@ impl FeedReader<'_> {
             rows.sort_by_key(|x| x.0);
             for w in rows.windows(2) {
                 if w[0].0 == w[1].0 {
-                    return Err(t.field_error(w[1].1, "stop_sequence", &w[1].0.to_string(), format!("repeated in trip {}", trips[ti].id)));
+                    return Err(t.field_error(
+                        w[1].1,
+                        "stop_sequence",
+                        &w[1].0.to_string(),
+                        format!("repeated in trip {}", trips[ti].id),
+                    ));
                 }
             }
             let trip = &mut trips[ti];
@@ -508,7 +636,10 @@ impl FeedReader<'_> {
             let mut dep: Vec<Option<i32>> = rows.iter().map(|x| x.4).collect();
             let stop_ids: Vec<u32> = rows.iter().map(|x| x.2).collect();
             interpolate(&mut arr, &mut dep, |i| {
-                let (a, b) = (&stops[stop_ids[i - 1] as usize], &stops[stop_ids[i] as usize]);
+                let (a, b) = (
+                    &stops[stop_ids[i - 1] as usize],
+                    &stops[stop_ids[i] as usize],
+                );
                 haversine_m(a.lon, a.lat, b.lon, b.lat)
             });
             let arrivals: Vec<i32> = arr.into_iter().map(|x| x.expect("interpolated")).collect();
@@ -519,7 +650,11 @@ impl FeedReader<'_> {
                         rows[i].1,
                         "arrival_time",
                         &format_time(arrivals[i]),
-                        format!("earlier than the departure from the previous stop of trip {} ({})", trip.id, format_time(departures[i - 1])),
+                        format!(
+                            "earlier than the departure from the previous stop of trip {} ({})",
+                            trip.id,
+                            format_time(departures[i - 1])
+                        ),
                     ));
                 }
             }
@@ -530,23 +665,51 @@ impl FeedReader<'_> {
 
         // frequencies.txt
         if let Some(f) = &freq_t {
-            let (ft, fs, fe, fh) = (f.require("trip_id")?, f.require("start_time")?, f.require("end_time")?, f.require("headway_secs")?);
+            let (ft, fs, fe, fh) = (
+                f.require("trip_id")?,
+                f.require("start_time")?,
+                f.require("end_time")?,
+                f.require("headway_secs")?,
+            );
             for (row, r) in &f.rows {
                 let trip_id = get(r, Some(ft));
-                let trip = *trip_index
-                    .get(trip_id)
-                    .ok_or_else(|| f.field_error(*row, "trip_id", trip_id, "unknown trip_id (not in trips.txt)"))?;
+                let trip = *trip_index.get(trip_id).ok_or_else(|| {
+                    f.field_error(
+                        *row,
+                        "trip_id",
+                        trip_id,
+                        "unknown trip_id (not in trips.txt)",
+                    )
+                })?;
                 let time = |c: usize, field: &str| {
                     let v = get(r, Some(c));
-                    parse_time(v).ok_or_else(|| f.field_error(*row, field, v, "expected a time HH:MM:SS (minutes and seconds below 60)"))
+                    parse_time(v).ok_or_else(|| {
+                        f.field_error(
+                            *row,
+                            field,
+                            v,
+                            "expected a time HH:MM:SS (minutes and seconds below 60)",
+                        )
+                    })
                 };
                 let (start, end) = (time(fs, "start_time")?, time(fe, "end_time")?);
                 let h = get(r, Some(fh));
-                let headway: i32 = h.parse().ok().filter(|&x: &i32| x > 0).ok_or_else(|| f.field_error(*row, "headway_secs", h, "expected a positive integer"))?;
+                let headway: i32 = h.parse().ok().filter(|&x: &i32| x > 0).ok_or_else(|| {
+                    f.field_error(*row, "headway_secs", h, "expected a positive integer")
+                })?;
                 if end < start {
-                    return Err(f.field_error(*row, "end_time", get(r, Some(fe)), "before start_time"));
+                    return Err(f.field_error(
+                        *row,
+                        "end_time",
+                        get(r, Some(fe)),
+                        "before start_time",
+                    ));
                 }
-                trips[trip as usize].frequencies.push(Frequency { start, end, headway });
+                trips[trip as usize].frequencies.push(Frequency {
+                    start,
+                    end,
+                    headway,
+                });
             }
         }
 
@@ -583,7 +746,11 @@ fn interpolate(arr: &mut [Option<i32>], dep: &mut [Option<i32>], dist: impl Fn(u
         let mut so_far = 0.0;
         for (k, j) in (start + 1..end).enumerate() {
             so_far += legs[k];
-            let share = if total > 0.0 { so_far / total } else { (k + 1) as f64 / (end - start) as f64 };
+            let share = if total > 0.0 {
+                so_far / total
+            } else {
+                (k + 1) as f64 / (end - start) as f64
+            };
             let t = t0 + ((t1 - t0) as f64 * share) as i32;
             arr[j] = Some(t);
             dep[j] = Some(t);
@@ -624,7 +791,16 @@ mod tests {
         assert_eq!(parse_time("14:02:00"), Some(50520));
         assert_eq!(parse_time("5:06:07"), Some(5 * 3600 + 367));
         assert_eq!(parse_time("25:10:00"), Some(25 * 3600 + 600));
-        for bad in ["25:61:00", "12:00:60", "12:00", "", "ab:cd:ef", "12:0:00", "-1:00:00", "12:00:00:00"] {
+        for bad in [
+            "25:61:00",
+            "12:00:60",
+            "12:00",
+            "",
+            "ab:cd:ef",
+            "12:0:00",
+            "-1:00:00",
+            "12:00:00:00",
+        ] {
             assert_eq!(parse_time(bad), None, "{bad}");
         }
     }

@@ -42,6 +42,7 @@
 //! The measured differences against r5r's published figures are asserted (with their
 //! tolerance) in `tests/transit_poa.rs`.
 
+pub mod batch;
 pub mod date;
 pub mod gtfs;
 pub mod raptor;
@@ -52,7 +53,8 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-pub use date::Date;
+pub use batch::TransitBatch;
+pub use date::{parse_departure, Date};
 pub use gtfs::Feed;
 pub use raptor::{Raptor, RaptorParams, Transfers, UNREACHED};
 pub use timetable::Timetable;
@@ -98,7 +100,11 @@ pub enum TransitError {
     #[error("feeds use different time zones: {a} and {b}; route them separately")]
     TimeZones { a: String, b: String },
     #[error("departure date {date} is outside the calendar of {feed} ({ranges})")]
-    OutsideCalendar { date: Date, feed: String, ranges: String },
+    OutsideCalendar {
+        date: Date,
+        feed: String,
+        ranges: String,
+    },
     #[error("no service on {} {date}: no trip of any feed runs that day ({ranges})", date.weekday_name())]
     NoService { date: Date, ranges: String },
     #[error("invalid transit option: {0}")]
@@ -149,22 +155,40 @@ impl TransitOptions {
     pub fn validate(&self) -> Result<(), TransitError> {
         let bad = |m: String| Err(TransitError::Options(m));
         if !(0..48 * 3600).contains(&self.departure) {
-            return bad(format!("departure {} s is not a time of day", self.departure));
+            return bad(format!(
+                "departure {} s is not a time of day",
+                self.departure
+            ));
         }
         if !(1..=24 * 60).contains(&self.window_minutes) {
-            return bad(format!("window {} minutes (expected 1..=1440)", self.window_minutes));
+            return bad(format!(
+                "window {} minutes (expected 1..=1440)",
+                self.window_minutes
+            ));
         }
         if !(self.percentile > 0.0 && self.percentile <= 100.0) {
-            return bad(format!("percentile {} (expected above 0, at most 100)", self.percentile));
+            return bad(format!(
+                "percentile {} (expected above 0, at most 100)",
+                self.percentile
+            ));
         }
         if !(self.walk_kmh.is_finite() && self.walk_kmh > 0.5 && self.walk_kmh < 20.0) {
-            return bad(format!("walking speed {} km/h (expected 0.5..20)", self.walk_kmh));
+            return bad(format!(
+                "walking speed {} km/h (expected 0.5..20)",
+                self.walk_kmh
+            ));
         }
         if !(1..=10).contains(&self.max_rides) {
             return bad(format!("max rides {} (expected 1..=10)", self.max_rides));
         }
-        if !(self.max_minutes.is_finite() && self.max_minutes > 0.0 && self.max_minutes <= 24.0 * 60.0) {
-            return bad(format!("max minutes {} (expected 0..1440)", self.max_minutes));
+        if !(self.max_minutes.is_finite()
+            && self.max_minutes > 0.0
+            && self.max_minutes <= 24.0 * 60.0)
+        {
+            return bad(format!(
+                "max minutes {} (expected 0..1440)",
+                self.max_minutes
+            ));
         }
         if !(self.max_walk_minutes.is_finite() && self.max_walk_minutes >= 0.0) {
             return bad(format!("max walk minutes {}", self.max_walk_minutes));
@@ -189,7 +213,9 @@ impl TransitOptions {
 
     /// Departure times of the window, earliest first.
     pub fn departures(&self) -> Vec<i32> {
-        (0..self.window_minutes as i32).map(|m| self.departure + 60 * m).collect()
+        (0..self.window_minutes as i32)
+            .map(|m| self.departure + 60 * m)
+            .collect()
     }
 }
 
@@ -246,26 +272,48 @@ pub struct TransitStats {
 
 impl<'n> TransitNetwork<'n> {
     /// Build the day's timetable of `feeds` and connect it to the walk network.
-    pub fn build(walk: &'n Network, feeds: &[Feed], options: TransitOptions) -> Result<TransitNetwork<'n>, TransitError> {
+    pub fn build(
+        walk: &'n Network,
+        feeds: &[Feed],
+        options: TransitOptions,
+    ) -> Result<TransitNetwork<'n>, TransitError> {
         options.validate()?;
         let from = options.departure;
-        let until = options.departure + 60 * options.window_minutes as i32 + (options.max_minutes * 60.0).ceil() as i32;
+        let until = options.departure
+            + 60 * options.window_minutes as i32
+            + (options.max_minutes * 60.0).ceil() as i32;
         let timetable = Timetable::build(feeds, options.date, from, until)?;
-        let stop_snaps: Vec<Option<Snap>> = timetable.stops.par_iter().map(|s| walk.snap(s.lon, s.lat)).collect();
+        let stop_snaps: Vec<Option<Snap>> = timetable
+            .stops
+            .par_iter()
+            .map(|s| walk.snap(s.lon, s.lat))
+            .collect();
         let walk_mps = options.walk_mps();
         let factor = options.network_factor();
         let radius_m = options.transfer_max_m;
         // Transfers: a street search from each stop to the stops within the radius (straight
         // line pre-filter; the street distance bound is applied to the search itself). The
         // search bound is in the network's seconds, the distance bound in metres at our speed.
-        let index = PointGrid::new(stop_snaps.iter().map(|s| s.map(|s| (s.lon, s.lat))).collect(), radius_m.max(1.0));
+        let index = PointGrid::new(
+            stop_snaps
+                .iter()
+                .map(|s| s.map(|s| (s.lon, s.lat)))
+                .collect(),
+            radius_m.max(1.0),
+        );
         let list: Vec<(u32, u32, i32)> = (0..timetable.stops.len())
             .into_par_iter()
             .flat_map_iter(|a| {
                 let mut out = Vec::new();
                 if let Some(sa) = &stop_snaps[a] {
-                    let near: Vec<u32> = index.within(sa.lon, sa.lat, radius_m).filter(|&b| b as usize != a).collect();
-                    let targets: Vec<Snap> = near.iter().map(|&b| stop_snaps[b as usize].expect("indexed stops are snapped")).collect();
+                    let near: Vec<u32> = index
+                        .within(sa.lon, sa.lat, radius_m)
+                        .filter(|&b| b as usize != a)
+                        .collect();
+                    let targets: Vec<Snap> = near
+                        .iter()
+                        .map(|&b| stop_snaps[b as usize].expect("indexed stops are snapped"))
+                        .collect();
                     let max_s = radius_m / speeds::mps(speeds::WALK_KMH);
                     let got = walk::one_to_many(walk, sa, &targets, max_s);
                     for ((&b, t), sb) in near.iter().zip(got).zip(&targets) {
@@ -304,14 +352,25 @@ impl<'n> TransitNetwork<'n> {
         let o = &self.options;
         let max_walk_s = o.max_walk_minutes * 60.0;
         let radius_m = max_walk_s * o.walk_mps();
-        let grid = PointGrid::new(destinations.iter().map(|d| d.map(|s| (s.lon, s.lat))).collect(), radius_m.max(1.0));
+        let grid = PointGrid::new(
+            destinations
+                .iter()
+                .map(|d| d.map(|s| (s.lon, s.lat)))
+                .collect(),
+            radius_m.max(1.0),
+        );
         let factor = o.network_factor();
         let per_stop: Vec<Vec<(u32, u32, i32)>> = (0..self.timetable.stops.len())
             .into_par_iter()
             .map(|s| {
-                let Some(ss) = &self.stop_snaps[s] else { return Vec::new() };
+                let Some(ss) = &self.stop_snaps[s] else {
+                    return Vec::new();
+                };
                 let near: Vec<u32> = grid.within(ss.lon, ss.lat, radius_m).collect();
-                let targets: Vec<Snap> = near.iter().map(|&d| destinations[d as usize].expect("gridded")).collect();
+                let targets: Vec<Snap> = near
+                    .iter()
+                    .map(|&d| destinations[d as usize].expect("gridded"))
+                    .collect();
                 let got = walk::one_to_many(self.walk, ss, &targets, max_walk_s / factor);
                 near.iter()
                     .zip(got)
@@ -335,13 +394,21 @@ impl<'n> TransitNetwork<'n> {
 
     /// Snap destinations (`None` = off the walk network; never reached).
     pub fn snap_all(&self, points: &[(f64, f64)]) -> Vec<Option<Snap>> {
-        points.par_iter().map(|&(lon, lat)| self.walk.snap(lon, lat)).collect()
+        points
+            .par_iter()
+            .map(|&(lon, lat)| self.walk.snap(lon, lat))
+            .collect()
     }
 
     /// Per-minute door-to-door seconds from one origin to every destination: the better of
     /// walking all the way and public transport (access walk, ≤ max rides, egress walk).
     /// `None` when the origin cannot be placed on the walk network.
-    pub fn minute_times(&self, origin: (f64, f64), destinations: &[Option<Snap>], egress: &[Vec<(u32, i32)>]) -> Option<MinuteTimes> {
+    pub fn minute_times(
+        &self,
+        origin: (f64, f64),
+        destinations: &[Option<Snap>],
+        egress: &[Vec<(u32, i32)>],
+    ) -> Option<MinuteTimes> {
         let o = &self.options;
         let origin = self.walk.snap(origin.0, origin.1)?;
         let walk_mps = o.walk_mps();
@@ -354,7 +421,8 @@ impl<'n> TransitNetwork<'n> {
         let mut stop_ids: Vec<u32> = Vec::new();
         for (s, snap) in self.stop_snaps.iter().enumerate() {
             if let Some(snap) = snap {
-                if haversine_m(origin.lon, origin.lat, snap.lon, snap.lat) <= max_walk_s * walk_mps {
+                if haversine_m(origin.lon, origin.lat, snap.lon, snap.lat) <= max_walk_s * walk_mps
+                {
                     stop_ids.push(s as u32);
                     targets.push(*snap);
                 }
@@ -370,7 +438,12 @@ impl<'n> TransitNetwork<'n> {
                 }
             }
         }
-        let got = walk::one_to_many(self.walk, &origin, &targets, max_trip_s.max(max_walk_s) / factor);
+        let got = walk::one_to_many(
+            self.walk,
+            &origin,
+            &targets,
+            max_trip_s.max(max_walk_s) / factor,
+        );
         let leg = |t: &Snap| (origin.distance_m + t.distance_m) / walk_mps;
         let access: Vec<(u32, i32)> = stop_ids
             .iter()
@@ -382,7 +455,11 @@ impl<'n> TransitNetwork<'n> {
             })
             .collect();
         let mut direct = vec![UNREACHED; destinations.len()];
-        for ((&d, t), snap) in dest_ids.iter().zip(&got[n_stop_targets..]).zip(&targets[n_stop_targets..]) {
+        for ((&d, t), snap) in dest_ids
+            .iter()
+            .zip(&got[n_stop_targets..])
+            .zip(&targets[n_stop_targets..])
+        {
             if let Some(x) = t {
                 let secs = x * factor + leg(snap);
                 if secs <= max_trip_s {
@@ -419,7 +496,11 @@ impl<'n> TransitNetwork<'n> {
                 if arrival != UNREACHED {
                     t = arrival - dep;
                 }
-                times[d * minutes + m] = if (t as f64) <= max_trip_s { t } else { UNREACHED };
+                times[d * minutes + m] = if (t as f64) <= max_trip_s {
+                    t
+                } else {
+                    UNREACHED
+                };
             }
         }
         Some(MinuteTimes { times, minutes })
@@ -427,7 +508,11 @@ impl<'n> TransitNetwork<'n> {
 
     /// Travel time in minutes (the window's percentile) for every origin–destination pair;
     /// `None` where unreached within the limits or where a point is off the walk network.
-    pub fn matrix(&self, origins: &[(f64, f64)], destinations: &[(f64, f64)]) -> Vec<Vec<Option<f64>>> {
+    pub fn matrix(
+        &self,
+        origins: &[(f64, f64)],
+        destinations: &[(f64, f64)],
+    ) -> Vec<Vec<Option<f64>>> {
         let snaps = self.snap_all(destinations);
         let egress = self.egress(&snaps);
         let p = self.options.percentile;
@@ -436,7 +521,9 @@ impl<'n> TransitNetwork<'n> {
             .map(|&o| match self.minute_times(o, &snaps, &egress) {
                 None => vec![None; destinations.len()],
                 Some(mt) => (0..destinations.len())
-                    .map(|d| percentile(&mut mt.destination(d).to_vec(), p).map(|s| s as f64 / 60.0))
+                    .map(|d| {
+                        percentile(&mut mt.destination(d).to_vec(), p).map(|s| s as f64 / 60.0)
+                    })
                     .collect(),
             })
             .collect()
@@ -444,7 +531,11 @@ impl<'n> TransitNetwork<'n> {
 
     /// For every origin, the percentile over departure minutes of the time to the *nearest*
     /// destination at that minute, and the destination nearest at the percentile minute.
-    pub fn nearest(&self, origins: &[(f64, f64)], destinations: &[(f64, f64)]) -> Vec<Option<(usize, f64)>> {
+    pub fn nearest(
+        &self,
+        origins: &[(f64, f64)],
+        destinations: &[(f64, f64)],
+    ) -> Vec<Option<(usize, f64)>> {
         let snaps = self.snap_all(destinations);
         let egress = self.egress(&snaps);
         let p = self.options.percentile;
@@ -453,7 +544,12 @@ impl<'n> TransitNetwork<'n> {
             .map(|&o| {
                 let mt = self.minute_times(o, &snaps, &egress)?;
                 let mut per_minute: Vec<(i32, usize)> = (0..mt.minutes)
-                    .map(|m| (0..destinations.len()).map(|d| (mt.times[d * mt.minutes + m], d)).min().unwrap_or((UNREACHED, 0)))
+                    .map(|m| {
+                        (0..destinations.len())
+                            .map(|d| (mt.times[d * mt.minutes + m], d))
+                            .min()
+                            .unwrap_or((UNREACHED, 0))
+                    })
                     .collect();
                 if per_minute.is_empty() {
                     return None;
@@ -476,26 +572,46 @@ struct PointGrid {
 impl PointGrid {
     fn new(points: Vec<Option<(f64, f64)>>, cell_m: f64) -> PointGrid {
         let cell_deg = (cell_m / 111_000.0).max(1e-4);
-        let mut cells: std::collections::HashMap<(i64, i64), Vec<u32>> = std::collections::HashMap::new();
+        let mut cells: std::collections::HashMap<(i64, i64), Vec<u32>> =
+            std::collections::HashMap::new();
         for (i, p) in points.iter().enumerate() {
             if let Some((lon, lat)) = p {
-                cells.entry(((lon / cell_deg).floor() as i64, (lat / cell_deg).floor() as i64)).or_default().push(i as u32);
+                cells
+                    .entry((
+                        (lon / cell_deg).floor() as i64,
+                        (lat / cell_deg).floor() as i64,
+                    ))
+                    .or_default()
+                    .push(i as u32);
             }
         }
-        PointGrid { cell_deg, cells, points }
+        PointGrid {
+            cell_deg,
+            cells,
+            points,
+        }
     }
 
     fn within(&self, lon: f64, lat: f64, r_m: f64) -> impl Iterator<Item = u32> + '_ {
         let dlat = r_m / 111_000.0;
         let dlon = dlat / lat.to_radians().cos().max(0.01);
-        let (x0, x1) = (((lon - dlon) / self.cell_deg).floor() as i64, ((lon + dlon) / self.cell_deg).floor() as i64);
-        let (y0, y1) = (((lat - dlat) / self.cell_deg).floor() as i64, ((lat + dlat) / self.cell_deg).floor() as i64);
+        let (x0, x1) = (
+            ((lon - dlon) / self.cell_deg).floor() as i64,
+            ((lon + dlon) / self.cell_deg).floor() as i64,
+        );
+        let (y0, y1) = (
+            ((lat - dlat) / self.cell_deg).floor() as i64,
+            ((lat + dlat) / self.cell_deg).floor() as i64,
+        );
         (x0..=x1)
             .flat_map(move |x| (y0..=y1).map(move |y| (x, y)))
             .filter_map(|c| self.cells.get(&c))
             .flatten()
             .copied()
-            .filter(move |&i| self.points[i as usize].is_some_and(|(plon, plat)| haversine_m(lon, lat, plon, plat) <= r_m))
+            .filter(move |&i| {
+                self.points[i as usize]
+                    .is_some_and(|(plon, plat)| haversine_m(lon, lat, plon, plat) <= r_m)
+            })
     }
 }
 
@@ -530,6 +646,10 @@ mod tests {
         assert!(o.validate().unwrap_err().to_string().contains("window"));
         let mut o = TransitOptions::new(d, 14 * 3600);
         o.walk_kmh = f64::NAN;
-        assert!(o.validate().unwrap_err().to_string().contains("walking speed"));
+        assert!(o
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("walking speed"));
     }
 }

@@ -75,7 +75,10 @@ impl Transfers {
 
     pub fn from_stop(&self, s: u32) -> impl Iterator<Item = (u32, i32)> + '_ {
         let r = self.offsets[s as usize] as usize..self.offsets[s as usize + 1] as usize;
-        self.to[r.clone()].iter().copied().zip(self.seconds[r].iter().copied())
+        self.to[r.clone()]
+            .iter()
+            .copied()
+            .zip(self.seconds[r].iter().copied())
     }
 
     pub fn len(&self) -> usize {
@@ -136,7 +139,11 @@ pub struct Raptor<'a> {
 }
 
 impl<'a> Raptor<'a> {
-    pub fn new(timetable: &'a Timetable, transfers: &'a Transfers, params: RaptorParams) -> Raptor<'a> {
+    pub fn new(
+        timetable: &'a Timetable,
+        transfers: &'a Transfers,
+        params: RaptorParams,
+    ) -> Raptor<'a> {
         Raptor {
             timetable,
             transfers,
@@ -167,7 +174,10 @@ impl<'a> Raptor<'a> {
     /// the same state (range RAPTOR); for an unrelated search use a fresh [`Raptor::state`].
     /// `access` lists `(stop, walking seconds)` from the origin.
     pub fn run(&self, st: &mut RaptorState, departure: i32, access: &[(u32, i32)]) {
-        assert!(departure <= st.last_departure, "range RAPTOR needs departures in decreasing order");
+        assert!(
+            departure <= st.last_departure,
+            "range RAPTOR needs departures in decreasing order"
+        );
         st.last_departure = departure;
         let limit = departure.saturating_add(self.params.max_duration);
         let tt = self.timetable;
@@ -285,8 +295,17 @@ mod tests {
     /// `k` rides. Waiting is implicit (boarding edges go to every later departure).
     #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
     enum State {
-        At { stop: u32, k: usize, by_vehicle: bool },
-        On { p: usize, trip: usize, pos: usize, k: usize },
+        At {
+            stop: u32,
+            k: usize,
+            by_vehicle: bool,
+        },
+        On {
+            p: usize,
+            trip: usize,
+            pos: usize,
+            k: usize,
+        },
     }
 
     fn oracle(
@@ -298,14 +317,26 @@ mod tests {
     ) -> Vec<i32> {
         let mut best: HashMap<State, i32> = HashMap::new();
         let mut heap = BinaryHeap::new();
-        let push = |best: &mut HashMap<State, i32>, heap: &mut BinaryHeap<Reverse<(i32, State)>>, s: State, t: i32| {
+        let push = |best: &mut HashMap<State, i32>,
+                    heap: &mut BinaryHeap<Reverse<(i32, State)>>,
+                    s: State,
+                    t: i32| {
             if best.get(&s).is_none_or(|&b| t < b) {
                 best.insert(s, t);
                 heap.push(Reverse((t, s)));
             }
         };
         for &(s, a) in access {
-            push(&mut best, &mut heap, State::At { stop: s, k: 0, by_vehicle: false }, departure + a);
+            push(
+                &mut best,
+                &mut heap,
+                State::At {
+                    stop: s,
+                    k: 0,
+                    by_vehicle: false,
+                },
+                departure + a,
+            );
         }
         let mut arrival = vec![UNREACHED; tt.stops.len()];
         while let Some(Reverse((t, s))) = heap.pop() {
@@ -313,12 +344,25 @@ mod tests {
                 continue;
             }
             match s {
-                State::At { stop, k, by_vehicle } => {
+                State::At {
+                    stop,
+                    k,
+                    by_vehicle,
+                } => {
                     arrival[stop as usize] = arrival[stop as usize].min(t);
                     if by_vehicle {
                         for &(a, b, w) in transfers {
                             if a == stop && a != b {
-                                push(&mut best, &mut heap, State::At { stop: b, k, by_vehicle: false }, t + w);
+                                push(
+                                    &mut best,
+                                    &mut heap,
+                                    State::At {
+                                        stop: b,
+                                        k,
+                                        by_vehicle: false,
+                                    },
+                                    t + w,
+                                );
                             }
                         }
                     }
@@ -331,7 +375,17 @@ mod tests {
                                 for trip in 0..pat.trip_count() {
                                     let d = pat.departure(trip, pos);
                                     if d >= t + params.board_slack {
-                                        push(&mut best, &mut heap, State::On { p, trip, pos, k: k + 1 }, d);
+                                        push(
+                                            &mut best,
+                                            &mut heap,
+                                            State::On {
+                                                p,
+                                                trip,
+                                                pos,
+                                                k: k + 1,
+                                            },
+                                            d,
+                                        );
                                     }
                                 }
                             }
@@ -342,70 +396,96 @@ mod tests {
                     let pat = &tt.patterns[p];
                     if pos + 1 < pat.stops.len() {
                         let a = pat.arrival(trip, pos + 1);
-                        push(&mut best, &mut heap, State::At { stop: pat.stops[pos + 1], k, by_vehicle: true }, a);
-                        push(&mut best, &mut heap, State::On { p, trip, pos: pos + 1, k }, pat.departure(trip, pos + 1));
+                        push(
+                            &mut best,
+                            &mut heap,
+                            State::At {
+                                stop: pat.stops[pos + 1],
+                                k,
+                                by_vehicle: true,
+                            },
+                            a,
+                        );
+                        push(
+                            &mut best,
+                            &mut heap,
+                            State::On {
+                                p,
+                                trip,
+                                pos: pos + 1,
+                                k,
+                            },
+                            pat.departure(trip, pos + 1),
+                        );
                     }
                 }
             }
         }
         let limit = departure.saturating_add(params.max_duration);
-        arrival.into_iter().map(|a| if a <= limit { a } else { UNREACHED }).collect()
+        arrival
+            .into_iter()
+            .map(|a| if a <= limit { a } else { UNREACHED })
+            .collect()
     }
 
     /// Random timetable: `n` stops, patterns over random stop sequences, FIFO trips.
     fn timetable_strategy() -> impl Strategy<Value = (Timetable, Vec<(u32, u32, i32)>)> {
-        (3usize..9).prop_flat_map(|n| {
-            let pattern = (
-                prop::collection::vec(0..n as u32, 2..6),
-                prop::collection::vec((0i32..3000, prop::collection::vec(0i32..600, 5)), 1..6),
-            );
-            (
-                Just(n),
-                prop::collection::vec(pattern, 1..6),
-                prop::collection::vec((0..n as u32, 0..n as u32, 0i32..900), 0..10),
-            )
-        })
-        .prop_map(|(n, pats, transfers)| {
-            let stops = (0..n)
-                .map(|i| TimetableStop {
-                    feed: 0,
-                    id: i.to_string(),
-                    name: String::new(),
-                    lon: 0.0,
-                    lat: 0.0,
-                })
-                .collect();
-            let patterns = pats
-                .into_iter()
-                .map(|(mut seq, mut trips)| {
-                    seq.dedup();
-                    if seq.len() < 2 {
-                        seq = vec![0, 1];
-                    }
-                    // Same running times for every trip (offset only), so no overtaking.
-                    trips.sort_by_key(|t| t.0);
-                    let runs = trips[0].1.clone();
-                    let m = seq.len();
-                    let (mut arrivals, mut departures) = (Vec::new(), Vec::new());
-                    for (start, _) in &trips {
-                        let mut t = 30_000 + start;
-                        for i in 0..m {
-                            let dwell = runs[i % 5] % 60;
-                            arrivals.push(t);
-                            departures.push(t + dwell);
-                            t += dwell + 60 + runs[(i + 1) % 5];
+        (3usize..9)
+            .prop_flat_map(|n| {
+                let pattern = (
+                    prop::collection::vec(0..n as u32, 2..6),
+                    prop::collection::vec((0i32..3000, prop::collection::vec(0i32..600, 5)), 1..6),
+                );
+                (
+                    Just(n),
+                    prop::collection::vec(pattern, 1..6),
+                    prop::collection::vec((0..n as u32, 0..n as u32, 0i32..900), 0..10),
+                )
+            })
+            .prop_map(|(n, pats, transfers)| {
+                let stops = (0..n)
+                    .map(|i| TimetableStop {
+                        feed: 0,
+                        id: i.to_string(),
+                        name: String::new(),
+                        lon: 0.0,
+                        lat: 0.0,
+                    })
+                    .collect();
+                let patterns = pats
+                    .into_iter()
+                    .map(|(mut seq, mut trips)| {
+                        seq.dedup();
+                        if seq.len() < 2 {
+                            seq = vec![0, 1];
                         }
-                    }
-                    Pattern {
-                        route: "r".into(),
-                        stops: seq,
-                        arrivals,
-                        departures,
-                    }
-                })
-                .collect();
-            (Timetable::from_patterns(Date::default(), stops, patterns), transfers)
-        })
+                        // Same running times for every trip (offset only), so no overtaking.
+                        trips.sort_by_key(|t| t.0);
+                        let runs = trips[0].1.clone();
+                        let m = seq.len();
+                        let (mut arrivals, mut departures) = (Vec::new(), Vec::new());
+                        for (start, _) in &trips {
+                            let mut t = 30_000 + start;
+                            for i in 0..m {
+                                let dwell = runs[i % 5] % 60;
+                                arrivals.push(t);
+                                departures.push(t + dwell);
+                                t += dwell + 60 + runs[(i + 1) % 5];
+                            }
+                        }
+                        Pattern {
+                            route: "r".into(),
+                            stops: seq,
+                            arrivals,
+                            departures,
+                        }
+                    })
+                    .collect();
+                (
+                    Timetable::from_patterns(Date::default(), stops, patterns),
+                    transfers,
+                )
+            })
     }
 
     proptest! {
@@ -445,14 +525,38 @@ mod tests {
     fn ride_limit_and_slack() {
         // 0 -A-> 1 -B-> 2. A arrives at 1 at 1100; B leaves 1 at 1130 and 1200.
         let stops: Vec<TimetableStop> = (0..3)
-            .map(|i| TimetableStop { feed: 0, id: i.to_string(), name: String::new(), lon: 0.0, lat: 0.0 })
+            .map(|i| TimetableStop {
+                feed: 0,
+                id: i.to_string(),
+                name: String::new(),
+                lon: 0.0,
+                lat: 0.0,
+            })
             .collect();
-        let a = Pattern { route: "A".into(), stops: vec![0, 1], arrivals: vec![1000, 1100], departures: vec![1000, 1100] };
-        let b = Pattern { route: "B".into(), stops: vec![1, 2], arrivals: vec![1130, 1300, 1200, 1400], departures: vec![1130, 1300, 1200, 1400] };
+        let a = Pattern {
+            route: "A".into(),
+            stops: vec![0, 1],
+            arrivals: vec![1000, 1100],
+            departures: vec![1000, 1100],
+        };
+        let b = Pattern {
+            route: "B".into(),
+            stops: vec![1, 2],
+            arrivals: vec![1130, 1300, 1200, 1400],
+            departures: vec![1130, 1300, 1200, 1400],
+        };
         let tt = Timetable::from_patterns(Date::default(), stops, vec![a, b]);
         let tr = Transfers::new(3, vec![]);
         let run = |max_rides, board_slack| {
-            let r = Raptor::new(&tt, &tr, RaptorParams { max_rides, board_slack, max_duration: 10_000 });
+            let r = Raptor::new(
+                &tt,
+                &tr,
+                RaptorParams {
+                    max_rides,
+                    board_slack,
+                    max_duration: 10_000,
+                },
+            );
             let mut st = r.state();
             r.run(&mut st, 900, &[(0, 0)]);
             st.best().to_vec()

@@ -103,7 +103,12 @@ impl Timetable {
     ///
     /// Errors: feeds in different time zones; `date` outside a feed's calendar; no trip of any
     /// feed running on `date` (the message gives every feed's date range).
-    pub fn build(feeds: &[Feed], date: Date, from: i32, until: i32) -> Result<Timetable, TransitError> {
+    pub fn build(
+        feeds: &[Feed],
+        date: Date,
+        from: i32,
+        until: i32,
+    ) -> Result<Timetable, TransitError> {
         let Some(first) = feeds.first() else {
             return Err(TransitError::Options("no GTFS feed given".into()));
         };
@@ -151,7 +156,11 @@ impl Timetable {
                 lon: s.lon,
                 lat: s.lat,
             }));
-            for (day_shift, day) in [(-DAY, date.add_days(-1)), (0, date), (DAY, date.add_days(1))] {
+            for (day_shift, day) in [
+                (-DAY, date.add_days(-1)),
+                (0, date),
+                (DAY, date.add_days(1)),
+            ] {
                 let running: Vec<bool> = feed.services.iter().map(|s| s.runs_on(day)).collect();
                 for trip in &feed.trips {
                     if trip.stops.len() < 2 || !running[trip.service as usize] {
@@ -166,7 +175,9 @@ impl Timetable {
                         }
                         let global: Vec<u32> = trip.stops.iter().map(|&s| base + s).collect();
                         let next = seq_list.len();
-                        let key = *stop_seqs.entry((trip.route, global.clone())).or_insert(next);
+                        let key = *stop_seqs
+                            .entry((trip.route, global.clone()))
+                            .or_insert(next);
                         if key == next {
                             seq_list.push(global);
                         }
@@ -182,7 +193,9 @@ impl Timetable {
         }
         let service_today = feeds.iter().any(|f| {
             let running: Vec<bool> = f.services.iter().map(|s| s.runs_on(date)).collect();
-            f.trips.iter().any(|t| running[t.service as usize] && t.stops.len() >= 2)
+            f.trips
+                .iter()
+                .any(|t| running[t.service as usize] && t.stops.len() >= 2)
         });
         if !service_today {
             return Err(TransitError::NoService {
@@ -193,7 +206,8 @@ impl Timetable {
 
         // Group into patterns; split where trips would overtake.
         let trip_count = instances.len();
-        instances.sort_by(|a, b| (a.stops_key, a.dep[0], &a.arr).cmp(&(b.stops_key, b.dep[0], &b.arr)));
+        instances
+            .sort_by(|a, b| (a.stops_key, a.dep[0], &a.arr).cmp(&(b.stops_key, b.dep[0], &b.arr)));
         let mut patterns: Vec<Pattern> = Vec::new();
         let mut i = 0;
         while i < instances.len() {
@@ -206,7 +220,9 @@ impl Timetable {
                 let n = inst.arr.len();
                 let fits = |p: &Pattern| {
                     let last = p.trip_count() - 1;
-                    (0..n).all(|k| p.arrival(last, k) <= inst.arr[k] && p.departure(last, k) <= inst.dep[k])
+                    (0..n).all(|k| {
+                        p.arrival(last, k) <= inst.arr[k] && p.departure(last, k) <= inst.dep[k]
+                    })
                 };
                 match subs.iter().copied().find(|&p| fits(&patterns[p])) {
                     Some(p) => {
@@ -244,7 +260,11 @@ impl Timetable {
     }
 
     /// A timetable from explicit patterns (unit tests, benchmarks).
-    pub fn from_patterns(date: Date, stops: Vec<TimetableStop>, patterns: Vec<Pattern>) -> Timetable {
+    pub fn from_patterns(
+        date: Date,
+        stops: Vec<TimetableStop>,
+        patterns: Vec<Pattern>,
+    ) -> Timetable {
         let mut stop_patterns = vec![Vec::new(); stops.len()];
         for (p, pat) in patterns.iter().enumerate() {
             for (pos, &s) in pat.stops.iter().enumerate() {
@@ -306,7 +326,10 @@ mod tests {
             services: vec![Service {
                 id: "wk".into(),
                 weekdays: [true, true, true, true, true, false, false],
-                range: Some((Date::new(2019, 1, 1).unwrap(), Date::new(2019, 12, 31).unwrap())),
+                range: Some((
+                    Date::new(2019, 1, 1).unwrap(),
+                    Date::new(2019, 12, 31).unwrap(),
+                )),
                 added: vec![],
                 removed: vec![Date::new(2019, 5, 14).unwrap()],
             }],
@@ -328,7 +351,11 @@ mod tests {
     #[test]
     fn overtaking_trips_get_separate_patterns() {
         // The express leaves later and arrives earlier.
-        let f = feed(vec![trip("slow", 1000, 600), trip("express", 1100, 100), trip("slow2", 2000, 600)]);
+        let f = feed(vec![
+            trip("slow", 1000, 600),
+            trip("express", 1100, 100),
+            trip("slow2", 2000, 600),
+        ]);
         let tt = Timetable::build(&[f], Date::new(2019, 5, 13).unwrap(), 0, DAY).unwrap();
         assert_eq!(tt.patterns.len(), 2);
         assert_eq!(tt.trip_count, 3);
@@ -349,7 +376,8 @@ mod tests {
             end: 7 * 3600,
             headway: 600,
         }];
-        let tt = Timetable::build(&[feed(vec![t])], Date::new(2019, 5, 13).unwrap(), 0, DAY).unwrap();
+        let tt =
+            Timetable::build(&[feed(vec![t])], Date::new(2019, 5, 13).unwrap(), 0, DAY).unwrap();
         assert_eq!(tt.trip_count, 6);
         let p = &tt.patterns[0];
         assert_eq!(p.departure(0, 0), 6 * 3600);
@@ -368,8 +396,13 @@ mod tests {
         assert_eq!(tt.trip_count, 0);
         let tue = Date::new(2019, 5, 14).unwrap();
         // Monday's trip runs on Tuesday at 01:00, but Tuesday has no service of its own.
-        let err = Timetable::build(&[f.clone()], tue, 0, 3 * 3600).unwrap_err().to_string();
-        assert!(err.contains("no service") && err.contains("2019-01-01..2019-12-31"), "{err}");
+        let err = Timetable::build(&[f.clone()], tue, 0, 3 * 3600)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("no service") && err.contains("2019-01-01..2019-12-31"),
+            "{err}"
+        );
         let thu = Date::new(2019, 5, 16).unwrap();
         let tt = Timetable::build(&[f], thu, 0, 3 * 3600).unwrap();
         assert_eq!(tt.trip_count, 1);
@@ -379,15 +412,28 @@ mod tests {
     #[test]
     fn outside_calendar_and_weekend_are_errors() {
         let f = feed(vec![trip("a", 1000, 60)]);
-        let e = Timetable::build(&[f.clone()], Date::new(2020, 1, 6).unwrap(), 0, DAY).unwrap_err().to_string();
-        assert!(e.contains("2020-01-06") && e.contains("outside") && e.contains("2019-01-01..2019-12-31"), "{e}");
-        let e = Timetable::build(&[f], Date::new(2019, 5, 18).unwrap(), 0, DAY).unwrap_err().to_string();
+        let e = Timetable::build(&[f.clone()], Date::new(2020, 1, 6).unwrap(), 0, DAY)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("2020-01-06")
+                && e.contains("outside")
+                && e.contains("2019-01-01..2019-12-31"),
+            "{e}"
+        );
+        let e = Timetable::build(&[f], Date::new(2019, 5, 18).unwrap(), 0, DAY)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("no service") && e.contains("Saturday"), "{e}");
     }
 
     #[test]
     fn earliest_trip_binary_search() {
-        let f = feed(vec![trip("a", 1000, 60), trip("b", 2000, 60), trip("c", 3000, 60)]);
+        let f = feed(vec![
+            trip("a", 1000, 60),
+            trip("b", 2000, 60),
+            trip("c", 3000, 60),
+        ]);
         let tt = Timetable::build(&[f], Date::new(2019, 5, 13).unwrap(), 0, DAY).unwrap();
         let p = &tt.patterns[0];
         assert_eq!(p.earliest_trip(1, 1060, 3), Some(0));

@@ -22,7 +22,10 @@ impl Eq for Queued {}
 
 impl Ord for Queued {
     fn cmp(&self, other: &Self) -> Ordering {
-        other.seconds.total_cmp(&self.seconds).then_with(|| other.node.cmp(&self.node))
+        other
+            .seconds
+            .total_cmp(&self.seconds)
+            .then_with(|| other.node.cmp(&self.node))
     }
 }
 
@@ -66,7 +69,10 @@ pub fn one_to_many(net: &Network, from: &Snap, to: &[Snap], max_seconds: f64) ->
             let next = seconds + cost;
             if next <= max_seconds && next < labels[w as usize] {
                 labels[w as usize] = next;
-                heap.push(Queued { seconds: next, node: w });
+                heap.push(Queued {
+                    seconds: next,
+                    node: w,
+                });
             }
         }
     }
@@ -84,7 +90,11 @@ pub fn one_to_many(net: &Network, from: &Snap, to: &[Snap], max_seconds: f64) ->
                 best = best.min(via_to + c);
             }
             if t.segment == from.segment {
-                let direct = if f >= s { partial(f - s, seg.forward_s) } else { partial(s - f, seg.backward_s) };
+                let direct = if f >= s {
+                    partial(f - s, seg.forward_s)
+                } else {
+                    partial(s - f, seg.backward_s)
+                };
                 if let Some(c) = direct {
                     best = best.min(c);
                 }
@@ -168,7 +178,10 @@ mod tests {
         }
         let net = b.build().unwrap();
         let from = net.snap(0.00025, 0.0).unwrap();
-        let to = [net.snap(0.0025, 0.0).unwrap(), net.snap(0.0005, 0.0).unwrap()];
+        let to = [
+            net.snap(0.0025, 0.0).unwrap(),
+            net.snap(0.0005, 0.0).unwrap(),
+        ];
         let seg_s = 111.195 / speeds::mps(speeds::WALK_KMH);
         let got = one_to_many(&net, &from, &to, 1e9);
         assert!((got[0].unwrap() - 2.25 * seg_s).abs() < 0.05, "{got:?}");
