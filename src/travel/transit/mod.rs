@@ -246,6 +246,17 @@ pub struct TransitNetwork<'n> {
     pub options: TransitOptions,
 }
 
+/// One journey: legs between stops plus the final walk.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Itinerary {
+    pub departure: i32,
+    pub arrival: i32,
+    /// Access walk, rides and transfers (empty = walk all the way).
+    pub legs: Vec<raptor::Leg>,
+    /// Seconds walked from the last stop to the destination (or the whole walk).
+    pub egress_walk_s: i32,
+}
+
 /// Per-minute travel times from one origin, seconds (`UNREACHED` where not reached).
 #[derive(Debug, Clone)]
 pub struct MinuteTimes {
@@ -409,6 +420,95 @@ impl<'n> TransitNetwork<'n> {
         destinations: &[Option<Snap>],
         egress: &[Vec<(u32, i32)>],
     ) -> Option<MinuteTimes> {
+        self.minute_times_with(origin, destinations, egress, false)
+            .map(|x| x.0)
+    }
+
+    /// Like [`TransitNetwork::minute_times`]; with `pt_only`, also the per-minute times of
+    /// journeys that ride at least once (walking all the way not counted).
+    pub fn minute_times_with(
+        &self,
+        origin: (f64, f64),
+        destinations: &[Option<Snap>],
+        egress: &[Vec<(u32, i32)>],
+        pt_only: bool,
+    ) -> Option<(MinuteTimes, Option<MinuteTimes>)> {
+        let max_trip_s = self.options.max_minutes * 60.0;
+        let (access, direct) = self.access_and_direct(origin, destinations)?;
+        let raptor = Raptor::new(&self.timetable, &self.transfers, self.params());
+        let mut state = raptor.state();
+        let departures = self.options.departures();
+        let minutes = departures.len();
+        let mut times = vec![UNREACHED; destinations.len() * minutes];
+        let mut pt_times = if pt_only {
+            vec![UNREACHED; destinations.len() * minutes]
+        } else {
+            Vec::new()
+        };
+        let within = |t: i32| {
+            if (t as f64) <= max_trip_s {
+                t
+            } else {
+                UNREACHED
+            }
+        };
+        for (m, &dep) in departures.iter().enumerate().rev() {
+            raptor.run(&mut state, dep, &access);
+            let best = state.best();
+            for d in 0..destinations.len() {
+                let mut arrival = if direct[d] == UNREACHED {
+                    UNREACHED
+                } else {
+                    dep + direct[d]
+                };
+                for &(s, e) in &egress[d] {
+                    if dep + e >= arrival {
+                        break; // sorted by walking time; every stop is reached at dep or later
+                    }
+                    let b = best[s as usize];
+                    if b != UNREACHED && b + e < arrival {
+                        arrival = b + e;
+                    }
+                }
+                if arrival != UNREACHED {
+                    times[d * minutes + m] = within(arrival - dep);
+                }
+            }
+            if pt_only {
+                let alight = state.best_alighting();
+                for d in 0..destinations.len() {
+                    let mut arrival = UNREACHED;
+                    for &(s, e) in &egress[d] {
+                        if dep + e >= arrival {
+                            break;
+                        }
+                        let b = alight[s as usize];
+                        if b != UNREACHED && b + e < arrival {
+                            arrival = b + e;
+                        }
+                    }
+                    if arrival != UNREACHED {
+                        pt_times[d * minutes + m] = within(arrival - dep);
+                    }
+                }
+            }
+        }
+        Some((
+            MinuteTimes { times, minutes },
+            pt_only.then_some(MinuteTimes {
+                times: pt_times,
+                minutes,
+            }),
+        ))
+    }
+
+    /// Walking from an origin: `(stop, seconds)` within the access limit, and seconds to each
+    /// destination walking all the way (`UNREACHED` beyond the trip limit).
+    fn access_and_direct(
+        &self,
+        origin: (f64, f64),
+        destinations: &[Option<Snap>],
+    ) -> Option<(Vec<(u32, i32)>, Vec<i32>)> {
         let o = &self.options;
         let origin = self.walk.snap(origin.0, origin.1)?;
         let walk_mps = o.walk_mps();
@@ -467,43 +567,55 @@ impl<'n> TransitNetwork<'n> {
                 }
             }
         }
+        Some((access, direct))
+    }
 
-        let params = RaptorParams {
-            max_rides: o.max_rides,
-            board_slack: o.board_slack_s,
-            max_duration: max_trip_s.floor() as i32,
-        };
-        let raptor = Raptor::new(&self.timetable, &self.transfers, params);
+    fn params(&self) -> RaptorParams {
+        RaptorParams {
+            max_rides: self.options.max_rides,
+            board_slack: self.options.board_slack_s,
+            max_duration: (self.options.max_minutes * 60.0).floor() as i32,
+        }
+    }
+
+    /// The fastest journey leaving `origin` at `departure` (seconds after midnight) for
+    /// `destination`: its legs and the door-to-door arrival. `legs` is empty when walking all
+    /// the way is at least as fast. `None` if unreached within the limits.
+    pub fn itinerary(
+        &self,
+        origin: (f64, f64),
+        destination: (f64, f64),
+        departure: i32,
+    ) -> Option<Itinerary> {
+        let dest = self.snap_all(&[destination]);
+        let egress = self.egress(&dest);
+        let (access, direct) = self.access_and_direct(origin, &dest)?;
+        let raptor = Raptor::new(&self.timetable, &self.transfers, self.params());
         let mut state = raptor.state();
-        let departures = o.departures();
-        let minutes = departures.len();
-        let mut times = vec![UNREACHED; destinations.len() * minutes];
-        for (m, &dep) in departures.iter().enumerate().rev() {
-            raptor.run(&mut state, dep, &access);
-            let best = state.best();
-            for d in 0..destinations.len() {
-                let mut t = direct[d];
-                let mut arrival = if t == UNREACHED { UNREACHED } else { dep + t };
-                for &(s, e) in &egress[d] {
-                    if dep + e >= arrival {
-                        break; // sorted by walking time; every stop is reached at dep or later
-                    }
-                    let b = best[s as usize];
-                    if b != UNREACHED && b + e < arrival {
-                        arrival = b + e;
-                    }
-                }
-                if arrival != UNREACHED {
-                    t = arrival - dep;
-                }
-                times[d * minutes + m] = if (t as f64) <= max_trip_s {
-                    t
-                } else {
-                    UNREACHED
-                };
+        raptor.run(&mut state, departure, &access);
+        let best = state.best();
+        let mut arrival = if direct[0] == UNREACHED {
+            UNREACHED
+        } else {
+            departure + direct[0]
+        };
+        let mut via: Option<(u32, i32)> = None;
+        for &(s, e) in &egress[0] {
+            let b = best[s as usize];
+            if b != UNREACHED && b + e < arrival {
+                arrival = b + e;
+                via = Some((s, e));
             }
         }
-        Some(MinuteTimes { times, minutes })
+        if arrival == UNREACHED || (arrival - departure) as f64 > self.options.max_minutes * 60.0 {
+            return None;
+        }
+        Some(Itinerary {
+            departure,
+            arrival,
+            legs: via.map_or_else(Vec::new, |(s, _)| state.journey(&self.timetable, s)),
+            egress_walk_s: via.map_or(arrival - departure, |(_, e)| e),
+        })
     }
 
     /// Travel time in minutes (the window's percentile) for every origin–destination pair;

@@ -101,11 +101,50 @@ pub struct RaptorParams {
     pub max_duration: i32,
 }
 
+/// How a label was set, to rebuild the journey behind it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Parent {
+    None,
+    Access,
+    /// Walked from `from`, where a vehicle was left in `round`.
+    Transfer {
+        from: u32,
+        round: u8,
+    },
+    /// Rode `trip` of `pattern` from position `board` to `alight`; boarded in `round`.
+    Ride {
+        pattern: u32,
+        trip: u32,
+        board: u32,
+        alight: u32,
+        round: u8,
+    },
+}
+
+/// One leg of a journey (times in seconds after midnight).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Leg {
+    /// Walk from the origin to `stop`, arriving at `arrive`.
+    Access { stop: u32, arrive: i32 },
+    /// Ride `route` from `from` (leaving `depart`) to `to` (arriving `arrive`).
+    Ride {
+        route: String,
+        from: u32,
+        to: u32,
+        depart: i32,
+        arrive: i32,
+    },
+    /// Walk between stops after alighting.
+    Transfer { from: u32, to: u32, arrive: i32 },
+}
+
 /// Labels of one search, kept across the departures of a window.
 #[derive(Debug, Clone)]
 pub struct RaptorState {
     arr: Vec<Vec<i32>>,
     ride: Vec<Vec<i32>>,
+    arr_parent: Vec<Vec<Parent>>,
+    ride_parent: Vec<Vec<Parent>>,
     marked: Vec<bool>,
     marked_list: Vec<u32>,
     next_marked: Vec<bool>,
@@ -127,6 +166,94 @@ impl RaptorState {
     /// Earliest arrival at every stop with at most `k` rides.
     pub fn round(&self, k: usize) -> &[i32] {
         &self.arr[k]
+    }
+
+    /// Earliest arrival at every stop *by alighting from a vehicle* (at least one ride, at
+    /// most `max_rides`): the stops a public-transport-only journey can end its ride at.
+    pub fn best_alighting(&self) -> &[i32] {
+        self.ride.last().expect("at least round 0")
+    }
+
+    /// The journey behind [`RaptorState::best`]`[stop]`, first leg first (empty if unreached).
+    pub fn journey(&self, tt: &Timetable, stop: u32) -> Vec<Leg> {
+        let mut legs = Vec::new();
+        let mut k = self.arr.len() - 1;
+        let mut s = stop as usize;
+        let mut guard = 0;
+        loop {
+            guard += 1;
+            if guard > 4 * self.arr.len() + 4 {
+                break; // defensive: parents always lead back to an access leg
+            }
+            match self.arr_parent[k][s] {
+                Parent::None => return Vec::new(),
+                Parent::Access => {
+                    legs.push(Leg::Access {
+                        stop: s as u32,
+                        arrive: self.arr[k][s],
+                    });
+                    break;
+                }
+                Parent::Transfer { from, round } => {
+                    legs.push(Leg::Transfer {
+                        from,
+                        to: s as u32,
+                        arrive: self.arr[k][s],
+                    });
+                    k = round as usize;
+                    s = from as usize;
+                    let Parent::Ride { .. } = self.ride_parent[k][s] else {
+                        return Vec::new();
+                    };
+                    let leg = ride_leg(tt, self.ride_parent[k][s]);
+                    let Parent::Ride {
+                        round,
+                        pattern,
+                        board,
+                        ..
+                    } = self.ride_parent[k][s]
+                    else {
+                        unreachable!()
+                    };
+                    legs.push(leg);
+                    s = tt.patterns[pattern as usize].stops[board as usize] as usize;
+                    k = round as usize - 1;
+                }
+                p @ Parent::Ride {
+                    pattern,
+                    board,
+                    round,
+                    ..
+                } => {
+                    legs.push(ride_leg(tt, p));
+                    s = tt.patterns[pattern as usize].stops[board as usize] as usize;
+                    k = round as usize - 1;
+                }
+            }
+        }
+        legs.reverse();
+        legs
+    }
+}
+
+fn ride_leg(tt: &Timetable, p: Parent) -> Leg {
+    let Parent::Ride {
+        pattern,
+        trip,
+        board,
+        alight,
+        ..
+    } = p
+    else {
+        unreachable!("a ride parent")
+    };
+    let pat = &tt.patterns[pattern as usize];
+    Leg::Ride {
+        route: pat.route.clone(),
+        from: pat.stops[board as usize],
+        to: pat.stops[alight as usize],
+        depart: pat.departure(trip as usize, board as usize),
+        arrive: pat.arrival(trip as usize, alight as usize),
     }
 }
 
@@ -158,6 +285,8 @@ impl<'a> Raptor<'a> {
         RaptorState {
             arr: vec![vec![UNREACHED; n]; rounds],
             ride: vec![vec![UNREACHED; n]; rounds],
+            arr_parent: vec![vec![Parent::None; n]; rounds],
+            ride_parent: vec![vec![Parent::None; n]; rounds],
             marked: vec![false; n],
             marked_list: Vec::new(),
             next_marked: vec![false; n],
@@ -185,22 +314,29 @@ impl<'a> Raptor<'a> {
             let t = departure + a;
             if t <= limit && t < st.arr[0][s as usize] {
                 st.arr[0][s as usize] = t;
+                st.arr_parent[0][s as usize] = Parent::Access;
                 mark(&mut st.marked, &mut st.marked_list, s);
             }
         }
         for k in 1..=self.params.max_rides {
             let (lower, upper) = st.arr.split_at_mut(k);
             let (prev, cur) = (&lower[k - 1], &mut upper[0]);
-            for (c, &p) in cur.iter_mut().zip(prev.iter()) {
-                if p < *c {
-                    *c = p;
+            let (plower, pupper) = st.arr_parent.split_at_mut(k);
+            let (prev_parent, cur_parent) = (&plower[k - 1], &mut pupper[0]);
+            for i in 0..cur.len() {
+                if prev[i] < cur[i] {
+                    cur[i] = prev[i];
+                    cur_parent[i] = prev_parent[i];
                 }
             }
             let (lower, upper) = st.ride.split_at_mut(k);
             let ride = &mut upper[0];
-            for (c, &p) in ride.iter_mut().zip(lower[k - 1].iter()) {
-                if p < *c {
-                    *c = p;
+            let (plower, pupper) = st.ride_parent.split_at_mut(k);
+            let ride_parent = &mut pupper[0];
+            for i in 0..ride.len() {
+                if lower[k - 1][i] < ride[i] {
+                    ride[i] = lower[k - 1][i];
+                    ride_parent[i] = plower[k - 1][i];
                 }
             }
             if st.marked_list.is_empty() {
@@ -224,6 +360,7 @@ impl<'a> Raptor<'a> {
                 let start = std::mem::replace(&mut st.first_pos[p as usize], u32::MAX) as usize;
                 let trips = pat.trip_count();
                 let mut trip: Option<usize> = None;
+                let mut board = 0usize;
                 for pos in start..pat.stops.len() {
                     let s = pat.stops[pos] as usize;
                     if let Some(tr) = trip {
@@ -232,9 +369,18 @@ impl<'a> Raptor<'a> {
                             // A better alighting time matters for transfers even when the stop
                             // was already reached sooner on foot (walks are not chained).
                             ride[s] = a;
+                            let parent = Parent::Ride {
+                                pattern: p,
+                                trip: tr as u32,
+                                board: board as u32,
+                                alight: pos as u32,
+                                round: k as u8,
+                            };
+                            ride_parent[s] = parent;
                             mark(&mut st.alighted_flag, &mut st.alighted, s as u32);
                             if a < cur[s] {
                                 cur[s] = a;
+                                cur_parent[s] = parent;
                                 mark(&mut st.next_marked, &mut st.next_list, s as u32);
                             }
                         }
@@ -246,6 +392,7 @@ impl<'a> Raptor<'a> {
                         if trip.is_none_or(|tr| ready <= pat.departure(tr, pos)) {
                             if let Some(t2) = pat.earliest_trip(pos, ready, below) {
                                 trip = Some(t2);
+                                board = pos;
                             }
                         }
                     }
@@ -260,6 +407,10 @@ impl<'a> Raptor<'a> {
                     let t = from + w;
                     if t <= limit && t < cur[u as usize] {
                         cur[u as usize] = t;
+                        cur_parent[u as usize] = Parent::Transfer {
+                            from: s,
+                            round: k as u8,
+                        };
                         mark(&mut st.next_marked, &mut st.next_list, u);
                     }
                 }
@@ -513,6 +664,44 @@ mod tests {
                 let want = oracle(&tt, &transfer_list, params, dep, &access);
                 let got: Vec<i32> = st.best().iter().map(|&a| if a <= dep.saturating_add(max_duration) { a } else { UNREACHED }).collect();
                 prop_assert_eq!(&got, &want, "departure {} rides {}", dep, max_rides);
+                // Every reached stop has a feasible journey that arrives exactly then.
+                for (stop, &b) in st.best().iter().enumerate() {
+                    if b > dep.saturating_add(max_duration) {
+                        continue;
+                    }
+                    let legs = st.journey(&tt, stop as u32);
+                    prop_assert!(!legs.is_empty());
+                    let mut t = dep;
+                    let mut rides = 0;
+                    let mut at = u32::MAX;
+                    for leg in &legs {
+                        match leg {
+                            Leg::Access { stop, arrive } => {
+                                let a = access.iter().filter(|x| x.0 == *stop).map(|x| x.1).min().unwrap();
+                                prop_assert!(*arrive >= dep + a);
+                                t = *arrive;
+                                at = *stop;
+                            }
+                            Leg::Ride { from, to, depart, arrive, .. } => {
+                                prop_assert_eq!(*from, at);
+                                prop_assert!(*depart >= t + board_slack && arrive >= depart);
+                                rides += 1;
+                                t = *arrive;
+                                at = *to;
+                            }
+                            Leg::Transfer { from, to, arrive } => {
+                                prop_assert_eq!(*from, at);
+                                let w = transfer_list.iter().filter(|x| x.0 == *from && x.1 == *to).map(|x| x.2).min().unwrap();
+                                prop_assert!(*arrive >= t + w);
+                                t = *arrive;
+                                at = *to;
+                            }
+                        }
+                    }
+                    prop_assert_eq!(at, stop as u32);
+                    prop_assert!(rides <= max_rides);
+                    prop_assert!(t <= b, "journey arrives {} after label {}", t, b);
+                }
                 // A fresh single-departure search agrees too.
                 let mut fresh = raptor.state();
                 raptor.run(&mut fresh, dep, &access);
