@@ -13,6 +13,7 @@
 pub mod atlas;
 pub mod geodesy;
 pub mod overlay;
+pub mod pt_access;
 pub mod query;
 pub mod report;
 pub mod selection;

@@ -210,6 +210,19 @@ fn data_dir(cli: &Cli) -> DataDir {
     DataDir::new(cli.data_dir.clone(), mirror)
 }
 
+/// Issue 11: say why gp_pt_min / gp_pt_walk_min are missing (no GTFS, or no walk network).
+fn pt_absent_note(cli: &Cli, atlas: &Atlas) {
+    use needsmap::pt_access::{absent_reason, GP_PT_MIN, GP_PT_WALK_MIN};
+    if atlas.layers.get(GP_PT_MIN).is_some() {
+        return;
+    }
+    let data = data_dir(cli);
+    let network = cli.network.is_some() || data.has("osm_gloucestershire");
+    if let Some(why) = absent_reason(&data.root, network) {
+        println!("\n{GP_PT_MIN}, {GP_PT_WALK_MIN}: {why}");
+    }
+}
+
 fn load(cli: &Cli) -> Result<Atlas> {
     let region: Region = cli.region.parse()?;
     let spinner = ProgressBar::new_spinner()
@@ -251,6 +264,7 @@ fn run(cli: Cli) -> Result<()> {
                             m.id, m.title, m.unit, m.source, method, dir, m.vintage
                         );
                     }
+                    pt_absent_note(&cli, &atlas);
                 }
                 other => bail!("layers can be shown as table or json, not {other:?}"),
             }
@@ -769,6 +783,7 @@ fn data_command(cli: &Cli, action: &DataAction) -> Result<()> {
                                 l.meta.description
                             );
                         }
+                        pt_absent_note(cli, atlas);
                     }
                 }
             }

@@ -36,6 +36,9 @@ pub enum OverlayError {
     UnknownSite(String),
     #[error("cannot place a new site at '{0}': give a postcode (\"GL1 2EH\"), a lon,lat pair (\"-2.24,51.86\") or an ODS code")]
     BadSite(String),
+    /// Public transport layers (issue 11): a GTFS feed in transit/gtfs/ could not be used.
+    #[error("public transport to a GP: {0}")]
+    Transit(#[from] crate::travel::transit::TransitError),
 }
 
 /// How the travel-time layers of this atlas were made.
@@ -265,6 +268,8 @@ pub fn add_gp_access_layers(
                 &osm,
                 Method::Network,
             );
+            // Public transport (issue 11): gp_pt_min / gp_pt_walk_min when transit/gtfs/*.zip exist.
+            crate::pt_access::insert_layers(atlas, data, networks.get(TravelMode::Walk))?;
             Ok(AccessBasis::Network { file: path })
         }
         None => {

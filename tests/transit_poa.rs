@@ -493,3 +493,89 @@ fn bad_feeds_are_refused_with_file_row_and_field() {
         "{e}"
     );
 }
+
+/// The county layers' computation (`pt_access`), run on the Porto Alegre pair with hexgrid
+/// cells standing in for LSOA centroids and the cells with health care for GP sites; walking
+/// times come independently from the road engine's multi-source Dijkstra.
+#[test]
+fn gp_pt_layers_computation_on_real_feeds() {
+    let (h, rows) = common::csv_rows(&poa("poa_hexgrid.csv"));
+    let (lon, lat, hc) = (
+        common::col(&h, "lon"),
+        common::col(&h, "lat"),
+        common::col(&h, "healthcare"),
+    );
+    let pt = |r: &csv::StringRecord| {
+        (
+            r[lon].parse::<f64>().unwrap(),
+            r[lat].parse::<f64>().unwrap(),
+        )
+    };
+    let origins: Vec<(f64, f64)> = rows.iter().step_by(6).map(pt).collect();
+    let sites: Vec<(f64, f64)> = rows
+        .iter()
+        .filter(|r| r[hc].parse::<f64>().unwrap_or(0.0) > 0.0)
+        .map(pt)
+        .collect();
+    assert!(sites.len() > 10);
+    let access =
+        needsmap::pt_access::gp_pt_minutes(walk_network(), feeds(), &origins, &sites).unwrap();
+    // First Tuesday inside both calendars (2019-04-15..2019-07-15 and 2019-03-01..2019-12-31).
+    assert_eq!(access.date, Date::new(2019, 4, 16).unwrap());
+    assert_eq!(access.date.weekday_name(), "Tuesday");
+    let walk = walk_network().nearest_facility(&origins, &sites);
+    let mut helped = 0;
+    for i in 0..origins.len() {
+        let w = walk[i].map(|a| a.minutes).filter(|&m| m <= 120.0);
+        match (access.pt_walk_min[i], w) {
+            (Some(pw), Some(w)) => {
+                assert!(pw <= w + 1.0 / 60.0, "origin {i}: PT/walk {pw} > walk {w}");
+                if pw < w - 1.0 {
+                    helped += 1;
+                }
+            }
+            (Some(_), None) => helped += 1,
+            (None, Some(w)) => panic!("origin {i}: walking reaches a site in {w} min"),
+            (None, None) => {}
+        }
+        if let (Some(p), Some(pw)) = (access.pt_min[i], access.pt_walk_min[i]) {
+            assert!(
+                p >= pw - 1e-9,
+                "origin {i}: PT-only {p} beats PT-or-walk {pw}"
+            );
+        }
+    }
+    println!(
+        "{helped} of {} origins faster with public transport to a health-care cell",
+        origins.len()
+    );
+    assert!(access.pt_min.iter().any(|x| x.is_some()));
+    // One site by the metro: before 10:00 only the metro runs in this sample (bus trips start
+    // about 11:20), and it beats walking from the city centre along the line.
+    let farrapos = [point("farrapos_station")];
+    let by_metro =
+        needsmap::pt_access::gp_pt_minutes(walk_network(), feeds(), &origins, &farrapos).unwrap();
+    let walk = walk_network().nearest_facility(&origins, &farrapos);
+    let faster = (0..origins.len())
+        .filter(
+            |&i| match (by_metro.pt_walk_min[i], walk[i].map(|a| a.minutes)) {
+                (Some(p), Some(w)) => p < w - 5.0,
+                (Some(_), None) => true,
+                _ => false,
+            },
+        )
+        .count();
+    assert!(
+        faster > 0,
+        "the metro never beat walking to Farrapos station"
+    );
+    assert_eq!(
+        by_metro
+            .nearest
+            .iter()
+            .flatten()
+            .filter(|&&d| d != 0)
+            .count(),
+        0
+    );
+}
