@@ -579,3 +579,82 @@ fn gp_pt_layers_computation_on_real_feeds() {
         0
     );
 }
+
+/// `needsmap travel --mode transit` as a user runs it (POI file has latitude first).
+#[test]
+fn cli_transit_matrix_and_nearest() {
+    let run = |departure: &str, extra: &[&str]| {
+        let gtfs = format!(
+            "{},{}",
+            poa("poa_eptc.zip").display(),
+            poa("poa_trensurb.zip").display()
+        );
+        let (pbf, pois) = (poa("poa_osm.pbf"), poa("poa_points_of_interest.csv"));
+        let mut args: Vec<String> = ["travel", "--mode", "transit", "--network"]
+            .map(String::from)
+            .to_vec();
+        args.push(pbf.display().to_string());
+        for a in [
+            "--gtfs",
+            &gtfs,
+            "--departure",
+            departure,
+            "--window",
+            "10",
+            "--walk-speed",
+            "3.6",
+            "--max-minutes",
+            "60",
+        ] {
+            args.push(a.to_string());
+        }
+        for a in ["--origins", "--destinations"] {
+            args.push(a.into());
+            args.push(pois.display().to_string());
+        }
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_needsmap"))
+            .args(&args)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, out, err) = run("2019-05-13T14:00", &["--matrix"]);
+    assert!(ok, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "origin_id,destination_id,minutes");
+    assert_eq!(lines.len(), 1 + 15 * 15);
+    let townhall = lines
+        .iter()
+        .find(|l| l.starts_with("public_market,townhall,"))
+        .unwrap();
+    let minutes: f64 = townhall.rsplit(',').next().unwrap().parse().unwrap();
+    assert_eq!(minutes.floor(), 3.0, "{townhall}");
+
+    // Without --matrix: each point's nearest destination is itself (at twice its snap leg:
+    // to the footway and back).
+    let (ok, out, err) = run("2019-05-13T14:00", &[]);
+    assert!(ok, "{err}");
+    for l in out.lines().skip(1) {
+        let f: Vec<&str> = l.split(',').collect();
+        assert_eq!((f[0], f[3]), (f[1], "ok"), "{l}");
+        let (lon, lat) = point(f[0]);
+        let leg_m = walk_network().snap(lon, lat).unwrap().distance_m;
+        let want = 2.0 * leg_m / 1.0 / 60.0; // 3.6 km/h = 1 m/s
+        assert!(
+            (f[2].parse::<f64>().unwrap() - want).abs() < 0.02,
+            "{l}: want {want:.2}"
+        );
+    }
+
+    // A departure outside the bus calendar is an error naming the feed and its range.
+    let (ok, _, err) = run("2019-08-05T14:00", &[]);
+    assert!(
+        !ok && err.contains("poa_eptc.zip") && err.contains("2019-04-15..2019-07-15"),
+        "{err}"
+    );
+}

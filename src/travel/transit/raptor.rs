@@ -12,8 +12,11 @@
 //!
 //! # Labels
 //! `arr[k][s]` is the earliest known arrival at stop `s` using at most `k` rides (round 0 = by
-//! access walking only); `ride[k][s]` is the earliest arrival at `s` *by alighting* in round k,
-//! the only labels transfers start from.
+//! access walking only); `ride[k][s]` is the earliest arrival at `s` *by alighting* with at
+//! most k rides, the only labels transfers start from. A ride label is kept even when
+//! `arr[k][s]` is smaller (the stop was reached sooner on foot): walks are not chained, so a
+//! later alighting can still start the best transfer. (The oracle test below fails when the
+//! ride label is only updated together with `arr`.)
 //!
 //! # Correctness
 //! *Single departure* (Delling et al., Lemma 1): after round k, `arr[k][s]` is the earliest
