@@ -202,41 +202,6 @@ pub fn from_data_dir(
     gp_pt_minutes(walk, &feeds, origins, sites).map(Some)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn absent_without_feeds_names_the_folder_and_the_reference() {
-        let dir = std::env::temp_dir().join(format!("needsmap-pt-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let why = absent_reason(&dir, true).unwrap();
-        assert!(
-            why.contains("transit/gtfs")
-                && why.contains("bods_gtfs_south_west")
-                && why.contains("gp_pt_walk_min_2013"),
-            "{why}"
-        );
-        std::fs::create_dir_all(dir.join(GTFS_DIR)).unwrap();
-        std::fs::write(dir.join(GTFS_DIR).join("feed.zip"), b"not really a zip").unwrap();
-        assert_eq!(gtfs_feeds(&dir), vec![dir.join(GTFS_DIR).join("feed.zip")]);
-        assert!(absent_reason(&dir, false).unwrap().contains("walk network"));
-        assert_eq!(absent_reason(&dir, true), None);
-        // A broken feed is an error naming the file, not an empty layer.
-        let net = {
-            let mut b = crate::travel::NetworkBuilder::new(crate::travel::TravelMode::Walk);
-            let (x, y) = (b.add_node(0.0, 0.0), b.add_node(0.001, 0.0));
-            b.add_way_segment(x, y, true, true, 4.8);
-            b.build().unwrap()
-        };
-        let e = from_data_dir(&dir, &net, &[(0.0, 0.0)], &[(0.001, 0.0)])
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("feed.zip"), "{e}");
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
-}
-
 /// Add `gp_pt_min` and `gp_pt_walk_min` to the atlas when GTFS feeds are in the data
 /// directory (method `network`, vintage = the feeds' common date range and the day routed);
 /// does nothing without feeds. The one call site is `overlay::add_gp_access_layers`.
@@ -290,4 +255,39 @@ pub fn insert_layers(
         atlas.layers.insert(Layer { meta, values: Values::Number(values) });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absent_without_feeds_names_the_folder_and_the_reference() {
+        let dir = std::env::temp_dir().join(format!("needsmap-pt-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let why = absent_reason(&dir, true).unwrap();
+        assert!(
+            why.contains("transit/gtfs")
+                && why.contains("bods_gtfs_south_west")
+                && why.contains("gp_pt_walk_min_2013"),
+            "{why}"
+        );
+        std::fs::create_dir_all(dir.join(GTFS_DIR)).unwrap();
+        std::fs::write(dir.join(GTFS_DIR).join("feed.zip"), b"not really a zip").unwrap();
+        assert_eq!(gtfs_feeds(&dir), vec![dir.join(GTFS_DIR).join("feed.zip")]);
+        assert!(absent_reason(&dir, false).unwrap().contains("walk network"));
+        assert_eq!(absent_reason(&dir, true), None);
+        // A broken feed is an error naming the file, not an empty layer.
+        let net = {
+            let mut b = crate::travel::NetworkBuilder::new(crate::travel::TravelMode::Walk);
+            let (x, y) = (b.add_node(0.0, 0.0), b.add_node(0.001, 0.0));
+            b.add_way_segment(x, y, true, true, 4.8);
+            b.build().unwrap()
+        };
+        let e = from_data_dir(&dir, &net, &[(0.0, 0.0)], &[(0.001, 0.0)])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("feed.zip"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -525,8 +525,8 @@ fn gp_pt_layers_computation_on_real_feeds() {
     assert_eq!(access.date.weekday_name(), "Tuesday");
     let walk = walk_network().nearest_facility(&origins, &sites);
     let mut helped = 0;
-    for i in 0..origins.len() {
-        let w = walk[i].map(|a| a.minutes).filter(|&m| m <= 120.0);
+    for (i, w) in walk.iter().enumerate() {
+        let w = w.map(|a| a.minutes).filter(|&m| m <= 120.0);
         match (access.pt_walk_min[i], w) {
             (Some(pw), Some(w)) => {
                 assert!(pw <= w + 1.0 / 60.0, "origin {i}: PT/walk {pw} > walk {w}");

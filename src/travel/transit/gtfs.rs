@@ -188,7 +188,7 @@ impl Table {
     }
 }
 
-fn get<'r>(record: &'r csv::StringRecord, col: Option<usize>) -> &'r str {
+fn get(record: &csv::StringRecord, col: Option<usize>) -> &str {
     col.and_then(|c| record.get(c)).map_or("", str::trim)
 }
 

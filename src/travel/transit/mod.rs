@@ -259,6 +259,9 @@ pub struct TransitNetwork<'n> {
     pub options: TransitOptions,
 }
 
+/// Access walks `(stop, seconds)` and walk-only seconds per destination.
+type AccessAndDirect = (Vec<(u32, i32)>, Vec<i32>);
+
 /// One journey: legs between stops plus the final walk.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Itinerary {
@@ -521,7 +524,7 @@ impl<'n> TransitNetwork<'n> {
         &self,
         origin: (f64, f64),
         destinations: &[Option<Snap>],
-    ) -> Option<(Vec<(u32, i32)>, Vec<i32>)> {
+    ) -> Option<AccessAndDirect> {
         let o = &self.options;
         let origin = self.walk.snap(origin.0, origin.1)?;
         let walk_mps = o.walk_mps();

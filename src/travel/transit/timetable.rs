@@ -391,12 +391,12 @@ mod tests {
         // from the service by calendar_dates.
         let f = feed(vec![trip("late", 25 * 3600, 60)]);
         let wed = Date::new(2019, 5, 15).unwrap();
-        let tt = Timetable::build(&[f.clone()], wed, 0, 3 * 3600).unwrap();
+        let tt = Timetable::build(std::slice::from_ref(&f), wed, 0, 3 * 3600).unwrap();
         // Tuesday (removed) contributes nothing; Wednesday's own 25:00 trip is outside 0..3h.
         assert_eq!(tt.trip_count, 0);
         let tue = Date::new(2019, 5, 14).unwrap();
         // Monday's trip runs on Tuesday at 01:00, but Tuesday has no service of its own.
-        let err = Timetable::build(&[f.clone()], tue, 0, 3 * 3600)
+        let err = Timetable::build(std::slice::from_ref(&f), tue, 0, 3 * 3600)
             .unwrap_err()
             .to_string();
         assert!(
@@ -412,9 +412,14 @@ mod tests {
     #[test]
     fn outside_calendar_and_weekend_are_errors() {
         let f = feed(vec![trip("a", 1000, 60)]);
-        let e = Timetable::build(&[f.clone()], Date::new(2020, 1, 6).unwrap(), 0, DAY)
-            .unwrap_err()
-            .to_string();
+        let e = Timetable::build(
+            std::slice::from_ref(&f),
+            Date::new(2020, 1, 6).unwrap(),
+            0,
+            DAY,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(
             e.contains("2020-01-06")
                 && e.contains("outside")
