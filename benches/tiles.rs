@@ -1,6 +1,7 @@
 //! Vector-tile encoding throughput on the real Gloucestershire atlas, through the server's own tile
-//! path (`AreaTiles`: R-tree lookup, every numeric layer as a property, clipping, simplification,
-//! protobuf), uncached: every tile z6..=13 covering the county. Reports tiles/second ("elem/s").
+//! path (`AreaTiles`: R-tree lookup, `code` and the one layer the page draws (`?layers=imd_decile`)
+//! as properties, clipping, simplification, tiny-polygon reduction, protobuf), uncached: every tile
+//! z6..=13 covering the county. Reports tiles/second ("elem/s").
 //! Also compares our rectangle clipper with geo's general BooleanOps on the same z13 polygons.
 //!
 //! Run: `cargo bench --bench tiles`.
@@ -13,7 +14,7 @@ use std::time::Instant;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use geo::BooleanOps;
 use geo_types::{Coord, LineString, MultiPolygon, Polygon, Rect};
-use needsmap::server::tiles::AreaTiles;
+use needsmap::server::tiles::{AreaTiles, LayerPick};
 use needsmap::tiles::{
     clip_polygon, lonlat_to_mercator, TileCoord, DEFAULT_BUFFER, DEFAULT_EXTENT,
 };
@@ -26,10 +27,10 @@ fn atlas() -> Atlas {
         .expect("load the Gloucestershire atlas")
 }
 
-fn encode_all(tiles: &AreaTiles, coords: &[TileCoord]) -> usize {
+fn encode_all(tiles: &AreaTiles, pick: &LayerPick, coords: &[TileCoord]) -> usize {
     coords
         .iter()
-        .filter_map(|c| tiles.encode_uncached(*c, None).unwrap())
+        .filter_map(|c| tiles.encode_uncached(*c, pick, None).unwrap())
         .map(|b| b.len())
         .sum()
 }
@@ -70,8 +71,9 @@ fn benches(c: &mut Criterion) {
     let atlas = Arc::new(atlas());
     let tiles = AreaTiles::new(atlas.clone()).expect("project the areas");
     let coords = tiles.covering(6..=13);
+    let pick = LayerPick::parse(&atlas, "imd_decile").expect("imd_decile is a layer");
     let start = Instant::now();
-    let bytes = encode_all(&tiles, &coords);
+    let bytes = encode_all(&tiles, &pick, &coords);
     let secs = start.elapsed().as_secs_f64();
     eprintln!(
         "{} areas, {} tiles z6..=13, {} KiB encoded; one cold pass {:.1} ms = {:.0} tiles/s",
@@ -86,7 +88,7 @@ fn benches(c: &mut Criterion) {
     g.sample_size(10);
     g.throughput(Throughput::Elements(coords.len() as u64));
     g.bench_function("server_tile_path_uncached", |b| {
-        b.iter(|| black_box(encode_all(&tiles, &coords)))
+        b.iter(|| black_box(encode_all(&tiles, &pick, &coords)))
     });
     g.finish();
 

@@ -11,6 +11,7 @@
 #   COLD_PASSES=3                           fresh servers per cold measurement (median reported)
 #   NEEDSMAP_BIN=path                       measure this binary instead of building target/release
 #   KEEP=1                                  keep the temporary folder (GeoJSON, tile lists, logs)
+#   LAYER=imd_decile                        the one layer each tile carries (?layers=, as the page asks)
 #
 # Needs: curl, python3, wrk (Debian: apt-get install -y wrk). Everything it writes goes to a
 # temporary folder outside the repository; every server it starts is stopped on exit.
@@ -25,6 +26,7 @@ THREADS=${THREADS:-2}
 NPORT=${NPORT:-18181}
 MPORT=${MPORT:-18182}
 COLD_PASSES=${COLD_PASSES:-3}
+LAYER=${LAYER:-imd_decile}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/needsmap-bench-tiles.XXXXXX")
 case "$WORK" in "$ROOT"/*) echo "refusing to work inside the repository: $WORK" >&2; exit 2 ;; esac
 
@@ -156,11 +158,11 @@ curl -sf "$N/tiles/areas.json" >"$WORK/tilejson.json"
 curl -sf "$N/api/areas?format=geojson" >"$WORK/areas-full.geojson"
 
 # Tile list from the TileJSON bounds (standard slippy-map formula), and a GeoJSON for Martin with
-# exactly the properties the needsmap tiles carry (the TileJSON fields; `selected` only appears
-# with ?where=, which this benchmark does not use).
-python3 - "$WORK" <<'EOF'
+# exactly the properties the needsmap tiles carry: `code` and the one layer asked for with
+# ?layers= (`selected` only appears with ?where=, which this benchmark does not use).
+python3 - "$WORK" "$LAYER" <<'EOF'
 import json, math, sys
-work = sys.argv[1]
+work, layer = sys.argv[1], sys.argv[2]
 tj = json.load(open(f"{work}/tilejson.json"))
 w, s, e, n = tj["bounds"]
 def tx(lon, z): return int(math.floor((lon + 180.0) / 360.0 * 2**z))
@@ -173,11 +175,13 @@ for z in range(6, 14):
         for y in range(ty(n, z), ty(s, z) + 1):
             tiles.append((z, x, y))
 with open(f"{work}/needsmap.paths", "w") as f:
-    f.writelines(f"/tiles/areas/{z}/{x}/{y}.mvt\n" for z, x, y in tiles)
+    f.writelines(f"/tiles/areas/{z}/{x}/{y}.mvt?layers={layer}\n" for z, x, y in tiles)
 with open(f"{work}/martin.paths", "w") as f:
     f.writelines(f"/areas/{z}/{x}/{y}\n" for z, x, y in tiles)
 print(f"bounds {w:.5f},{s:.5f},{e:.5f},{n:.5f}: {len(tiles)} tiles at z6..13")
-fields = set(tj["vector_layers"][0]["fields"]) - {"selected"}
+# needsmap tiles carry the feature id, `code` and the requested layer; give Martin the same.
+assert layer in tj["vector_layers"][0]["fields"], f"{layer} is not a tile field"
+fields = {"code", layer}
 fc = json.load(open(f"{work}/areas-full.geojson"))
 dropped = set()
 for f in fc["features"]:
@@ -201,8 +205,8 @@ sustained needsmap_warm_wrk "$N" "$WORK/needsmap.paths"
 # What a browser asks for: the same, gzip accepted (both servers compress on the fly).
 sustained needsmap_warm_wrk_gzip "$N" "$WORK/needsmap.paths" -H 'Accept-Encoding: gzip'
 for t in 10/505/339 12/2023/1355 13/4040/2711; do
-    curl -s -o "$WORK/n_$(echo $t | tr / _).mvt" "$N/tiles/areas/$t.mvt"
-    curl -s -o /dev/null -H 'Accept-Encoding: gzip' -w "%{size_download}\n" "$N/tiles/areas/$t.mvt" >"$WORK/n_$(echo $t | tr / _).gz"
+    curl -s -o "$WORK/n_$(echo $t | tr / _).mvt" "$N/tiles/areas/$t.mvt?layers=$LAYER"
+    curl -s -o /dev/null -H 'Accept-Encoding: gzip' -w "%{size_download}\n" "$N/tiles/areas/$t.mvt?layers=$LAYER" >"$WORK/n_$(echo $t | tr / _).gz"
 done
 stop_server
 for k in $(seq 2 "$COLD_PASSES"); do

@@ -22,7 +22,7 @@ use crate::travel::Network;
 pub const GP_PT_MIN: &str = "gp_pt_min";
 pub const GP_PT_WALK_MIN: &str = "gp_pt_walk_min";
 /// Folder of the data directory searched for GTFS zips.
-pub const GTFS_DIR: &str = "transit/gtfs";
+pub const GTFS_DIR: &str = crate::overlay::GTFS_DIR;
 
 /// First departure (07:00) and number of departure minutes (07:00..09:59).
 pub const FIRST_DEPARTURE_S: i32 = 7 * 3600;
@@ -45,7 +45,7 @@ pub fn gtfs_feeds(data_root: &Path) -> Vec<PathBuf> {
 pub fn absent_reason(data_root: &Path, walk_network: bool) -> Option<String> {
     if gtfs_feeds(data_root).is_empty() {
         return Some(format!(
-            "absent: no GTFS timetable in {} (place the Bus Open Data Service South West GTFS there, source bods_gtfs_south_west; \
+            "absent: no GTFS timetable in {} (place the Bus Open Data Service South West GTFS there, source gtfs; \
              optionally the rail timetable as GTFS); DfT's 2013 figures (gp_pt_walk_min_2013) remain the reference",
             data_root.join(GTFS_DIR).display()
         ));
@@ -203,14 +203,28 @@ pub fn from_data_dir(
 }
 
 /// Add `gp_pt_min` and `gp_pt_walk_min` to the atlas when GTFS feeds are in the data
-/// directory (method `network`, vintage = the feeds' common date range and the day routed);
-/// does nothing without feeds. The one call site is `overlay::add_gp_access_layers`.
-pub fn insert_layers(
+/// directory and a walk network is given (method `network`; vintage = the feeds' common date
+/// range and the day routed); otherwise list both as absent with the reason. The one call
+/// site is `overlay::add_gp_access_layers_on`.
+pub fn add_or_mark_absent(
     atlas: &mut crate::Atlas,
     data: &crate::DataDir,
-    walk: &Network,
+    walk: Option<&Network>,
+    vars: &crate::atlas::layers::catalogue::Vars,
 ) -> Result<(), TransitError> {
-    use crate::atlas::layers::{Direction, Group, Layer, LayerMeta, Method, Values};
+    use crate::atlas::layers::catalogue::{declared, source};
+    use crate::atlas::layers::{Layer, Values};
+    let ids = [GP_PT_MIN, GP_PT_WALK_MIN];
+    let walk = match (absent_reason(&data.root, walk.is_some()), walk) {
+        (None, Some(w)) => w,
+        (reason, _) => {
+            let reason = reason.unwrap_or_default();
+            for id in ids {
+                atlas.layers.mark_absent(declared(id), reason.clone());
+            }
+            return Ok(());
+        }
+    };
     let origins: Vec<(f64, f64)> = atlas
         .areas
         .iter()
@@ -225,9 +239,11 @@ pub fn insert_layers(
     let Some(pt) = from_data_dir(&data.root, walk, &origins, &sites)? else {
         return Ok(());
     };
-    let Ok(source) = data.manifest.get("bods_gtfs_south_west").cloned() else {
-        return Ok(());
-    };
+    let src = data
+        .manifest
+        .get(source::GTFS)
+        .map_err(|e| TransitError::Options(format!("source manifest: {e}")))?
+        .clone();
     let vintage = format!(
         "GTFS {} (service {}..{}); routed {} {}, 07:00-09:59",
         pt.feeds.join(", "),
@@ -236,23 +252,32 @@ pub fn insert_layers(
         pt.date.weekday_name(),
         pt.date
     );
-    let unreached = |v: &[Option<f64>]| v.iter().filter(|x| x.is_none()).count();
-    for (id, title, values, what) in [
-        (GP_PT_MIN, "Minutes to the nearest GP by public transport", pt.pt_min.clone(), "journeys with at least one ride (walking to, between and from stops included)"),
-        (GP_PT_WALK_MIN, "Minutes to the nearest GP by public transport or walking", pt.pt_walk_min.clone(), "the better of public transport and walking all the way, minute by minute (the county pack's measure)"),
+    for (id, values, what) in [
+        (
+            GP_PT_MIN,
+            pt.pt_min.clone(),
+            "journeys with at least one ride (walking to, between and from stops included)",
+        ),
+        (
+            GP_PT_WALK_MIN,
+            pt.pt_walk_min.clone(),
+            "the better of public transport and walking all the way, minute by minute",
+        ),
     ] {
-        let description = format!(
-            "Routed by needsmap (RAPTOR on the GTFS timetables {}, walking on the OpenStreetMap network at {} km/h): median over departures every minute 07:00-09:59 on {} {} of the time to the nearest of {} GP sites in use; {what}. At most 3 rides, 60 s to board, trips over 120 min count as unreached ({} areas left blank).",
+        let unreached = values.iter().filter(|x| x.is_none()).count();
+        let mut meta = declared(id).meta(&src, vars);
+        meta.vintage = vintage.clone();
+        meta.description.push_str(&format!(
+            " Routed by needsmap: RAPTOR on {} with walking on the OpenStreetMap network at {} km/h; departures every minute 07:00-09:59 on {} {}, median of the time to the nearest of {} GP sites; {what}. At most 3 rides, 60 s to board, trips over 120 min count as unreached ({unreached} areas blank).",
             pt.feeds.join(", "),
             crate::travel::speeds::WALK_KMH,
             pt.date.weekday_name(),
             pt.date,
             sites.len(),
-            unreached(&values)
-        );
-        let mut meta = LayerMeta::from_source(id, title, "minutes", description, &source, Direction::HigherIsWorse, Method::Network, Group::GpAccess);
-        meta.vintage = vintage.clone();
-        atlas.layers.insert(Layer { meta, values: Values::Number(values) });
+        ));
+        atlas
+            .layers
+            .insert(Layer::new(meta, Values::Number(values)));
     }
     Ok(())
 }
@@ -268,7 +293,7 @@ mod tests {
         let why = absent_reason(&dir, true).unwrap();
         assert!(
             why.contains("transit/gtfs")
-                && why.contains("bods_gtfs_south_west")
+                && why.contains("source gtfs")
                 && why.contains("gp_pt_walk_min_2013"),
             "{why}"
         );

@@ -3,12 +3,12 @@
 mod common;
 use common::*;
 use mvt_reader::feature::Value as MvtValue;
-use needsmap::server::{router, AppState};
+use needsmap::server::{router, AppState, Limits};
 use proptest::prelude::*;
 use reqwest::blocking::Client;
 use reqwest::header;
 use serde_json::Value;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -16,32 +16,44 @@ use std::time::Duration;
 /// One server per test binary, on a port the OS picks.
 fn base() -> &'static str {
     static BASE: OnceLock<String> = OnceLock::new();
-    BASE.get_or_init(|| {
-        let atlas = Arc::new(
-            needsmap::load_with_overlays(&data(), &needsmap::Region::default(), None)
-                .expect("atlas"),
-        );
-        let web = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("web");
-        let state = Arc::new(AppState::new(atlas, web).expect("state"));
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                tx.send(listener.local_addr().unwrap()).unwrap();
-                axum::serve(listener, router(state)).await.unwrap();
-            });
+    BASE.get_or_init(|| start(Limits::default()))
+}
+
+/// The Gloucestershire atlas with overlays, loaded once and shared by every server here.
+fn shared_atlas() -> Arc<needsmap::Atlas> {
+    static ATLAS: OnceLock<Arc<needsmap::Atlas>> = OnceLock::new();
+    ATLAS
+        .get_or_init(|| {
+            Arc::new(
+                needsmap::load_with_overlays(&data(), &needsmap::Region::default(), None)
+                    .expect("atlas"),
+            )
+        })
+        .clone()
+}
+
+/// Serve the real atlas with `limits` on a free port; its base URL.
+fn start(limits: Limits) -> String {
+    let web = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("web");
+    let state = Arc::new(AppState::with_limits(shared_atlas(), web, limits).expect("state"));
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            axum::serve(listener, router(state)).await.unwrap();
         });
-        format!(
-            "http://{}",
-            rx.recv_timeout(Duration::from_secs(120))
-                .expect("server started")
-        )
-    })
+    });
+    format!(
+        "http://{}",
+        rx.recv_timeout(Duration::from_secs(120))
+            .expect("server started")
+    )
 }
 
 fn client() -> Client {
@@ -93,6 +105,10 @@ fn healthz_and_layers() {
     let (s, h) = json("/healthz");
     assert_eq!(s, 200);
     assert_eq!(h["areas"], 373);
+    assert_eq!(
+        h["region"],
+        serde_json::json!({ "id": "gloucestershire", "name": "Gloucestershire" })
+    );
     assert!(h["sources"]
         .as_array()
         .unwrap()
@@ -320,10 +336,20 @@ fn gp_sites_districts_tilejson_openapi() {
         .unwrap()
         .ends_with("/tiles/areas/{z}/{x}/{y}.mvt"));
     assert!(tj["vector_layers"][0]["fields"]["imd_decile"].is_string());
-    // Every documented path is served (not 404), with example parameters.
-    let (_, doc) = json("/api/openapi.json");
+}
+
+/// The paths of the OpenAPI document.
+fn documented_paths() -> BTreeSet<String> {
+    let (s, doc) = json("/api/openapi.json");
+    assert_eq!(s, 200);
     assert_eq!(doc["openapi"], "3.1.0");
-    let paths: Vec<String> = doc["paths"].as_object().unwrap().keys().cloned().collect();
+    doc["paths"].as_object().unwrap().keys().cloned().collect()
+}
+
+#[test]
+fn openapi_documents_every_routed_path_and_only_those() {
+    let paths = documented_paths();
+    // Every documented path is served with example parameters.
     for p in &paths {
         let url = p
             .replace("{code}", "E01022333")
@@ -333,22 +359,64 @@ fn gp_sites_districts_tilejson_openapi() {
             .replace("{y}", "338");
         assert_eq!(get(&url).status(), 200, "{url}");
     }
-    let served = [
-        "/healthz",
-        "/api/layers",
-        "/api/areas",
-        "/api/areas/{code}",
-        "/api/postcode/{postcode}",
-        "/api/gp-sites",
-        "/api/districts",
-        "/api/openapi.json",
-        "/tiles/areas.json",
-        "/tiles/areas/{z}/{x}/{y}.mvt",
-    ];
+    // Every path is routed through utoipa-axum's `routes!`, which documents it; the router's
+    // only other routes are the API's 404 catch-all and the page's static files. Read from the
+    // source, so a route added by hand fails here.
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/server");
+    let mut by_hand = BTreeSet::new();
+    let mut routed = 0;
+    for f in std::fs::read_dir(&dir).unwrap() {
+        let path = f.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        routed += text.matches("routes!(").count();
+        if path.ends_with("openapi.rs") {
+            // `routes_with_suffix`: routes a documented path without its `.mvt`, checked below.
+            continue;
+        }
+        for call in [".route(", ".route_service(", ".nest_service("] {
+            for (k, _) in text.match_indices(call) {
+                let rest = text[k + call.len()..].trim_start();
+                // A path that is not a literal is reported as such and fails below.
+                let path = rest
+                    .strip_prefix('"')
+                    .map(|r| r[..r.find('"').unwrap()].to_string())
+                    .unwrap_or_else(|| format!("computed: {}", &rest[..20.min(rest.len())]));
+                by_hand.insert(path);
+            }
+        }
+    }
     assert_eq!(
-        paths.iter().map(String::as_str).collect::<BTreeSet<_>>(),
-        served.into_iter().collect()
+        by_hand,
+        BTreeSet::from([
+            "/api/{*rest}".to_string(),
+            "/".into(),
+            "/vendor/maplibre-gl".into()
+        ])
     );
+    assert_eq!(
+        routed,
+        paths.len(),
+        "one documented path per routed handler"
+    );
+    // The tile route (axum cannot match `{y}.mvt`) is documented with its suffix.
+    assert!(paths.contains("/tiles/areas/{z}/{x}/{y}.mvt"), "{paths:?}");
+    // The README's API table lists exactly the documented paths (and the page, `/`).
+    let readme =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let listed: BTreeSet<String> = readme
+        .match_indices("`GET /")
+        .map(|(k, _)| {
+            let rest = &readme[k + 5..];
+            let end = rest.find(['`', '?', '[']).unwrap();
+            rest[..end].to_string()
+        })
+        .filter(|p| p != "/")
+        .collect();
+    assert_eq!(listed, paths, "README table vs OpenAPI paths");
+    // An undocumented API path is a JSON 404.
+    let (s, e) = json("/api/not-an-endpoint");
+    assert_eq!((s, e["error"].as_str()), (404, Some("not_found")));
 }
 
 fn tile(z: u32, x: u32, y: u32, query: &str) -> reqwest::blocking::Response {
@@ -369,7 +437,15 @@ fn tiles_decode_with_the_atlas_values_and_highlight_a_selection() {
     let atlas = atlas();
     // The z9 tile around Gloucester Cross covers the whole city (a z10 edge runs through it).
     let (x, y) = tile_of(-2.2446, 51.8642, 9);
-    let r = tile(9, x, y, &format!("?where={}", enc("imd_decile <= 1")));
+    let r = tile(
+        9,
+        x,
+        y,
+        &format!(
+            "?layers=imd_decile,imd_score,children,gp_walk_min&where={}",
+            enc("imd_decile <= 1")
+        ),
+    );
     assert_eq!(r.status(), 200);
     assert_eq!(
         r.headers()[header::CONTENT_TYPE],
@@ -390,16 +466,32 @@ fn tiles_decode_with_the_atlas_values_and_highlight_a_selection() {
         let Some(MvtValue::String(code)) = props.get("code") else {
             panic!("feature without code")
         };
-        let (i, a) = atlas.area(code).unwrap();
+        let (i, _) = atlas.area(code).unwrap();
         assert_eq!(
-            props.get("district"),
-            Some(&MvtValue::String(a.district.clone()))
+            f.id,
+            Some(i as u64),
+            "feature id = the area's index in the atlas"
+        );
+        let keys: BTreeSet<&str> = props.keys().map(String::as_str).collect();
+        assert!(
+            keys.is_subset(&BTreeSet::from([
+                "code",
+                "selected",
+                "imd_decile",
+                "imd_score",
+                "children",
+                "gp_walk_min"
+            ])),
+            "only the layers asked for: {keys:?}"
         );
         for id in ["imd_decile", "imd_score", "children", "gp_walk_min"] {
             let want = atlas.number(id, i).map(needsmap::report::round3);
             let got = match props.get(id) {
                 Some(MvtValue::Double(v)) => Some(*v),
                 Some(MvtValue::Float(v)) => Some(*v as f64),
+                Some(MvtValue::SInt(v)) => Some(*v as f64),
+                Some(MvtValue::Int(v)) => Some(*v as f64),
+                Some(MvtValue::UInt(v)) => Some(*v as f64),
                 None => None,
                 other => panic!("{id}: {other:?}"),
             };
@@ -428,7 +520,7 @@ fn tiles_decode_with_the_atlas_values_and_highlight_a_selection() {
         selected.is_subset(&decile1_codes(None)),
         "only decile-1 areas are selected"
     );
-    // Same zoom range semantics: every county LSOA appears at z8 in some tile.
+    // Every county LSOA appears at z8 in some tile (none is under a pixel there), with `code` only.
     let mut all = BTreeSet::new();
     let [w, s, e, n] = atlas.bounds();
     let (x0, y0) = tile_of(w, n, 8);
@@ -439,8 +531,9 @@ fn tiles_decode_with_the_atlas_values_and_highlight_a_selection() {
             if r.status() == 200 {
                 let rd = mvt_reader::Reader::new(r.bytes().unwrap().to_vec()).unwrap();
                 for f in rd.get_features(0).unwrap() {
-                    if let Some(MvtValue::String(c)) = f.properties.unwrap_or_default().get("code")
-                    {
+                    let props = f.properties.unwrap_or_default();
+                    assert_eq!(props.len(), 1, "without ?layers= only `code`: {props:?}");
+                    if let Some(MvtValue::String(c)) = props.get("code") {
                         all.insert(c.clone());
                     }
                 }
@@ -459,6 +552,8 @@ fn tile_addresses_and_errors() {
     );
     for (path, status) in [
         ("/tiles/areas/17/0/0.mvt", 400),
+        ("/tiles/areas/15/0/0.mvt", 400),
+        ("/tiles/areas/10/505/338.mvt?layers=imd_decile,nope", 400),
         ("/tiles/areas/10/1024/0.mvt", 400),
         ("/tiles/areas/10/0/1024.mvt", 400),
         ("/tiles/areas/a/0/0.mvt", 400),
@@ -479,6 +574,15 @@ fn tile_addresses_and_errors() {
     ));
     assert_eq!(s, 400);
     assert_eq!(e["column"], 14);
+    let (s, e) = json("/tiles/areas/10/505/338.mvt?layers=imd_decil");
+    assert_eq!((s, e["error"].as_str()), (400, Some("bad_layer")));
+    let detail = e["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("unknown layer \"imd_decil\"; valid: ")
+            && detail.contains("imd_decile")
+            && detail.contains("gp_walk_min"),
+        "{detail}"
+    );
 }
 
 #[test]
@@ -624,6 +728,239 @@ fn load_test_concurrent_clients_get_no_errors() {
         started.elapsed()
     );
     assert!(errors.is_empty(), "{errors:?}");
+}
+
+/// District code → (name, LSOAs) of the county, from IoD2019 File 1 read with the csv crate.
+fn county_districts() -> BTreeMap<String, (String, usize)> {
+    let (h, rows) = csv_rows(&source("iod2019_file1"));
+    let (lad, name) = (
+        col(&h, "Local Authority District code (2019)"),
+        col(&h, "Local Authority District name (2019)"),
+    );
+    let mut m: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    for r in rows.iter().filter(|r| GLOS.contains(&&r[lad])) {
+        m.entry(r[lad].to_string())
+            .or_insert_with(|| (r[name].to_string(), 0))
+            .1 += 1;
+    }
+    m
+}
+
+#[test]
+fn region_names_the_loaded_districts_as_the_official_file_does() {
+    let want = county_districts();
+    let (s, r) = json("/api/region");
+    assert_eq!(s, 200);
+    assert_eq!(
+        (r["id"].as_str(), r["name"].as_str()),
+        (Some("gloucestershire"), Some("Gloucestershire"))
+    );
+    assert_eq!(r["lsoa_count"], want.values().map(|v| v.1).sum::<usize>());
+    assert_eq!(r["vintages"], serde_json::json!(["2019"]));
+    assert_eq!(r["default_vintage"], "2019");
+    let bbox = |v: &Value| -> Vec<f64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
+    };
+    let region = bbox(&r["bbox"]);
+    let districts = r["districts"].as_array().unwrap();
+    assert_eq!(districts.len(), want.len());
+    for d in districts {
+        let code = d["code"].as_str().unwrap();
+        let (name, n) = &want[code];
+        assert_eq!(
+            (
+                d["name"].as_str().unwrap(),
+                d["lsoa_count"].as_u64().unwrap() as usize
+            ),
+            (name.as_str(), *n),
+            "{code}"
+        );
+        let b = bbox(&d["bbox"]);
+        assert!(
+            b[0] < b[2]
+                && b[1] < b[3]
+                && b[0] >= region[0]
+                && b[1] >= region[1]
+                && b[2] <= region[2]
+                && b[3] <= region[3],
+            "{code}: {b:?} in {region:?}"
+        );
+        // The district's bbox holds every one of its areas' centroids.
+        let (_, areas) = json(&format!(
+            "/api/areas?where={}",
+            enc(&format!("district_code = \"{code}\""))
+        ));
+        assert_eq!(areas["count"].as_u64().unwrap() as usize, *n);
+        for a in areas["areas"].as_array().unwrap() {
+            let (x, y) = (a["lon"].as_f64().unwrap(), a["lat"].as_f64().unwrap());
+            assert!(
+                x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3],
+                "{code}: {x},{y}"
+            );
+        }
+    }
+}
+
+#[test]
+fn profile_regional_ranks_match_the_official_national_ranks() {
+    // Regional rank of the IMD score = 1 + county areas with a better (lower) national rank.
+    let (h, rows) = csv_rows(&source("iod2019_file1"));
+    let (code, lad, rank) = (
+        col(&h, "LSOA code (2011)"),
+        col(&h, "Local Authority District code (2019)"),
+        col(&h, "Index of Multiple Deprivation (IMD) Rank"),
+    );
+    let county: Vec<(String, u32)> = rows
+        .iter()
+        .filter(|r| GLOS.contains(&&r[lad]))
+        .map(|r| {
+            (
+                r[code].to_string(),
+                r[rank].replace(',', "").parse().unwrap(),
+            )
+        })
+        .collect();
+    for (c, national) in county.iter().step_by(37) {
+        let want = 1 + county.iter().filter(|(_, r)| r < national).count();
+        let (s, p) = json(&format!("/api/areas/{c}"));
+        assert_eq!(s, 200);
+        let imd = p["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["id"] == "imd_score")
+            .unwrap();
+        assert_eq!(imd["county_rank"].as_u64().unwrap() as usize, want, "{c}");
+        assert_eq!(imd["county_of"].as_u64().unwrap() as usize, county.len());
+        assert_eq!(imd["national_rank"].as_u64().unwrap() as u32, *national);
+    }
+}
+
+#[test]
+fn csv_keeps_the_spreadsheet_conventions_and_the_layer_columns() {
+    let r = get(&format!(
+        "/api/areas?where={}&sort=code",
+        enc("imd_decile <= 2")
+    ));
+    let v: Value = r.json().unwrap();
+    let text = get(&format!(
+        "/api/areas?where={}&sort=code&format=csv",
+        enc("imd_decile <= 2")
+    ))
+    .text()
+    .unwrap();
+    assert!(text.starts_with('\u{feff}'), "BOM");
+    assert!(
+        text.ends_with("\r\n")
+            && text.matches("\r\n").count() == v["count"].as_u64().unwrap() as usize + 1,
+        "CRLF after the header and every row"
+    );
+    let mut rd = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = rd.headers().unwrap().iter().map(String::from).collect();
+    let (_, layers) = json("/api/layers");
+    let mut want: Vec<String> = ["code", "name", "district", "district_code", "lon", "lat"]
+        .map(String::from)
+        .to_vec();
+    want.extend(
+        layers["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["id"].as_str().unwrap().to_string()),
+    );
+    assert_eq!(header, want);
+    // Each CSV row says what the JSON row says; missing values are blank, never 0.
+    for (row, area) in rd
+        .records()
+        .map(|r| r.unwrap())
+        .zip(v["areas"].as_array().unwrap())
+    {
+        for (k, cell) in header.iter().zip(row.iter()) {
+            let expected = match &area[k] {
+                Value::Null => String::new(),
+                Value::String(t) => t.clone(),
+                n => n.to_string(),
+            };
+            assert_eq!(cell, expected, "{} {k}", area["code"]);
+        }
+    }
+}
+
+#[test]
+fn typed_query_rejections_are_json_400_naming_the_parameter() {
+    for (query, names) in [
+        ("format=xlsx", "format"),
+        ("limit=-3", "limit"),
+        ("limit=lots", "limit"),
+        ("where=a&where=b", "where"),
+    ] {
+        let r = get(&format!("/api/areas?{query}"));
+        assert_eq!(r.status(), 400, "{query}");
+        assert!(
+            r.headers()[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .contains("json"),
+            "{query}"
+        );
+        let e: Value = r.json().unwrap();
+        assert_eq!(e["error"], "bad_request", "{query}");
+        assert!(
+            e["detail"].as_str().unwrap().contains(names),
+            "{query}: {e}"
+        );
+    }
+    // An empty limit is no limit, as the page sends it.
+    let (s, v) = json("/api/areas?limit=");
+    assert_eq!((s, v["returned"].as_u64()), (200, Some(373)));
+}
+
+#[test]
+fn a_timed_out_request_answers_504_json_and_districts_are_never_null() {
+    // A fresh server whose answers must start within 1 ms: the district outlines are still being
+    // dissolved in the background when the first request comes.
+    let slow = start(Limits {
+        request_timeout: Duration::from_millis(1),
+        ..Limits::default()
+    });
+    let r = client()
+        .get(format!("{slow}/api/districts"))
+        .send()
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        504,
+        "a timeout is the gateway's 504, not 503 (unavailable)"
+    );
+    let e: Value = r.json().unwrap();
+    assert_eq!(e["error"], "timeout");
+    // The one background job runs on and later requests get its answer: a FeatureCollection,
+    // never 200 with null.
+    let started = std::time::Instant::now();
+    loop {
+        let r = client()
+            .get(format!("{slow}/api/districts"))
+            .send()
+            .unwrap();
+        let status = r.status().as_u16();
+        let v: Value = r.json().unwrap();
+        assert!(!v.is_null(), "200 with null");
+        if status == 200 {
+            assert_eq!(v["type"], "FeatureCollection");
+            assert_eq!(v["features"].as_array().unwrap().len(), 6);
+            break;
+        }
+        assert_eq!((status, v["error"].as_str()), (504, Some("timeout")));
+        assert!(
+            started.elapsed() < Duration::from_secs(300),
+            "outlines never computed"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }
 
 proptest! {

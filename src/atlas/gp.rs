@@ -132,6 +132,9 @@ pub enum SiteDate {
     On(OdsDate),
 }
 
+/// A GP site before its postcode is placed: kind, code, name, postcode, parent, ODS status.
+type Candidate<'a> = (GpKind, &'a str, &'a str, &'a str, Option<String>, &'a str);
+
 /// Select GP sites from the ODS files: GP practices (prescribing setting 4) and the branch
 /// surgeries of such practices, located by postcode, kept when `keep(lon, lat)` says they are
 /// in or near the region.
@@ -150,7 +153,7 @@ pub fn select_sites(
         SiteDate::Current => p.status == "A",
         SiteDate::On(d) => p.open_on(d),
     };
-    let mut candidates: Vec<(GpKind, &str, &str, &str, Option<String>, &str)> = Vec::new();
+    let mut candidates: Vec<Candidate> = Vec::new();
     let mut active_gp: HashMap<&str, &Practice> = HashMap::new();
     for p in practices {
         if p.prescribing_setting != Some(4) {

@@ -320,8 +320,11 @@ mod tests {
     #[test]
     fn invalid_addresses_are_explained() {
         assert_eq!(
-            TileCoord::new(17, 0, 0),
-            Err(TileError::ZoomOutOfRange { z: 17, max: 16 })
+            TileCoord::new(MAX_ZOOM + 1, 0, 0),
+            Err(TileError::ZoomOutOfRange {
+                z: MAX_ZOOM as u32 + 1,
+                max: MAX_ZOOM
+            })
         );
         assert_eq!(
             TileCoord::new(2, 4, 0),
@@ -333,7 +336,7 @@ mod tests {
         );
         let msg = TileCoord::new(3, 8, 0).unwrap_err().to_string();
         assert!(msg.contains("x=8") && msg.contains("0..=7"), "{msg}");
-        assert!(TileCoord::new(16, 65535, 65535).is_ok());
+        assert!(TileCoord::new(MAX_ZOOM, (1 << MAX_ZOOM) - 1, (1 << MAX_ZOOM) - 1).is_ok());
         assert_eq!(
             "10/505/338".parse::<TileCoord>(),
             TileCoord::new(10, 505, 338)

@@ -124,6 +124,13 @@ pub struct TileLayer<'a> {
     pub buffer: u32,
     /// Douglas–Peucker tolerance in tile units (0 keeps every non-collinear vertex).
     pub tolerance: f64,
+    /// Tiny-polygon reduction threshold in square tile units (0 = off). A polygon feature whose whole
+    /// area (not just the part in this tile) is below it is not drawn as itself: its area goes into an
+    /// accumulator, and each time that reaches `min_area` the feature that tipped it over is written as
+    /// a square of exactly `min_area` at the centre of its box. Dense clusters of sub-pixel areas
+    /// (cities at low zoom) thus keep their ink and a sample of their values, in a bounded number of
+    /// features, instead of vanishing or costing one feature each.
+    pub min_area: f64,
     pub features: Vec<TileFeature<'a>>,
 }
 
@@ -135,8 +142,21 @@ impl<'a> TileLayer<'a> {
             extent: DEFAULT_EXTENT,
             buffer: DEFAULT_BUFFER,
             tolerance: DEFAULT_TOLERANCE,
+            min_area: 0.0,
             features: Vec::new(),
         }
+    }
+
+    /// The same layer with tiny-polygon reduction below `min_area` square tile units.
+    pub fn with_min_area(mut self, min_area: f64) -> Self {
+        self.min_area = min_area;
+        self
+    }
+
+    /// The same layer with a Douglas–Peucker tolerance of `tolerance` tile units.
+    pub fn with_tolerance(mut self, tolerance: f64) -> Self {
+        self.tolerance = tolerance;
+        self
     }
 
     pub fn push(&mut self, feature: TileFeature<'a>) {
@@ -169,6 +189,13 @@ impl<'a> TileLayer<'a> {
             return bad(format!(
                 "tolerance {} is not a finite number >= 0",
                 self.tolerance
+            ));
+        }
+        let max_area = (self.extent as f64) * (self.extent as f64);
+        if !self.min_area.is_finite() || self.min_area < 0.0 || self.min_area > max_area {
+            return bad(format!(
+                "min_area {} is not a number in 0..={max_area} (square tile units)",
+                self.min_area
             ));
         }
         Ok(())
@@ -469,6 +496,9 @@ impl TileEncoder {
         body.clear();
         put_bytes(&mut body, 1, layer.name.as_bytes());
         let mut n_features = 0usize;
+        // Area of the sub-pixel polygons skipped so far (tiny-polygon reduction), tile units².
+        let mut tiny_acc = 0.0f64;
+        let area_scale = grid.scale * grid.scale;
 
         for (fi, feature) in layer.features.iter().enumerate() {
             let shape = feature.geometry;
@@ -478,6 +508,19 @@ impl TileEncoder {
             }
             self.geom.clear();
             let geom_type = match shape.geometry() {
+                MercatorGeometry::Polygons(_)
+                    if layer.min_area > 0.0 && shape.area() * area_scale < layer.min_area =>
+                {
+                    tiny_acc += shape.area() * area_scale;
+                    if tiny_acc < layer.min_area {
+                        continue;
+                    }
+                    tiny_acc -= layer.min_area;
+                    let c =
+                        grid.tile_xy((b.min().x + b.max().x) / 2.0, (b.min().y + b.max().y) / 2.0);
+                    self.square(c, layer.min_area.sqrt(), &grid);
+                    GEOM_POLYGON
+                }
                 MercatorGeometry::Polygons(mp) => {
                     self.polygons(mp, shape.part_boxes(), &grid, layer.tolerance);
                     GEOM_POLYGON
@@ -610,6 +653,28 @@ impl TileEncoder {
         }
         let a = area2(&self.simple);
         (a != 0).then_some(a)
+    }
+
+    /// A square of side `side` (tile units) centred on `c`, as one clockwise exterior ring; nothing
+    /// when the centre is outside the buffered window (the neighbouring tile draws it).
+    fn square(&mut self, c: [f64; 2], side: f64, grid: &Grid) {
+        let w = grid.window;
+        if !(c[0] >= w[0] && c[0] <= w[2] && c[1] >= w[1] && c[1] <= w[3]) {
+            return;
+        }
+        let h = (side / 2.0).max(0.5);
+        let (x0, x1) = (
+            quantise(c[0] - h),
+            quantise(c[0] + h).max(quantise(c[0] - h) + 1),
+        );
+        let (y0, y1) = (
+            quantise(c[1] - h),
+            quantise(c[1] + h).max(quantise(c[1] - h) + 1),
+        );
+        // Clockwise on screen (y down): top-left, top-right, bottom-right, bottom-left.
+        let ring = [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
+        let mut cursor = [0i32; 2];
+        write_path(&mut self.geom, &mut cursor, &ring, false, true);
     }
 
     fn polygons(&mut self, mp: &MultiPolygon<f64>, boxes: &[PartBox], grid: &Grid, tol: f64) {

@@ -416,3 +416,69 @@ fn encoder_is_reusable() {
         first = Some(bytes);
     }
 }
+
+#[test]
+fn tiny_polygons_are_coalesced_into_squares_of_their_total_area() {
+    // 100 squares of 2x2 units (4 units² each) on a 10x10 grid, 20 units apart; min_area 63.9 units²
+    // (just under 64, so float noise in the areas cannot move the tipping points) means 400 units² of
+    // tiny area become floor(400 / 63.9) = 6 squares, each drawn 8x8 units on the grid.
+    let shapes: Vec<MercatorShape> = (0..100)
+        .map(|k| {
+            let (x, y) = (
+                100.0 + 20.0 * (k % 10) as f64,
+                100.0 + 20.0 * (k / 10) as f64,
+            );
+            polygon_shape(vec![Polygon::new(
+                ring(&[(x, y), (x + 2.0, y), (x + 2.0, y + 2.0), (x, y + 2.0)]),
+                vec![],
+            )])
+        })
+        .collect();
+    // And one big square that is drawn as itself.
+    let big = polygon_shape(vec![Polygon::new(
+        ring(&[
+            (1000.0, 1000.0),
+            (1100.0, 1000.0),
+            (1100.0, 1100.0),
+            (1000.0, 1100.0),
+        ]),
+        vec![],
+    )]);
+    let mut layer = TileLayer::new("a").with_min_area(63.9);
+    for (i, s) in shapes.iter().enumerate() {
+        layer.push(TileFeature::new(s).with_id(i as u64));
+    }
+    layer.push(TileFeature::new(&big).with_id(1000));
+    let bytes = encode_tile(z0(), &[layer]).unwrap().unwrap();
+    let reader = Reader::new(bytes).unwrap();
+    let features = reader.get_features(0).unwrap();
+    let ids: Vec<u64> = features.iter().map(|f| f.id.unwrap()).collect();
+    assert_eq!(ids.len(), 7, "{ids:?}");
+    assert_eq!(*ids.last().unwrap(), 1000);
+    // Squares carry the ids of the features that filled the accumulator: every 16th.
+    assert_eq!(&ids[..6], &[15, 31, 47, 63, 79, 95]);
+    let mut total = 0.0;
+    for f in &features[..6] {
+        let geo_types::Geometry::MultiPolygon(mp) = &f.geometry else {
+            panic!("{:?}", f.geometry)
+        };
+        let a: f64 = mp.0.iter().map(|p| spec_area(p.exterior())).sum();
+        assert!(a > 0.0, "exterior rings are clockwise (positive spec area)");
+        total += a;
+    }
+    assert_eq!(total, 6.0 * 64.0);
+    // Without the threshold every feature is drawn.
+    let mut layer = TileLayer::new("a");
+    for (i, s) in shapes.iter().enumerate() {
+        layer.push(TileFeature::new(s).with_id(i as u64));
+    }
+    let reader = Reader::new(encode_tile(z0(), &[layer]).unwrap().unwrap()).unwrap();
+    assert_eq!(reader.get_features(0).unwrap().len(), 100);
+    // A bad threshold is an error naming the layer.
+    let mut layer = TileLayer::new("a").with_min_area(-1.0);
+    layer.push(TileFeature::new(&big));
+    assert!(matches!(
+        encode_tile(z0(), &[layer]),
+        Err(TileError::InvalidLayer { .. })
+    ));
+}
