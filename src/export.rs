@@ -12,7 +12,7 @@ use crate::selection::AreaQuery;
 use crate::server::tiles::{self as area_tiles, AreaTiles, LayerPick};
 use crate::tiles::{TileCoord, TileError, MAX_ZOOM};
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -223,6 +223,14 @@ pub fn write_pmtiles(
         m.insert("minzoom".into(), opts.minzoom.into());
         m.insert("maxzoom".into(), opts.maxzoom.into());
         m.insert("layers".into(), opts.layers.ids().join(",").into());
+        if let Some(v) = m
+            .get_mut("vector_layers")
+            .and_then(|v| v.get_mut(0))
+            .and_then(|v| v.as_object_mut())
+        {
+            v.insert("minzoom".into(), opts.minzoom.into());
+            v.insert("maxzoom".into(), opts.maxzoom.into());
+        }
     }
     let pm_err = |detail: String| ExportError::Pmtiles {
         path: path.to_path_buf(),
@@ -238,7 +246,7 @@ pub fn write_pmtiles(
         .bounds(w, s, e, n)
         .center((w + e) / 2.0, (s + n) / 2.0)
         .center_zoom(center_zoom)
-        .metadata(&meta.to_string())
+        .metadata(meta.to_string())
         .create(staged.writer())
         .map_err(|e| pm_err(e.to_string()))?;
     let mut written = 0u64;
@@ -277,6 +285,7 @@ pub fn write_pmtiles(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
 
     #[test]
     fn tile_ids_follow_the_pmtiles_spec() {

@@ -759,22 +759,47 @@ pub fn run_scenario(
             .collect(),
         None => Vec::new(),
     };
-    let on_network = |sites: &[GpSite]| -> Vec<Option<(f64, String)>> {
-        let Some(net) = networks.map(|ns| ns.get(mode)) else {
-            return Vec::new();
-        };
-        if routed.is_empty() {
-            return Vec::new();
+    // Routed areas: the engine keeps today's search and recomputes only what closing/opening
+    // changes. `after_sites` is today's list minus the closed sites (in order), then the new ones.
+    let network_part = match networks {
+        Some(ns) if !routed.is_empty() => {
+            let origins: Vec<(f64, f64)> = routed
+                .iter()
+                .map(|&i| (atlas.areas[i].centroid.x(), atlas.areas[i].centroid.y()))
+                .collect();
+            let base = &atlas.gp_sites.sites;
+            let kept = &after_sites[..after_sites.len() - scenario.open.len()];
+            let mut k = 0;
+            let close: Vec<usize> = (0..base.len())
+                .filter(|&j| {
+                    if kept.get(k).is_some_and(|s| s.code == base[j].code) {
+                        k += 1;
+                        false
+                    } else {
+                        true
+                    }
+                })
+                .collect();
+            let pts = |sites: &[GpSite]| -> Vec<(f64, f64)> {
+                sites.iter().map(|s| (s.lon, s.lat)).collect()
+            };
+            let r = ns
+                .get(mode)
+                .scenario(&origins, &pts(base), &close, &pts(&scenario.open));
+            let code = |j: usize| {
+                base.get(j)
+                    .unwrap_or_else(|| &scenario.open[j - base.len()])
+                    .code
+                    .clone()
+            };
+            let conv = |v: Vec<Result<crate::travel::Access, crate::travel::Unreachable>>| {
+                v.into_iter()
+                    .map(|r| r.ok().map(|a| (a.minutes, code(a.destination))))
+                    .collect::<Vec<Option<(f64, String)>>>()
+            };
+            Some((conv(r.before), conv(r.after)))
         }
-        let origins: Vec<(f64, f64)> = routed
-            .iter()
-            .map(|&i| (atlas.areas[i].centroid.x(), atlas.areas[i].centroid.y()))
-            .collect();
-        let pts: Vec<(f64, f64)> = sites.iter().map(|s| (s.lon, s.lat)).collect();
-        net.nearest_facility(&origins, &pts)
-            .into_iter()
-            .map(|r| r.map(|a| (a.minutes, sites[a.destination].code.clone())))
-            .collect()
+        _ => None,
     };
     let factor: Vec<Option<f64>> = match atlas.layers.get(ids::GP_DETOUR_FACTOR).map(|l| &l.values)
     {
@@ -795,14 +820,16 @@ pub fn run_scenario(
             .map(|r| r.map(|r| (r.road_km / kmh * 60.0, r.site_code)))
             .collect()
     };
-    let answer = |sites: &[GpSite]| -> Vec<Option<(f64, String)>> {
-        let (net, mut all) = rayon::join(|| on_network(sites), || estimated(sites));
-        for (&i, r) in routed.iter().zip(net) {
-            all[i] = r;
+    let (mut before, mut after) = rayon::join(
+        || estimated(&atlas.gp_sites.sites),
+        || estimated(&after_sites),
+    );
+    if let Some((net_before, net_after)) = network_part {
+        for ((&i, b), a) in routed.iter().zip(net_before).zip(net_after) {
+            before[i] = b;
+            after[i] = a;
         }
-        all
-    };
-    let (before, after) = rayon::join(|| answer(&atlas.gp_sites.sites), || answer(&after_sites));
+    }
     let method = match routed.len() {
         0 => Method::Estimate,
         r if r == n => Method::Network,

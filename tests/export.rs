@@ -166,6 +166,8 @@ fn pmtiles_archive_holds_the_served_tiles() {
     assert_eq!((a.header[100], a.header[101]), (4, 12), "zoom range");
     assert_eq!(a.metadata["vector_layers"][0]["id"], "areas");
     assert!(a.metadata["vector_layers"][0]["fields"]["imd_decile"].is_string());
+    assert_eq!(a.metadata["vector_layers"][0]["maxzoom"], 12);
+    assert_eq!(a.metadata["layers"], "imd_decile,gp_walk_min");
     assert!(
         a.metadata["attribution"]
             .as_str()

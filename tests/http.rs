@@ -363,7 +363,7 @@ fn openapi_documents_every_routed_path_and_only_those() {
     // only other routes are the API's 404 catch-all and the page's static files. Read from the
     // source, so a route added by hand fails here.
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/server");
-    let mut by_hand = BTreeSet::new();
+    let mut by_hand: BTreeSet<String> = BTreeSet::new();
     let mut routed = 0;
     for f in std::fs::read_dir(&dir).unwrap() {
         let path = f.unwrap().path();
@@ -385,13 +385,14 @@ fn openapi_documents_every_routed_path_and_only_those() {
             }
         }
     }
-    assert_eq!(
-        by_hand,
-        BTreeSet::from([
-            "/api/{*rest}".to_string(),
-            "/".into(),
-            "/vendor/maplibre-gl".into()
-        ])
+    // By hand: the API's 404 catch-all, the page and its vendored packages; nothing else.
+    assert!(
+        by_hand.remove("/api/{*rest}") && by_hand.remove("/"),
+        "{by_hand:?}"
+    );
+    assert!(
+        by_hand.iter().all(|p| p.starts_with("/vendor/")),
+        "routed without documentation: {by_hand:?}"
     );
     assert_eq!(
         routed,

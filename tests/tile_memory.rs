@@ -70,7 +70,7 @@ fn filter(k: usize) -> String {
 
 fn send(base: &str, client: &reqwest::blocking::Client, k: usize) -> u16 {
     // In the county (Gloucester, z10) or far outside it (z10 tiles in the Atlantic).
-    let tile = if k % 2 == 0 {
+    let tile = if k.is_multiple_of(2) {
         "10/505/338".to_string()
     } else {
         format!("10/{}/300", k % 400)

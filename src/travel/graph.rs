@@ -1,14 +1,29 @@
-//! The routable graph of one mode: node coordinates, undirected way *segments* (the unit of
-//! snapping) and two CSR adjacency arrays (forward for one-to-all searches, reversed for the
-//! multi-source "nearest facility" search). Costs are stored as `f32` to halve memory on
-//! national networks; searches accumulate in `f64`.
+//! The routable graph: one node table shared by the three modes and one *contracted* topology.
+//!
+//! Way pieces between two consecutive way nodes are the unit of snapping ("segments"), but the
+//! searches run on *chains*: maximal runs of pieces through nodes of degree 2 whose rules (allowed
+//! directions and speed, for every mode) do not change. A chain keeps its two end junctions, its
+//! length, and per mode the seconds of each direction (`f32`, infinite = forbidden); the interior
+//! nodes are kept only as geometry for snapping. Junctions are listed in one CSR of incident
+//! chains, shared by all modes; a mode simply sees infinite costs on chains it may not use.
+//!
+//! Because a chain has one speed per mode and direction, any position along it costs a fixed
+//! fraction of the chain's time, so the contracted graph gives exactly the distances of the
+//! uncontracted one (tested against it).
+//!
+//! Memory per chain: ends 8 B, interior offset 4 B, metres 4 B, two CSR entries 8 B, 8 B of costs
+//! per mode; per node: coordinates 8 B (1e-7° integers) and a slot 4 B; per junction 8 B.
+
+// Parallel arrays indexed by node, junction and chain id: index loops say what is meant.
+#![allow(clippy::needless_range_loop)]
 
 use std::fmt;
+use std::sync::{Arc, Mutex};
 
-use super::snap::SnapIndex;
+use super::snap::SnapGrid;
 use super::{haversine_m, speeds, TravelError, TravelMode};
 
-/// Index of a graph node (a way node used by this mode).
+/// Index of a node in the shared node table.
 pub type NodeId = u32;
 /// Index of a segment (two consecutive way nodes).
 pub type SegmentId = u32;
@@ -18,7 +33,9 @@ pub type SegmentId = u32;
 /// so only points that are genuinely off the network (another country, a lake) fail.
 pub const DEFAULT_MAX_SNAP_M: f64 = 2_000.0;
 
-const NONE: u32 = u32::MAX;
+pub(crate) const NONE: u32 = u32::MAX;
+/// Slot flag: the node is inside a chain; the low bits are its index in `interior`.
+const INTERIOR: u32 = 1 << 31;
 
 /// One piece of way between two consecutive nodes, with the cost of each direction.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -33,94 +50,185 @@ pub struct Segment {
     pub backward_s: Option<f64>,
 }
 
-/// Compressed sparse rows: the neighbours of node `v` are `nodes[offsets[v]..offsets[v + 1]]`.
+/// Degrees ↔ the 1e-7° integers of the node table (the OSM PBF resolution). Division, not
+/// multiplication by 1e-7, so that decimal inputs such as 0.0025 come back bit-identical.
+pub(crate) fn to_e7(deg: f64) -> i32 {
+    (deg * 1e7).round() as i32
+}
+pub(crate) fn from_e7(v: i32) -> f64 {
+    v as f64 / 1e7
+}
+
+/// Pieces of way for up to three modes, before contraction. Shared by [`NetworkBuilder`]
+/// (one mode), [`NetworksBuilder`] (all modes) and the PBF reader.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Csr {
-    pub offsets: Vec<u32>,
-    pub nodes: Vec<NodeId>,
-    pub seconds: Vec<f32>,
-    pub metres: Vec<f32>,
+pub(crate) struct RawGraph {
+    lon: Vec<i32>,
+    lat: Vec<i32>,
+    /// First node with invalid coordinates (reported by `build`).
+    invalid_node: Option<(usize, f64, f64)>,
+    from: Vec<NodeId>,
+    to: Vec<NodeId>,
+    metres: Vec<f32>,
+    /// Per piece, per mode: seconds `[from → to, to → from]`, infinite if forbidden.
+    cost: Vec<[[f32; 2]; 3]>,
 }
 
-impl Csr {
-    /// Counting sort of `(tail, head, seconds, metres)` edges by tail.
-    fn build<I>(node_count: usize, edges: I) -> Csr
-    where
-        I: Iterator<Item = (NodeId, NodeId, f32, f32)> + Clone,
-    {
-        let mut offsets = vec![0u32; node_count + 1];
-        for (tail, ..) in edges.clone() {
-            offsets[tail as usize + 1] += 1;
+impl RawGraph {
+    pub fn add_node(&mut self, lon: f64, lat: f64) -> NodeId {
+        let ok = lon.is_finite()
+            && lat.is_finite()
+            && (-180.0..=180.0).contains(&lon)
+            && (-90.0..=90.0).contains(&lat);
+        if !ok && self.invalid_node.is_none() {
+            self.invalid_node = Some((self.lon.len(), lon, lat));
         }
-        for i in 0..node_count {
-            offsets[i + 1] += offsets[i];
-        }
-        let m = offsets[node_count] as usize;
-        let mut next = offsets.clone();
-        let (mut nodes, mut seconds, mut metres) = (vec![0; m], vec![0.0; m], vec![0.0; m]);
-        for (tail, head, s, len) in edges {
-            let at = next[tail as usize] as usize;
-            next[tail as usize] += 1;
-            nodes[at] = head;
-            seconds[at] = s;
-            metres[at] = len;
-        }
-        Csr {
-            offsets,
-            nodes,
-            seconds,
-            metres,
+        let (x, y) = if ok { (to_e7(lon), to_e7(lat)) } else { (0, 0) };
+        self.lon.push(x);
+        self.lat.push(y);
+        (self.lon.len() - 1) as NodeId
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.lon.len()
+    }
+
+    pub fn piece_count(&self) -> usize {
+        self.from.len()
+    }
+
+    pub fn reserve(&mut self, nodes: usize, pieces: usize) {
+        self.lon.reserve(nodes);
+        self.lat.reserve(nodes);
+        self.from.reserve(pieces);
+        self.to.reserve(pieces);
+        self.metres.reserve(pieces);
+        self.cost.reserve(pieces);
+    }
+
+    fn node_deg(&self, v: NodeId) -> Option<(f64, f64)> {
+        let i = v as usize;
+        (i < self.lon.len()).then(|| (from_e7(self.lon[i]), from_e7(self.lat[i])))
+    }
+
+    /// Haversine metres between two nodes, NaN if either does not exist.
+    pub fn straight_m(&self, a: NodeId, b: NodeId) -> f64 {
+        match (self.node_deg(a), self.node_deg(b)) {
+            (Some(p), Some(q)) => haversine_m(p.0, p.1, q.0, q.1),
+            _ => f64::NAN,
         }
     }
 
-    pub fn range(&self, v: NodeId) -> std::ops::Range<usize> {
-        self.offsets[v as usize] as usize..self.offsets[v as usize + 1] as usize
+    pub fn add_piece(&mut self, from: NodeId, to: NodeId, metres: f64, cost: [[f32; 2]; 3]) {
+        self.from.push(from);
+        self.to.push(to);
+        self.metres.push(metres as f32);
+        self.cost.push(cost);
+    }
+
+    /// Whether piece `i` is used by mode slot `k`.
+    fn in_mode(&self, i: usize, k: usize) -> bool {
+        self.cost[i][k][0].is_finite() || self.cost[i][k][1].is_finite()
+    }
+
+    fn validate(&self) -> Result<(), TravelError> {
+        let n = self.lon.len();
+        let bad = |msg: String| Err(TravelError::InvalidNetwork(msg));
+        if n >= INTERIOR as usize || self.from.len() >= INTERIOR as usize {
+            return bad(format!(
+                "too large: {n} nodes, {} segments (this engine indexes at most {})",
+                self.from.len(),
+                INTERIOR - 1
+            ));
+        }
+        if let Some((i, lon, lat)) = self.invalid_node {
+            return bad(format!("node {i} has invalid coordinates ({lon}, {lat})"));
+        }
+        for i in 0..self.from.len() {
+            let (f, t) = (self.from[i] as usize, self.to[i] as usize);
+            if f >= n || t >= n {
+                return bad(format!(
+                    "segment {i} refers to node {} but there are {n} nodes",
+                    f.max(t)
+                ));
+            }
+            let m = self.metres[i];
+            if !(m.is_finite() && m >= 0.0) {
+                return bad(format!("segment {i} has invalid length {m}"));
+            }
+            for k in 0..3 {
+                for (dir, s) in [
+                    ("forward", self.cost[i][k][0]),
+                    ("backward", self.cost[i][k][1]),
+                ] {
+                    if s.is_nan() || s < 0.0 {
+                        return bad(format!("segment {i} has invalid {dir} time {s}"));
+                    }
+                }
+            }
+            if (0..3).all(|k| !self.in_mode(i, k)) {
+                return bad(format!("segment {i} allows no direction"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Contract and freeze. `modes[k]` says which mode slots carry costs; `contract = false`
+    /// keeps every piece as its own chain (the reference the tests compare against).
+    pub fn freeze(self, modes: [bool; 3], contract: bool) -> Result<Topology, TravelError> {
+        self.validate()?;
+        Ok(Topology::contract(self, modes, contract))
     }
 }
 
-/// Collects nodes and segments, then freezes them into a [`Network`]. Used by the PBF reader
-/// and directly by tests and benchmarks that need synthetic graphs.
+/// Per-piece seconds per metre for comparing rules; `None` if the piece cannot carry a
+/// proportional split (zero length).
+fn oriented(cost: &[[f32; 2]; 3], flip: bool) -> [[f32; 2]; 3] {
+    if flip {
+        cost.map(|c| [c[1], c[0]])
+    } else {
+        *cost
+    }
+}
+
+/// Collects nodes and segments of one mode, then freezes them into a [`Network`]. Used by
+/// tests and benchmarks that need synthetic graphs.
 #[derive(Debug, Clone)]
 pub struct NetworkBuilder {
     mode: TravelMode,
-    lon: Vec<f64>,
-    lat: Vec<f64>,
-    seg_from: Vec<NodeId>,
-    seg_to: Vec<NodeId>,
-    seg_m: Vec<f32>,
-    seg_fwd_s: Vec<f32>,
-    seg_bwd_s: Vec<f32>,
+    raw: RawGraph,
+    contract: bool,
 }
 
 impl NetworkBuilder {
     pub fn new(mode: TravelMode) -> NetworkBuilder {
         NetworkBuilder {
             mode,
-            lon: Vec::new(),
-            lat: Vec::new(),
-            seg_from: Vec::new(),
-            seg_to: Vec::new(),
-            seg_m: Vec::new(),
-            seg_fwd_s: Vec::new(),
-            seg_bwd_s: Vec::new(),
+            raw: RawGraph::default(),
+            contract: true,
         }
     }
 
-    /// Add a node at WGS84 `lon`, `lat` and return its id.
+    /// Whether to contract chains of degree-2 nodes (default `true`). `false` builds the plain
+    /// graph with one edge per segment: slower and bigger, but handy as a reference.
+    pub fn contract(mut self, yes: bool) -> NetworkBuilder {
+        self.contract = yes;
+        self
+    }
+
+    /// Add a node at WGS84 `lon`, `lat` (stored to 1e-7°) and return its id.
     pub fn add_node(&mut self, lon: f64, lat: f64) -> NodeId {
-        self.lon.push(lon);
-        self.lat.push(lat);
-        (self.lon.len() - 1) as NodeId
+        self.raw.add_node(lon, lat)
     }
 
     /// Number of nodes added so far.
     pub fn node_count(&self) -> usize {
-        self.lon.len()
+        self.raw.node_count()
     }
 
     /// Number of segments added so far.
     pub fn segment_count(&self) -> usize {
-        self.seg_from.len()
+        self.raw.piece_count()
     }
 
     /// Add a straight segment whose length is the haversine distance between its nodes and whose
@@ -137,11 +245,7 @@ impl NetworkBuilder {
         if !forward && !backward {
             return None;
         }
-        let (f, t) = (from as usize, to as usize);
-        let metres = match (self.lon.get(f), self.lon.get(t)) {
-            (Some(_), Some(_)) => haversine_m(self.lon[f], self.lat[f], self.lon[t], self.lat[t]),
-            _ => f64::NAN, // rejected by build() with a message naming the segment
-        };
+        let metres = self.raw.straight_m(from, to);
         let seconds = metres / speeds::mps(kmh);
         Some(self.add_segment(
             from,
@@ -162,149 +266,584 @@ impl NetworkBuilder {
         forward_s: Option<f64>,
         backward_s: Option<f64>,
     ) -> SegmentId {
-        self.seg_from.push(from);
-        self.seg_to.push(to);
-        self.seg_m.push(metres as f32);
-        self.seg_fwd_s
-            .push(forward_s.map_or(f32::INFINITY, |s| s as f32));
-        self.seg_bwd_s
-            .push(backward_s.map_or(f32::INFINITY, |s| s as f32));
-        (self.seg_from.len() - 1) as SegmentId
+        let mut cost = [[f32::INFINITY; 2]; 3];
+        cost[self.mode.index()] = [
+            forward_s.map_or(f32::INFINITY, |s| s as f32),
+            backward_s.map_or(f32::INFINITY, |s| s as f32),
+        ];
+        self.raw.add_piece(from, to, metres, cost);
+        (self.raw.piece_count() - 1) as SegmentId
     }
 
-    /// Validate, build both CSR arrays, find the largest strongly connected component and index
-    /// its segments for snapping.
+    /// Validate, contract, find the largest strongly connected component and index it for
+    /// snapping.
     pub fn build(self) -> Result<Network, TravelError> {
-        let n = self.lon.len();
-        let bad = |msg: String| Err(TravelError::InvalidNetwork(msg));
-        if n >= NONE as usize || self.seg_from.len() * 2 >= NONE as usize {
-            return bad(format!(
-                "too large: {n} nodes, {} segments",
-                self.seg_from.len()
-            ));
-        }
-        for (i, (&lon, &lat)) in self.lon.iter().zip(&self.lat).enumerate() {
-            if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
-                return bad(format!("node {i} has invalid coordinates ({lon}, {lat})"));
-            }
-        }
-        for i in 0..self.seg_from.len() {
-            let (f, t) = (self.seg_from[i] as usize, self.seg_to[i] as usize);
-            if f >= n || t >= n {
-                return bad(format!(
-                    "segment {i} refers to node {} but there are {n} nodes",
-                    f.max(t)
-                ));
-            }
-            let m = self.seg_m[i];
-            if !(m.is_finite() && m >= 0.0) {
-                return bad(format!("segment {i} has invalid length {m}"));
-            }
-            for (dir, s) in [
-                ("forward", self.seg_fwd_s[i]),
-                ("backward", self.seg_bwd_s[i]),
-            ] {
-                if s.is_nan() || s < 0.0 {
-                    return bad(format!("segment {i} has invalid {dir} time {s}"));
-                }
-            }
-            if self.seg_fwd_s[i].is_infinite() && self.seg_bwd_s[i].is_infinite() {
-                return bad(format!("segment {i} allows no direction"));
-            }
-        }
-        let directed = |i: usize| {
-            let (f, t, m) = (self.seg_from[i], self.seg_to[i], self.seg_m[i]);
-            let fw = self.seg_fwd_s[i];
-            let bw = self.seg_bwd_s[i];
-            [
-                fw.is_finite().then_some((f, t, fw, m)),
-                bw.is_finite().then_some((t, f, bw, m)),
-            ]
-        };
-        let edges = (0..self.seg_from.len()).flat_map(directed).flatten();
-        let forward = Csr::build(n, edges.clone());
-        let reverse = Csr::build(n, edges.map(|(t, h, s, m)| (h, t, s, m)));
-        let (component, component_count) = strongly_connected(&forward, &reverse);
-        let mut sizes = vec![0usize; component_count];
-        for &c in &component {
-            sizes[c as usize] += 1;
-        }
-        // Largest component; ties go to the lowest id so builds are deterministic.
-        let main_component = (0..component_count)
-            .max_by_key(|&c| (sizes[c], std::cmp::Reverse(c)))
-            .map_or(NONE, |c| c as u32);
-        let weak_components = weakly_connected_count(n, &self.seg_from, &self.seg_to);
-        let snappable: Vec<SegmentId> = (0..self.seg_from.len() as SegmentId)
-            .filter(|&s| {
-                component[self.seg_from[s as usize] as usize] == main_component
-                    && component[self.seg_to[s as usize] as usize] == main_component
-            })
-            .collect();
-        let snap_index = SnapIndex::build(
-            &self.lon,
-            &self.lat,
-            &self.seg_from,
-            &self.seg_to,
-            &snappable,
-        );
-        Ok(Network {
-            mode: self.mode,
-            lon: self.lon,
-            lat: self.lat,
-            seg_from: self.seg_from,
-            seg_to: self.seg_to,
-            seg_m: self.seg_m,
-            seg_fwd_s: self.seg_fwd_s,
-            seg_bwd_s: self.seg_bwd_s,
-            forward,
-            reverse,
-            component,
-            main_component,
-            main_component_nodes: sizes.get(main_component as usize).copied().unwrap_or(0),
-            strong_components: component_count,
-            weak_components,
-            snappable_segments: snappable.len(),
-            snap_index,
-            max_snap_m: DEFAULT_MAX_SNAP_M,
-        })
+        let mut modes = [false; 3];
+        modes[self.mode.index()] = true;
+        let km = mode_km(&self.raw, self.mode.index());
+        let topo = Arc::new(self.raw.freeze(modes, self.contract)?);
+        Ok(Network::new(topo, self.mode, km))
     }
 }
 
-/// A frozen, read-only routable graph of one mode. `Sync`: many threads may route on it at once;
-/// every search allocates its own labels.
-#[derive(Debug)]
+/// Collects the ways of all three modes into one shared graph: a piece carries a rule per mode.
+/// The PBF reader and the England-scale benchmark use it.
+#[derive(Debug, Clone)]
+pub struct NetworksBuilder {
+    raw: RawGraph,
+    contract: bool,
+}
+
+impl Default for NetworksBuilder {
+    fn default() -> Self {
+        NetworksBuilder {
+            raw: RawGraph::default(),
+            contract: true,
+        }
+    }
+}
+
+impl NetworksBuilder {
+    pub fn new() -> NetworksBuilder {
+        NetworksBuilder::default()
+    }
+
+    /// Whether to contract chains of degree-2 nodes (default `true`); `false` is the plain
+    /// reference graph.
+    pub fn contract(mut self, yes: bool) -> NetworksBuilder {
+        self.contract = yes;
+        self
+    }
+
+    /// Reserve room for `nodes` nodes and `segments` segments.
+    pub fn reserve(&mut self, nodes: usize, segments: usize) {
+        self.raw.reserve(nodes, segments);
+    }
+
+    pub fn add_node(&mut self, lon: f64, lat: f64) -> NodeId {
+        self.raw.add_node(lon, lat)
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.raw.node_count()
+    }
+
+    pub fn segment_count(&self) -> usize {
+        self.raw.piece_count()
+    }
+
+    /// Add the straight segment `from → to` with each mode's rule (`None` = mode may not use
+    /// it). Returns `false` (and adds nothing) if no mode may use it.
+    pub fn add_way_segment(
+        &mut self,
+        from: NodeId,
+        to: NodeId,
+        rules: [Option<super::profile::WayRule>; 3],
+    ) -> bool {
+        let metres = self.raw.straight_m(from, to);
+        let mut cost = [[f32::INFINITY; 2]; 3];
+        let mut any = false;
+        for (k, rule) in rules.iter().enumerate() {
+            let Some(r) = rule else { continue };
+            let s = (metres / speeds::mps(r.kmh)) as f32;
+            cost[k] = [
+                if r.forward { s } else { f32::INFINITY },
+                if r.backward { s } else { f32::INFINITY },
+            ];
+            any |= r.forward || r.backward;
+        }
+        if any {
+            self.raw.add_piece(from, to, metres, cost);
+        }
+        any
+    }
+
+    /// Contract and freeze into the three networks (sharing one topology). A mode without any
+    /// segment is an error naming the mode and `source`.
+    pub fn build(self, source: &str) -> Result<super::Networks, TravelError> {
+        let km = [0, 1, 2].map(|k| mode_km(&self.raw, k));
+        for mode in TravelMode::ALL {
+            if km[mode.index()].1 == 0 {
+                return Err(TravelError::EmptyNetwork {
+                    file: source.to_string(),
+                    mode,
+                    extent: self.raw.extent(),
+                });
+            }
+        }
+        let topo = Arc::new(self.raw.freeze([true; 3], self.contract)?);
+        let new = |m: TravelMode| Network::new(topo.clone(), m, km[m.index()]);
+        let (walk, (cycle, car)) = rayon::join(
+            || new(TravelMode::Walk),
+            || rayon::join(|| new(TravelMode::Cycle), || new(TravelMode::Car)),
+        );
+        Ok(super::Networks {
+            networks: [walk, cycle, car],
+        })
+    }
+
+    /// Contract and freeze the network of one mode only (segments of other modes are left
+    /// out of the topology).
+    pub fn build_mode(mut self, mode: TravelMode, source: &str) -> Result<Network, TravelError> {
+        let k = mode.index();
+        let keep: Vec<bool> = (0..self.raw.piece_count())
+            .map(|i| self.raw.in_mode(i, k))
+            .collect();
+        if !keep.iter().all(|&x| x) {
+            let raw = &mut self.raw;
+            let mut it = keep.iter();
+            raw.from.retain(|_| *it.next().unwrap_or(&false));
+            let mut it = keep.iter();
+            raw.to.retain(|_| *it.next().unwrap_or(&false));
+            let mut it = keep.iter();
+            raw.metres.retain(|_| *it.next().unwrap_or(&false));
+            let mut it = keep.iter();
+            raw.cost.retain(|_| *it.next().unwrap_or(&false));
+        }
+        let km = mode_km(&self.raw, k);
+        if km.1 == 0 {
+            return Err(TravelError::EmptyNetwork {
+                file: source.to_string(),
+                mode,
+                extent: self.raw.extent(),
+            });
+        }
+        let mut modes = [false; 3];
+        modes[k] = true;
+        let topo = Arc::new(self.raw.freeze(modes, self.contract)?);
+        Ok(Network::new(topo, mode, km))
+    }
+}
+
+impl RawGraph {
+    /// `[west, south, east, north]` of all nodes, `None` if there are none.
+    pub fn extent(&self) -> Option<[f64; 4]> {
+        extent_of(&self.lon, &self.lat)
+    }
+}
+
+pub(crate) fn extent_of(lon: &[i32], lat: &[i32]) -> Option<[f64; 4]> {
+    if lon.is_empty() {
+        return None;
+    }
+    let (w, e) = (lon.iter().min()?, lon.iter().max()?);
+    let (s, n) = (lat.iter().min()?, lat.iter().max()?);
+    Some([from_e7(*w), from_e7(*s), from_e7(*e), from_e7(*n)])
+}
+
+/// `(km, segments)` of mode slot `k`, summed in input order so that a single-mode and an
+/// all-modes build of the same file report bit-identical figures.
+fn mode_km(raw: &RawGraph, k: usize) -> (f64, usize) {
+    let mut km = 0.0;
+    let mut count = 0;
+    for i in 0..raw.piece_count() {
+        if raw.in_mode(i, k) {
+            km += raw.metres[i] as f64;
+            count += 1;
+        }
+    }
+    (km / 1000.0, count)
+}
+
+/// The contracted graph shared by the modes. Read-only once built.
+pub(crate) struct Topology {
+    pub lon: Vec<i32>,
+    pub lat: Vec<i32>,
+    /// Per node: junction id, `INTERIOR | index into interior`, or `NONE` (unused node).
+    pub slot: Vec<u32>,
+    /// Junction → node.
+    pub junction_node: Vec<NodeId>,
+    /// CSR over junctions of incident chains: entry `chain << 1 | end` (end 0 = the chain
+    /// starts here, 1 = it ends here). A loop chain appears twice.
+    pub offsets: Vec<u32>,
+    pub adj: Vec<u32>,
+    /// Per chain: start and end junction.
+    pub ends: Vec<[u32; 2]>,
+    /// Chain `c`'s interior nodes are `interior[interior_start[c]..interior_start[c + 1]]`.
+    pub interior_start: Vec<u32>,
+    pub interior: Vec<NodeId>,
+    /// Per chain: length in metres.
+    pub metres: Vec<f32>,
+    /// Per mode slot, per chain: seconds `[start → end, end → start]` (empty if not built).
+    pub cost: [Vec<[f32; 2]>; 3],
+    pub grid: SnapGrid,
+}
+
+impl Topology {
+    pub fn chain_count(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn junction_count(&self) -> usize {
+        self.junction_node.len()
+    }
+
+    /// Total pieces (segment ids run over `0..piece_count`).
+    pub fn piece_count(&self) -> usize {
+        self.interior.len() + self.ends.len()
+    }
+
+    /// First segment id of chain `c`.
+    #[inline]
+    pub fn piece_start(&self, c: usize) -> usize {
+        self.interior_start[c] as usize + c
+    }
+
+    /// Pieces in chain `c`.
+    #[inline]
+    pub fn pieces_of(&self, c: usize) -> usize {
+        (self.interior_start[c + 1] - self.interior_start[c]) as usize + 1
+    }
+
+    /// The chain holding segment `s` and the segment's index within it.
+    pub fn chain_of_piece(&self, s: usize) -> (usize, usize) {
+        // piece_start is strictly increasing in c.
+        let (mut lo, mut hi) = (0usize, self.ends.len());
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2;
+            if self.piece_start(mid) <= s {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        (lo, s - self.piece_start(lo))
+    }
+
+    /// Node `i` (0 = start junction, `pieces` = end junction) along chain `c`.
+    #[inline]
+    pub fn chain_point(&self, c: usize, i: usize) -> NodeId {
+        let inner = (self.interior_start[c + 1] - self.interior_start[c]) as usize;
+        if i == 0 {
+            self.junction_node[self.ends[c][0] as usize]
+        } else if i > inner {
+            self.junction_node[self.ends[c][1] as usize]
+        } else {
+            self.interior[self.interior_start[c] as usize + i - 1]
+        }
+    }
+
+    #[inline]
+    pub fn deg(&self, v: NodeId) -> (f64, f64) {
+        (from_e7(self.lon[v as usize]), from_e7(self.lat[v as usize]))
+    }
+
+    fn straight(&self, a: NodeId, b: NodeId) -> f64 {
+        let (p, q) = (self.deg(a), self.deg(b));
+        haversine_m(p.0, p.1, q.0, q.1)
+    }
+
+    /// Straight-line length of each piece of chain `c` (for proportional splits).
+    pub fn piece_lengths(&self, c: usize, out: &mut Vec<f64>) {
+        out.clear();
+        let n = self.pieces_of(c);
+        let mut prev = self.chain_point(c, 0);
+        for i in 1..=n {
+            let next = self.chain_point(c, i);
+            out.push(self.straight(prev, next));
+            prev = next;
+        }
+    }
+
+    /// Position along chain `c` (0 at its start, 1 at its end) of `fraction` of piece `k`.
+    pub fn chain_fraction(&self, c: usize, k: usize, fraction: f64) -> f64 {
+        let n = self.pieces_of(c);
+        if k >= n {
+            return 1.0;
+        }
+        if n == 1 {
+            return fraction;
+        }
+        let mut lens = Vec::with_capacity(n);
+        self.piece_lengths(c, &mut lens);
+        let total: f64 = lens.iter().sum();
+        if total <= 0.0 {
+            return (k as f64 + fraction) / n as f64;
+        }
+        let before: f64 = lens[..k].iter().sum();
+        ((before + fraction * lens[k]) / total).clamp(0.0, 1.0)
+    }
+
+    /// Where node `v` lies: `Junction(j)` or `OnChain(c, i)`; `None` if no chain uses it.
+    pub fn locate(&self, v: NodeId) -> Option<Place> {
+        let s = *self.slot.get(v as usize)?;
+        if s == NONE {
+            None
+        } else if s & INTERIOR == 0 {
+            Some(Place::Junction(s))
+        } else {
+            let pos = (s & !INTERIOR) as usize;
+            let c = self.interior_start.partition_point(|&x| x as usize <= pos) - 1;
+            Some(Place::OnChain(c, pos - self.interior_start[c] as usize + 1))
+        }
+    }
+
+    /// Bytes held by each structure, for reports.
+    pub fn memory(&self) -> Vec<(&'static str, usize)> {
+        let v = |len: usize, size: usize| len * size;
+        vec![
+            ("node coordinates", v(self.lon.len() + self.lat.len(), 4)),
+            ("node slots", v(self.slot.len(), 4)),
+            ("junction nodes", v(self.junction_node.len(), 4)),
+            ("junction CSR", v(self.offsets.len() + self.adj.len(), 4)),
+            ("chain ends", v(self.ends.len(), 8)),
+            (
+                "chain geometry",
+                v(self.interior_start.len() + self.interior.len(), 4),
+            ),
+            ("chain metres", v(self.metres.len(), 4)),
+            (
+                "chain costs (all modes)",
+                self.cost.iter().map(|c| c.len() * 8).sum(),
+            ),
+            ("snap grid", self.grid.bytes()),
+        ]
+    }
+
+    fn contract(raw: RawGraph, modes: [bool; 3], contract: bool) -> Topology {
+        let n = raw.lon.len();
+        let p = raw.from.len();
+        // Incidence CSR of pieces per node (transient).
+        let mut deg = vec![0u32; n + 1];
+        for i in 0..p {
+            deg[raw.from[i] as usize + 1] += 1;
+            deg[raw.to[i] as usize + 1] += 1;
+        }
+        for i in 0..n {
+            deg[i + 1] += deg[i];
+        }
+        let inc_off = deg;
+        let mut fill = inc_off.clone();
+        let mut inc = vec![0u32; 2 * p];
+        for i in 0..p {
+            for v in [raw.from[i], raw.to[i]] {
+                inc[fill[v as usize] as usize] = i as u32;
+                fill[v as usize] += 1;
+            }
+        }
+        drop(fill);
+        let degree = |v: usize| inc_off[v + 1] - inc_off[v];
+        let proportional = |i: usize| {
+            let m = raw.metres[i] as f64;
+            let h = raw.straight_m(raw.from[i], raw.to[i]);
+            m > 0.0 && (m - h).abs() <= 0.05 + 1e-4 * m
+        };
+        // A node is interior if it has degree 2 (no loop piece) and its two pieces carry the
+        // same rule in every mode, oriented along the chain.
+        let same_rule = |v: usize| -> bool {
+            let (a, b) = (
+                inc[inc_off[v] as usize] as usize,
+                inc[inc_off[v] as usize + 1] as usize,
+            );
+            if a == b || raw.from[a] == raw.to[a] || raw.from[b] == raw.to[b] {
+                return false;
+            }
+            if !(proportional(a) && proportional(b)) {
+                return false;
+            }
+            // Travel along the chain: through a towards v, then b away from v.
+            let ca = oriented(&raw.cost[a], raw.to[a] as usize != v);
+            let cb = oriented(&raw.cost[b], raw.from[b] as usize != v);
+            let (ma, mb) = (raw.metres[a] as f64, raw.metres[b] as f64);
+            (0..3).all(|k| {
+                (0..2).all(|d| {
+                    let (x, y) = (ca[k][d], cb[k][d]);
+                    match (x.is_finite(), y.is_finite()) {
+                        (false, false) => true,
+                        (true, true) => {
+                            let (sa, sb) = (x as f64 / ma, y as f64 / mb);
+                            (sa - sb).abs() <= 1e-5 * sa.max(sb)
+                        }
+                        _ => false,
+                    }
+                })
+            })
+        };
+        let mut slot = vec![NONE; n];
+        let mut junction_node = Vec::new();
+        for v in 0..n {
+            let d = degree(v);
+            if d == 0 {
+                continue;
+            }
+            if !contract || d != 2 || !same_rule(v) {
+                slot[v] = junction_node.len() as u32;
+                junction_node.push(v as NodeId);
+            }
+        }
+        // Walk chains from every junction, then break pure cycles at an arbitrary node.
+        let mut used = vec![false; p];
+        let mut ends: Vec<[u32; 2]> = Vec::new();
+        let mut interior_start: Vec<u32> = vec![0];
+        let mut interior: Vec<NodeId> = Vec::new();
+        let mut metres: Vec<f32> = Vec::new();
+        let mut cost: [Vec<[f32; 2]>; 3] = Default::default();
+        let mut walk = |start: usize, first: usize, slot: &mut Vec<u32>, used: &mut Vec<bool>| {
+            let mut total_m = 0.0f64;
+            let mut total_s = [[0.0f64; 2]; 3];
+            let mut at = start;
+            let mut piece = first;
+            loop {
+                used[piece] = true;
+                let flip = raw.from[piece] as usize != at;
+                let c = oriented(&raw.cost[piece], flip);
+                total_m += raw.metres[piece] as f64;
+                for k in 0..3 {
+                    for d in 0..2 {
+                        total_s[k][d] += c[k][d] as f64;
+                    }
+                }
+                let next = if flip { raw.from[piece] } else { raw.to[piece] } as usize;
+                if slot[next] != NONE && slot[next] & INTERIOR == 0 {
+                    at = next;
+                    break;
+                }
+                if slot[next] == NONE {
+                    // Interior node (degree 2): continue through its other piece.
+                    slot[next] = INTERIOR | interior.len() as u32;
+                    interior.push(next as NodeId);
+                    let (a, b) = (
+                        inc[inc_off[next] as usize] as usize,
+                        inc[inc_off[next] as usize + 1] as usize,
+                    );
+                    piece = if a == piece { b } else { a };
+                    at = next;
+                    if used[piece] {
+                        // Only possible on a pure cycle, which always starts at a junction.
+                        unreachable!("chain walk revisited a piece");
+                    }
+                    continue;
+                }
+                unreachable!("interior node visited twice");
+            }
+            ends.push([slot[start], slot[at]]);
+            interior_start.push(interior.len() as u32);
+            metres.push(total_m as f32);
+            for k in 0..3 {
+                if modes[k] {
+                    cost[k].push(total_s[k].map(|s| s as f32));
+                }
+            }
+        };
+        for j in 0..junction_node.len() {
+            let v = junction_node[j] as usize;
+            for e in inc_off[v]..inc_off[v + 1] {
+                let piece = inc[e as usize] as usize;
+                if !used[piece] {
+                    walk(v, piece, &mut slot, &mut used);
+                }
+            }
+        }
+        for piece in 0..p {
+            if used[piece] {
+                continue;
+            }
+            // A ring of degree-2 nodes: its first node becomes a junction.
+            let v = raw.from[piece] as usize;
+            slot[v] = junction_node.len() as u32;
+            junction_node.push(v as NodeId);
+            walk(v, piece, &mut slot, &mut used);
+        }
+        drop(used);
+        drop(inc);
+        // Junction CSR of incident chain ends.
+        let jn = junction_node.len();
+        let mut offsets = vec![0u32; jn + 1];
+        for e in &ends {
+            offsets[e[0] as usize + 1] += 1;
+            offsets[e[1] as usize + 1] += 1;
+        }
+        for i in 0..jn {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut next = offsets.clone();
+        let mut adj = vec![0u32; offsets[jn] as usize];
+        for (c, e) in ends.iter().enumerate() {
+            for end in 0..2 {
+                let j = e[end] as usize;
+                adj[next[j] as usize] = (c as u32) << 1 | end as u32;
+                next[j] += 1;
+            }
+        }
+        drop(next);
+        drop(inc_off);
+        // Free the pieces before the snap grid is built; keep only the coordinates.
+        let RawGraph {
+            lon,
+            lat,
+            from: f,
+            to: t,
+            metres: m,
+            cost: c,
+            ..
+        } = raw;
+        drop((f, t, m, c));
+        let mut topo = Topology {
+            lon,
+            lat,
+            slot,
+            junction_node,
+            offsets,
+            adj,
+            ends,
+            interior_start,
+            interior,
+            metres,
+            cost,
+            grid: SnapGrid::default(),
+        };
+        topo.grid = SnapGrid::build(&topo);
+        topo
+    }
+}
+
+/// Where a node lies in the contracted graph.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Place {
+    Junction(u32),
+    /// Chain and the node's index along it (0 would be the start junction).
+    OnChain(usize, usize),
+}
+
+/// A frozen, read-only routable graph of one mode: a view on a [`Topology`] that may be shared
+/// with the other modes. `Sync`: many threads may route on it at once; searches borrow scratch
+/// buffers from a pool instead of allocating graph-sized arrays.
 pub struct Network {
     mode: TravelMode,
-    lon: Vec<f64>,
-    lat: Vec<f64>,
-    seg_from: Vec<NodeId>,
-    seg_to: Vec<NodeId>,
-    seg_m: Vec<f32>,
-    seg_fwd_s: Vec<f32>,
-    seg_bwd_s: Vec<f32>,
-    pub(crate) forward: Csr,
-    pub(crate) reverse: Csr,
-    component: Vec<u32>,
-    main_component: u32,
-    main_component_nodes: usize,
-    strong_components: usize,
-    weak_components: usize,
-    snappable_segments: usize,
-    pub(crate) snap_index: SnapIndex,
+    pub(crate) topo: Arc<Topology>,
+    /// Bit per junction: in this mode's largest strongly connected component.
+    main: Vec<u64>,
+    /// Bit per chain: usable by this mode and inside the main component (snappable).
+    pub(crate) snappable: Vec<u64>,
+    stats: NetworkStats,
+    contracted: ContractedSize,
     max_snap_m: f64,
+    /// Labels of the last scenario base (see `route.rs`).
+    pub(crate) scenario_base: Mutex<Option<(u64, Arc<super::route::FacilityLabels>)>>,
+}
+
+impl fmt::Debug for Network {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Network")
+            .field("stats", &self.stats)
+            .field("contracted", &self.contracted)
+            .field("max_snap_m", &self.max_snap_m)
+            .finish()
+    }
 }
 
 /// Size figures for reports and sanity checks.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NetworkStats {
     pub mode: TravelMode,
+    /// Nodes used by this mode.
     pub nodes: usize,
     /// Directed edges (a two-way segment counts twice).
     pub edges: usize,
     pub segments: usize,
     /// Total length of all segments, km.
     pub km: f64,
-    /// Weakly connected components (direction ignored), singletons included.
+    /// Weakly connected components (direction ignored).
     pub weak_components: usize,
     /// Strongly connected components, singletons included.
     pub strong_components: usize,
@@ -312,6 +851,16 @@ pub struct NetworkStats {
     pub main_component_nodes: usize,
     /// Segments points may snap to.
     pub snappable_segments: usize,
+}
+
+/// Size of one mode's share of the contracted graph. Not part of [`NetworkStats`]: it depends
+/// on which other modes share the topology (their branches end chains too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContractedSize {
+    /// Junctions (nodes searched) used by this mode.
+    pub junctions: usize,
+    /// Chains (contracted edges) used by this mode.
+    pub chains: usize,
 }
 
 impl fmt::Display for NetworkStats {
@@ -334,56 +883,222 @@ impl fmt::Display for NetworkStats {
     }
 }
 
+#[inline]
+pub(crate) fn bit(bits: &[u64], i: usize) -> bool {
+    bits[i >> 6] >> (i & 63) & 1 == 1
+}
+
+fn set_bit(bits: &mut [u64], i: usize) {
+    bits[i >> 6] |= 1 << (i & 63);
+}
+
 impl Network {
+    fn new(topo: Arc<Topology>, mode: TravelMode, (km, segments): (f64, usize)) -> Network {
+        let k = mode.index();
+        let cost = &topo.cost[k];
+        let uses = |c: usize| cost[c][0].is_finite() || cost[c][1].is_finite();
+        let (jn, cn) = (topo.junction_count(), topo.chain_count());
+        // Junctions of this mode.
+        let mut in_mode = vec![0u64; jn.div_ceil(64)];
+        let (mut chains, mut edges, mut mode_interior) = (0usize, 0usize, 0usize);
+        for c in 0..cn {
+            if uses(c) {
+                chains += 1;
+                let pieces = topo.pieces_of(c);
+                edges +=
+                    pieces * (cost[c][0].is_finite() as usize + cost[c][1].is_finite() as usize);
+                mode_interior += pieces - 1;
+                set_bit(&mut in_mode, topo.ends[c][0] as usize);
+                set_bit(&mut in_mode, topo.ends[c][1] as usize);
+            }
+        }
+        let junctions = (0..jn).filter(|&j| bit(&in_mode, j)).count();
+        let (component, count) = strongly_connected(&topo, cost);
+        // Node-level sizes: junctions plus interior nodes of chains inside one component.
+        let mut sizes = vec![0usize; count];
+        // Lowest node id per component: breaks ties between equally large components the
+        // same way whether or not the graph is contracted.
+        let mut lowest = vec![NONE; count];
+        for j in 0..jn {
+            if bit(&in_mode, j) {
+                let k = component[j] as usize;
+                sizes[k] += 1;
+                lowest[k] = lowest[k].min(topo.junction_node[j]);
+            }
+        }
+        let mut strong = junctions;
+        for c in 0..cn {
+            if !uses(c) {
+                continue;
+            }
+            let [a, b] = topo.ends[c];
+            let inner = topo.pieces_of(c) - 1;
+            if component[a as usize] == component[b as usize] {
+                let k = component[a as usize] as usize;
+                sizes[k] += inner;
+                for i in 1..=inner {
+                    lowest[k] = lowest[k].min(topo.chain_point(c, i));
+                }
+            } else {
+                strong += inner; // interior of a one-way link between components: singletons
+            }
+        }
+        // Components are numbered over all junctions; count only those of this mode.
+        let mut seen = vec![false; count];
+        let mut strong_junction_components = 0;
+        for j in 0..jn {
+            if bit(&in_mode, j) && !std::mem::replace(&mut seen[component[j] as usize], true) {
+                strong_junction_components += 1;
+            }
+        }
+        strong = strong - junctions + strong_junction_components;
+        let main_component = (0..count)
+            .max_by_key(|&c| (sizes[c], std::cmp::Reverse(lowest[c])))
+            .filter(|&c| sizes[c] > 0);
+        let mut main = vec![0u64; jn.div_ceil(64)];
+        if let Some(m) = main_component {
+            for j in 0..jn {
+                if component[j] as usize == m && bit(&in_mode, j) {
+                    set_bit(&mut main, j);
+                }
+            }
+        }
+        let mut snappable = vec![0u64; cn.div_ceil(64)];
+        let mut snappable_segments = 0;
+        for c in 0..cn {
+            let [a, b] = topo.ends[c];
+            if uses(c) && bit(&main, a as usize) && bit(&main, b as usize) {
+                set_bit(&mut snappable, c);
+                snappable_segments += topo.pieces_of(c);
+            }
+        }
+        let weak = weakly_connected_count(&topo, cost, &in_mode);
+        let stats = NetworkStats {
+            mode,
+            nodes: junctions + mode_interior,
+            edges,
+            segments,
+            km,
+            weak_components: weak,
+            strong_components: strong,
+            main_component_nodes: main_component.map_or(0, |m| sizes[m]),
+            snappable_segments,
+        };
+        Network {
+            mode,
+            topo,
+            main,
+            snappable,
+            stats,
+            contracted: ContractedSize { junctions, chains },
+            max_snap_m: DEFAULT_MAX_SNAP_M,
+            scenario_base: Mutex::new(None),
+        }
+    }
+
     pub fn mode(&self) -> TravelMode {
         self.mode
     }
 
+    /// Seconds per chain of this mode.
+    #[inline]
+    pub(crate) fn cost(&self) -> &[[f32; 2]] {
+        &self.topo.cost[self.mode.index()]
+    }
+
+    /// Node ids run over `0..node_count()`; the table is shared by the modes, so some nodes may
+    /// not be used by this mode (see [`NetworkStats::nodes`]).
     pub fn node_count(&self) -> usize {
-        self.lon.len()
+        self.topo.lon.len()
     }
 
+    /// Segment ids run over `0..segment_count()`; segments other modes use but this one may not
+    /// have neither direction allowed.
     pub fn segment_count(&self) -> usize {
-        self.seg_from.len()
+        self.topo.piece_count()
     }
 
-    /// Directed edges.
+    /// Directed edges of this mode (segment level).
     pub fn edge_count(&self) -> usize {
-        self.forward.nodes.len()
+        self.stats.edges
     }
 
     /// `(lon, lat)` of a node.
     pub fn node_lon_lat(&self, node: NodeId) -> (f64, f64) {
-        (self.lon[node as usize], self.lat[node as usize])
+        self.topo.deg(node)
     }
 
-    /// A segment's ends, length and per-direction times.
+    /// A segment's ends, length and per-direction times in this mode.
     pub fn segment(&self, id: SegmentId) -> Segment {
-        let i = id as usize;
-        let opt = |s: f32| s.is_finite().then_some(s as f64);
+        let topo = &self.topo;
+        let (c, k) = topo.chain_of_piece(id as usize);
+        let n = topo.pieces_of(c);
+        let share = if n == 1 {
+            1.0
+        } else {
+            let mut lens = Vec::with_capacity(n);
+            topo.piece_lengths(c, &mut lens);
+            let total: f64 = lens.iter().sum();
+            if total > 0.0 {
+                lens[k] / total
+            } else {
+                1.0 / n as f64
+            }
+        };
+        let cost = self.cost()[c];
+        let opt = |s: f32| s.is_finite().then_some(s as f64 * share);
         Segment {
-            from: self.seg_from[i],
-            to: self.seg_to[i],
-            metres: self.seg_m[i] as f64,
-            forward_s: opt(self.seg_fwd_s[i]),
-            backward_s: opt(self.seg_bwd_s[i]),
+            from: topo.chain_point(c, k),
+            to: topo.chain_point(c, k + 1),
+            metres: topo.metres[c] as f64 * share,
+            forward_s: opt(cost[0]),
+            backward_s: opt(cost[1]),
         }
     }
 
-    /// Outgoing edges of `node` as `(head, seconds, metres)`.
+    /// Outgoing edges of `node` (segment level) as `(head, seconds, metres)`.
     pub fn out_edges(&self, node: NodeId) -> impl Iterator<Item = (NodeId, f64, f64)> + '_ {
-        self.forward.range(node).map(|e| {
-            (
-                self.forward.nodes[e],
-                self.forward.seconds[e] as f64,
-                self.forward.metres[e] as f64,
-            )
+        let topo = &self.topo;
+        // (segment, node is the segment's `from`)
+        let mut pieces: Vec<(SegmentId, bool)> = Vec::new();
+        match topo.locate(node) {
+            Some(Place::Junction(j)) => {
+                let j = j as usize;
+                for e in topo.offsets[j]..topo.offsets[j + 1] {
+                    let entry = topo.adj[e as usize] as usize;
+                    let (c, end) = (entry >> 1, entry & 1);
+                    let s = if end == 0 {
+                        topo.piece_start(c)
+                    } else {
+                        topo.piece_start(c) + topo.pieces_of(c) - 1
+                    };
+                    pieces.push((s as SegmentId, end == 0));
+                }
+            }
+            Some(Place::OnChain(c, k)) => {
+                let s = topo.piece_start(c) + k;
+                pieces.push(((s - 1) as SegmentId, false));
+                pieces.push((s as SegmentId, true));
+            }
+            None => {}
+        }
+        pieces.into_iter().filter_map(move |(s, forward)| {
+            let seg = self.segment(s);
+            if forward {
+                seg.forward_s.map(|t| (seg.to, t, seg.metres))
+            } else {
+                seg.backward_s.map(|t| (seg.from, t, seg.metres))
+            }
         })
     }
 
     /// Whether `node` belongs to the largest strongly connected component.
     pub fn in_main_component(&self, node: NodeId) -> bool {
-        self.component[node as usize] == self.main_component
+        match self.topo.locate(node) {
+            Some(Place::Junction(j)) => bit(&self.main, j as usize),
+            Some(Place::OnChain(c, _)) => bit(&self.snappable, c),
+            None => false,
+        }
     }
 
     /// Maximum snap distance in metres (default [`DEFAULT_MAX_SNAP_M`](super::DEFAULT_MAX_SNAP_M)).
@@ -403,41 +1118,70 @@ impl Network {
     }
 
     pub fn stats(&self) -> NetworkStats {
-        NetworkStats {
-            mode: self.mode,
-            nodes: self.node_count(),
-            edges: self.edge_count(),
-            segments: self.segment_count(),
-            km: self.seg_m.iter().map(|&m| m as f64).sum::<f64>() / 1000.0,
-            weak_components: self.weak_components,
-            strong_components: self.strong_components,
-            main_component_nodes: self.main_component_nodes,
-            snappable_segments: self.snappable_segments,
-        }
+        self.stats
+    }
+
+    /// Junctions and chains this mode searches.
+    pub fn contracted(&self) -> ContractedSize {
+        self.contracted
+    }
+
+    /// `[west, south, east, north]` of the node table.
+    pub fn extent(&self) -> Option<[f64; 4]> {
+        extent_of(&self.topo.lon, &self.topo.lat)
+    }
+
+    /// Bytes held by each structure: the shared topology (`shared = true`, counted once for
+    /// all modes) and this mode's own bit sets.
+    pub fn memory(&self) -> Vec<(&'static str, usize, bool)> {
+        let mut out: Vec<_> = self
+            .topo
+            .memory()
+            .into_iter()
+            .map(|(k, v)| (k, v, true))
+            .collect();
+        out.push((
+            "main-component bits (this mode)",
+            (self.main.len() + self.snappable.len()) * 8,
+            false,
+        ));
+        out
     }
 }
 
-/// Kosaraju's algorithm with explicit stacks (no recursion, so national graphs cannot overflow
-/// the call stack). Returns the component of every node and the number of components.
-fn strongly_connected(forward: &Csr, reverse: &Csr) -> (Vec<u32>, usize) {
-    let n = forward.offsets.len() - 1;
+/// Kosaraju's algorithm over the junction graph of one mode (explicit stacks, so national
+/// graphs cannot overflow the call stack). Returns the component of every junction and the
+/// number of components.
+fn strongly_connected(topo: &Topology, cost: &[[f32; 2]]) -> (Vec<u32>, usize) {
+    let n = topo.junction_count();
+    // Heads reachable from junction v over entry e, in direction `dir` (0 forward, 1 reverse).
+    let step = |e: usize, dir: usize| -> Option<u32> {
+        let entry = topo.adj[e] as usize;
+        let (c, end) = (entry >> 1, entry & 1);
+        // Leaving v along the chain: from start (end 0) uses cost[0], from end uses cost[1].
+        // Reverse graph: arriving at v means the other end travels towards v.
+        let d = if dir == 0 { end } else { 1 - end };
+        cost[c][d].is_finite().then(|| topo.ends[c][1 - end])
+    };
     let mut visited = vec![false; n];
     let mut finish_order = Vec::with_capacity(n);
-    let mut stack: Vec<(NodeId, usize)> = Vec::new();
+    let mut stack: Vec<(u32, u32)> = Vec::new();
     for start in 0..n {
         if visited[start] {
             continue;
         }
         visited[start] = true;
-        stack.push((start as NodeId, forward.offsets[start] as usize));
+        stack.push((start as u32, topo.offsets[start]));
         while let Some((v, pos)) = stack.last_mut() {
-            let end = forward.offsets[*v as usize + 1] as usize;
+            let end = topo.offsets[*v as usize + 1];
             if *pos < end {
-                let w = forward.nodes[*pos];
+                let e = *pos as usize;
                 *pos += 1;
-                if !visited[w as usize] {
-                    visited[w as usize] = true;
-                    stack.push((w, forward.offsets[w as usize] as usize));
+                if let Some(w) = step(e, 0) {
+                    if !visited[w as usize] {
+                        visited[w as usize] = true;
+                        stack.push((w, topo.offsets[w as usize]));
+                    }
                 }
             } else {
                 finish_order.push(*v);
@@ -445,9 +1189,10 @@ fn strongly_connected(forward: &Csr, reverse: &Csr) -> (Vec<u32>, usize) {
             }
         }
     }
+    drop(visited);
     let mut component = vec![NONE; n];
     let mut count = 0u32;
-    let mut todo: Vec<NodeId> = Vec::new();
+    let mut todo: Vec<u32> = Vec::new();
     for &root in finish_order.iter().rev() {
         if component[root as usize] != NONE {
             continue;
@@ -455,11 +1200,12 @@ fn strongly_connected(forward: &Csr, reverse: &Csr) -> (Vec<u32>, usize) {
         component[root as usize] = count;
         todo.push(root);
         while let Some(v) = todo.pop() {
-            for e in reverse.range(v) {
-                let w = reverse.nodes[e];
-                if component[w as usize] == NONE {
-                    component[w as usize] = count;
-                    todo.push(w);
+            for e in topo.offsets[v as usize]..topo.offsets[v as usize + 1] {
+                if let Some(w) = step(e as usize, 1) {
+                    if component[w as usize] == NONE {
+                        component[w as usize] = count;
+                        todo.push(w);
+                    }
                 }
             }
         }
@@ -468,8 +1214,9 @@ fn strongly_connected(forward: &Csr, reverse: &Csr) -> (Vec<u32>, usize) {
     (component, count as usize)
 }
 
-/// Number of weakly connected components (union–find with path halving).
-fn weakly_connected_count(n: usize, from: &[NodeId], to: &[NodeId]) -> usize {
+/// Number of weakly connected components of one mode (union–find with path halving).
+fn weakly_connected_count(topo: &Topology, cost: &[[f32; 2]], in_mode: &[u64]) -> usize {
+    let n = topo.junction_count();
     let mut parent: Vec<u32> = (0..n as u32).collect();
     fn find(parent: &mut [u32], mut x: u32) -> u32 {
         while parent[x as usize] != x {
@@ -478,8 +1225,11 @@ fn weakly_connected_count(n: usize, from: &[NodeId], to: &[NodeId]) -> usize {
         }
         x
     }
-    let mut count = n;
-    for (&a, &b) in from.iter().zip(to) {
+    let mut count = (0..n).filter(|&j| bit(in_mode, j)).count();
+    for (c, &[a, b]) in topo.ends.iter().enumerate() {
+        if !(cost[c][0].is_finite() || cost[c][1].is_finite()) {
+            continue;
+        }
         let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
         if ra != rb {
             parent[ra.max(rb) as usize] = ra.min(rb);
@@ -552,6 +1302,65 @@ mod tests {
         assert_eq!(
             NetworkBuilder::new(TravelMode::Walk).add_way_segment(0, 1, false, false, 5.0),
             None
+        );
+    }
+
+    #[test]
+    fn chains_of_degree_two_nodes_are_contracted() {
+        // A 10-segment two-way street between two T junctions: 2 junctions... plus the stubs.
+        let mut b = NetworkBuilder::new(TravelMode::Walk);
+        let line: Vec<_> = (0..11).map(|i| b.add_node(i as f64 * 0.001, 0.0)).collect();
+        for w in line.windows(2) {
+            b.add_way_segment(w[0], w[1], true, true, 5.0);
+        }
+        let net = b.build().unwrap();
+        let (s, c) = (net.stats(), net.contracted());
+        assert_eq!((s.nodes, s.segments, c.junctions, c.chains), (11, 10, 2, 1));
+        // A change of speed in the middle keeps the node as a junction.
+        let mut b = NetworkBuilder::new(TravelMode::Car);
+        let line: Vec<_> = (0..5).map(|i| b.add_node(i as f64 * 0.001, 0.0)).collect();
+        for (i, w) in line.windows(2).enumerate() {
+            b.add_way_segment(w[0], w[1], true, true, if i < 2 { 30.0 } else { 50.0 });
+        }
+        let c = b.build().unwrap().contracted();
+        assert_eq!((c.junctions, c.chains), (3, 2));
+        // A ring with no junction at all still becomes one chain.
+        let mut b = NetworkBuilder::new(TravelMode::Walk);
+        let ring: Vec<_> = (0..4)
+            .map(|i| b.add_node((i % 2) as f64 * 0.001, (i / 2) as f64 * 0.001))
+            .collect();
+        for (x, y) in [(0, 1), (1, 3), (3, 2), (2, 0)] {
+            b.add_way_segment(ring[x], ring[y], true, true, 5.0);
+        }
+        let net = b.build().unwrap();
+        let (s, c) = (net.stats(), net.contracted());
+        assert_eq!(
+            (s.nodes, c.junctions, c.chains, s.main_component_nodes),
+            (4, 1, 1, 4)
+        );
+        assert!((0..4).all(|v| net.in_main_component(v)));
+    }
+
+    #[test]
+    fn a_mode_without_segments_is_an_error_naming_mode_and_extent() {
+        use super::super::profile::WayRule;
+        let mut b = NetworksBuilder::new();
+        let (x, y) = (b.add_node(-2.2, 51.8), b.add_node(-2.1, 51.9));
+        let walk = WayRule {
+            forward: true,
+            backward: true,
+            kmh: 4.8,
+        };
+        // A footway: walking and cycling only, nothing for cars.
+        assert!(b.add_way_segment(x, y, [Some(walk), Some(walk), None]));
+        let err = b.build("paths.osm.pbf").unwrap_err().to_string();
+        assert!(
+            err.contains("paths.osm.pbf") && err.contains("car"),
+            "{err}"
+        );
+        assert!(
+            err.contains("lon -2.2000..-2.1000, lat 51.8000..51.9000"),
+            "{err}"
         );
     }
 }

@@ -3,10 +3,11 @@
 //!
 //! The pipeline is
 //! 1. [`Networks::from_pbf`] reads an `.osm.pbf` once (blocks decoded in parallel) and builds one
-//!    compact CSR graph per [`TravelMode`], with the tag rules of [`profile`] and the speeds of
+//!    contracted graph shared by the three [`TravelMode`]s (chains of degree-2 nodes become one
+//!    edge; each mode has its own costs), with the tag rules of [`profile`] and the speeds of
 //!    [`speeds`];
 //! 2. [`Network::snap`] projects a point onto the nearest segment of that mode's largest strongly
-//!    connected component (an R-tree of segments in a local metric projection);
+//!    connected component (a grid of chains in a local metric projection);
 //! 3. [`Network::nearest_facility`] runs ONE multi-source Dijkstra on the reversed graph, seeded
 //!    from every snapped destination, so one-way streets are honoured in the traveller's
 //!    direction (origin → destination).
@@ -29,9 +30,11 @@ pub mod transit;
 
 pub use csvio::{read_points_csv, write_travel_csv, NamedPoint};
 pub use graph::{
-    Network, NetworkBuilder, NetworkStats, NodeId, Segment, SegmentId, DEFAULT_MAX_SNAP_M,
+    ContractedSize, Network, NetworkBuilder, NetworkStats, NetworksBuilder, NodeId, Segment,
+    SegmentId, DEFAULT_MAX_SNAP_M,
 };
-pub use route::{Access, Seed, SeedLabels, Unreachable};
+pub use pbf::{available_memory, PEAK_BYTES_PER_PBF_BYTE};
+pub use route::{Access, FacilityLabels, ScenarioAccess, Seed, SeedLabels, Unreachable};
 pub use snap::Snap;
 
 /// How a person travels. Each mode has its own graph because the legal network differs
@@ -56,7 +59,7 @@ impl TravelMode {
         }
     }
 
-    fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         match self {
             TravelMode::Walk => 0,
             TravelMode::Cycle => 1,
@@ -95,8 +98,28 @@ pub enum TravelError {
         #[source]
         source: osmpbf::Error,
     },
-    #[error("OSM PBF {path} holds no usable {mode} network (no routable highway ways)")]
-    EmptyNetwork { path: PathBuf, mode: TravelMode },
+    #[error("{file} holds no usable {mode} network (no highway way that mode may use){}", describe_extent(.extent))]
+    EmptyNetwork {
+        file: String,
+        mode: TravelMode,
+        extent: Option<[f64; 4]>,
+    },
+    #[error("the {mode} network of {file} misses the region: none of the {points} {what} (a sample of at most 200 tried) is within {max_snap_m} m of it{}", describe_extent(.extent))]
+    ExtentMisses {
+        file: String,
+        mode: TravelMode,
+        extent: Option<[f64; 4]>,
+        points: usize,
+        what: String,
+        max_snap_m: f64,
+    },
+    #[error("{path} ({file_mb} MB) would need about {needed_mb} MB to route on but only {available_mb} MB are available; use a smaller extract or a machine with more memory (NEEDSMAP_SKIP_MEMORY_CHECK=1 tries anyway)")]
+    TooLarge {
+        path: PathBuf,
+        file_mb: u64,
+        needed_mb: u64,
+        available_mb: u64,
+    },
     #[error("invalid network: {0}")]
     InvalidNetwork(String),
     #[error("cannot open {path}: {source}")]
@@ -127,25 +150,56 @@ pub enum TravelError {
     LengthMismatch { origins: usize, results: usize },
 }
 
-/// The three per-mode networks built from a single parse of one PBF file.
+fn describe_extent(extent: &Option<[f64; 4]>) -> String {
+    match extent {
+        Some([w, s, e, n]) => format!("; its nodes span lon {w:.4}..{e:.4}, lat {s:.4}..{n:.4}"),
+        None => "; it has no nodes".into(),
+    }
+}
+
+/// The three per-mode networks built from a single parse of one PBF file. They share one node
+/// table and one contracted topology; each mode has its own costs and components.
 #[derive(Debug)]
 pub struct Networks {
-    networks: [Network; 3],
+    pub(crate) networks: [Network; 3],
+}
+
+/// Read the routable ways of every mode from `path` without building the networks yet (e.g. to
+/// build them with [`NetworksBuilder::contract`] off, as a reference).
+pub fn read_pbf(path: impl AsRef<Path>) -> Result<NetworksBuilder, TravelError> {
+    pbf::read(path.as_ref(), [true; 3])
 }
 
 impl Networks {
     /// Parse `path` once and build the walk, cycle and car networks from that parse.
     pub fn from_pbf(path: impl AsRef<Path>) -> Result<Networks, TravelError> {
         let path = path.as_ref();
-        let osm = pbf::OsmWays::read(path)?;
-        let build = |mode| osm.build(mode, path);
-        let (walk, (cycle, car)) = rayon::join(
-            || build(TravelMode::Walk),
-            || rayon::join(|| build(TravelMode::Cycle), || build(TravelMode::Car)),
+        let t = std::time::Instant::now();
+        let builder = pbf::read(path, [true; 3])?;
+        let read_s = t.elapsed().as_secs_f64();
+        let networks = builder.build(&path.display().to_string())?;
+        tracing::debug!(
+            path = %path.display(),
+            read_s,
+            build_s = t.elapsed().as_secs_f64() - read_s,
+            "built the walk, cycle and car networks"
         );
-        Ok(Networks {
-            networks: [walk?, cycle?, car?],
-        })
+        Ok(networks)
+    }
+
+    /// Fail with a message naming the mode and the network's extent if no point of `points`
+    /// (e.g. a region's centroids, called `what`) lies within snapping distance of a mode's
+    /// network: the file covers some other place.
+    pub fn check_covers(
+        &self,
+        source: &str,
+        points: &[(f64, f64)],
+        what: &str,
+    ) -> Result<(), TravelError> {
+        for (_, net) in self.iter() {
+            net.check_covers(source, points, what)?;
+        }
+        Ok(())
     }
 
     /// The network of one mode.
@@ -168,7 +222,37 @@ impl Network {
     /// Parse `path` and build the network of a single mode.
     pub fn from_pbf(path: impl AsRef<Path>, mode: TravelMode) -> Result<Network, TravelError> {
         let path = path.as_ref();
-        pbf::OsmWays::read(path)?.build(mode, path)
+        let mut modes = [false; 3];
+        modes[mode.index()] = true;
+        pbf::read(path, modes)?.build_mode(mode, &path.display().to_string())
+    }
+
+    /// See [`Networks::check_covers`]; a sample of at most 200 points is tried.
+    pub fn check_covers(
+        &self,
+        source: &str,
+        points: &[(f64, f64)],
+        what: &str,
+    ) -> Result<(), TravelError> {
+        if points.is_empty() {
+            return Ok(());
+        }
+        let step = (points.len() / 200).max(1);
+        if points
+            .iter()
+            .step_by(step)
+            .any(|&(lon, lat)| self.snap(lon, lat).is_some())
+        {
+            return Ok(());
+        }
+        Err(TravelError::ExtentMisses {
+            file: source.to_string(),
+            mode: self.mode(),
+            extent: self.extent(),
+            points: points.len(),
+            what: what.to_string(),
+            max_snap_m: self.max_snap_m(),
+        })
     }
 }
 

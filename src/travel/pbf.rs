@@ -1,20 +1,38 @@
 //! Reading an `.osm.pbf` once into the routable ways of all modes.
 //!
 //! PBF files store nodes before the ways that use them, so one pass must keep every node's
-//! coordinates until the ways are known (16 bytes a node: ~80 MB for a county extract, a few GB
-//! for England). Blocks are decoded in parallel with rayon and then put back in file order, so
-//! node and segment numbering — and therefore every result — is the same on every run.
+//! coordinates until the ways are known (16 bytes a node). Blocks are decoded in parallel with
+//! rayon and then put back in file order, so node and segment numbering — and therefore every
+//! result — is the same on every run. Before reading, the memory the file will need is
+//! estimated from its size and compared with what the machine has available, so a file that
+//! cannot fit fails at once with the figures instead of being killed half-way.
 
+use std::fs::File;
+use std::io::{BufReader, Read};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use osmpbf::{BlobDecode, BlobReader, Element, PrimitiveBlock};
 use rayon::prelude::*;
 
-use super::graph::{Network, NetworkBuilder};
+use super::graph::NetworksBuilder;
 use super::profile::{way_rule, WayRule};
 use super::{TravelError, TravelMode};
 
 const MISSING: u32 = u32::MAX;
+
+/// Peak bytes of reading and building all three modes, per byte of PBF, for the check made
+/// before reading. An estimate for real OSM extracts, which store roughly 7–10 bytes per node:
+/// reading keeps 16 bytes per node (about twice the file) and the build needs about
+/// [`BUILD_BYTES_PER_WAY_REF`] per way-node reference, with a third or so of all nodes on
+/// routable ways: 2 + 0.35 × 110 / 8.5 ≈ 6.5, rounded up. Synthetic files can compress far
+/// better (the county grid is 390 KB for 1.43 M nodes), so a second check runs once the ways
+/// are counted, before the build.
+pub const PEAK_BYTES_PER_PBF_BYTE: f64 = 8.0;
+
+/// Files above this size get a progress bar on standard error (when it is a terminal).
+const PROGRESS_ABOVE_BYTES: u64 = 64 << 20;
 
 /// Decoded content of one PBF block that routing cares about.
 #[derive(Default)]
@@ -27,7 +45,7 @@ struct Chunk {
 }
 
 impl Chunk {
-    fn from_block(block: &PrimitiveBlock) -> Chunk {
+    fn from_block(block: &PrimitiveBlock, modes: [bool; 3]) -> Chunk {
         let mut chunk = Chunk::default();
         let mut tags: Vec<(&str, &str)> = Vec::new();
         for element in block.elements() {
@@ -48,7 +66,8 @@ impl Chunk {
                     if !tags.iter().any(|(k, _)| *k == "highway") {
                         continue;
                     }
-                    let rules = TravelMode::ALL.map(|m| way_rule(m, &tags));
+                    let rules = TravelMode::ALL
+                        .map(|m| modes[m.index()].then(|| way_rule(m, &tags)).flatten());
                     if rules.iter().all(Option::is_none) {
                         continue;
                     }
@@ -63,135 +82,186 @@ impl Chunk {
     }
 }
 
-/// Routable ways of every mode, with their nodes resolved to coordinates.
-pub(crate) struct OsmWays {
-    lon: Vec<f64>,
-    lat: Vec<f64>,
-    /// Index into `lon`/`lat` per way node, `MISSING` if the extract lacks the node.
-    refs: Vec<u32>,
-    ways: Vec<(usize, usize, [Option<WayRule>; 3])>,
+/// Counts bytes read, for the progress bar.
+struct Counting<R> {
+    inner: R,
+    read: Arc<AtomicU64>,
 }
 
-impl OsmWays {
-    pub fn read(path: &Path) -> Result<OsmWays, TravelError> {
-        let pbf_err = |source| TravelError::Pbf {
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// `MemAvailable` from `/proc/meminfo`, bytes (`None` where there is no such file).
+pub fn available_memory() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// Refuse a file whose estimated peak exceeds the available memory (unless
+/// `NEEDSMAP_SKIP_MEMORY_CHECK` is set).
+fn check_memory(path: &Path, bytes: u64, modes: usize) -> Result<(), TravelError> {
+    if std::env::var_os("NEEDSMAP_SKIP_MEMORY_CHECK").is_some() {
+        return Ok(());
+    }
+    let Some(available) = available_memory() else {
+        return Ok(());
+    };
+    // One mode needs a little over half of all three: the node table and reading dominate.
+    let share = [0.0, 0.6, 0.8, 1.0][modes.min(3)];
+    let needed = (bytes as f64 * PEAK_BYTES_PER_PBF_BYTE * share) as u64;
+    if needed > available {
+        return Err(TravelError::TooLarge {
             path: path.to_path_buf(),
-            source,
-        };
-        let blobs = BlobReader::from_path(path).map_err(pbf_err)?;
-        let mut chunks: Vec<(usize, Chunk)> = blobs
-            .enumerate()
-            .par_bridge()
-            .map(|(i, blob)| {
-                let chunk = match blob?.decode()? {
-                    BlobDecode::OsmData(block) => Chunk::from_block(&block),
-                    _ => Chunk::default(),
-                };
-                Ok((i, chunk))
-            })
-            .collect::<Result<_, osmpbf::Error>>()
-            .map_err(pbf_err)?;
-        chunks.sort_unstable_by_key(|(i, _)| *i);
+            file_mb: bytes >> 20,
+            needed_mb: needed >> 20,
+            available_mb: available >> 20,
+        });
+    }
+    Ok(())
+}
 
-        let node_total = chunks.iter().map(|(_, c)| c.nodes.len()).sum();
-        let mut nodes = Vec::with_capacity(node_total);
-        let mut ways = Vec::new();
-        let mut raw_refs = Vec::new();
-        for (_, chunk) in &mut chunks {
-            nodes.append(&mut chunk.nodes);
-            let offset = raw_refs.len();
-            ways.extend(
-                chunk
-                    .ways
-                    .iter()
-                    .map(|&(s, e, rules)| (s + offset, e + offset, rules)),
-            );
-            raw_refs.append(&mut chunk.refs);
-        }
-        drop(chunks);
-        if nodes.len() >= MISSING as usize {
-            return Err(TravelError::InvalidNetwork(format!(
-                "{}: {} nodes is more than this engine indexes",
-                path.display(),
-                nodes.len()
-            )));
-        }
-        // Files are normally sorted by id already ("Sort.Type_then_ID"); sort only if not.
-        if !nodes.windows(2).all(|w| w[0].0 < w[1].0) {
-            nodes.par_sort_unstable_by_key(|n| n.0);
-            nodes.dedup_by_key(|n| n.0);
-        }
-        let found: Vec<u32> = raw_refs
-            .par_iter()
-            .map(|id| {
-                nodes
-                    .binary_search_by_key(id, |n| n.0)
-                    .map_or(MISSING, |i| i as u32)
-            })
-            .collect();
-        drop(raw_refs);
+/// Peak bytes of building the graph per way-node reference (pieces, contraction, topology,
+/// snap grid). Measured: 2,624 MB for the synthetic England network's 36.6 M segments built in
+/// memory (72 B per segment, `benches/README.md`); 110 leaves room for the reading buffers.
+pub const BUILD_BYTES_PER_WAY_REF: f64 = 110.0;
 
-        // Keep coordinates of way nodes only.
-        let mut compact = vec![MISSING; nodes.len()];
-        let (mut lon, mut lat) = (Vec::new(), Vec::new());
-        let refs = found
-            .iter()
-            .map(|&i| {
-                if i == MISSING {
-                    return MISSING;
-                }
+fn check_build_memory(path: &Path, size: u64, refs: usize) -> Result<(), TravelError> {
+    if std::env::var_os("NEEDSMAP_SKIP_MEMORY_CHECK").is_some() {
+        return Ok(());
+    }
+    let Some(available) = available_memory() else {
+        return Ok(());
+    };
+    let needed = (refs as f64 * BUILD_BYTES_PER_WAY_REF) as u64;
+    if needed > available {
+        return Err(TravelError::TooLarge {
+            path: path.to_path_buf(),
+            file_mb: size >> 20,
+            needed_mb: needed >> 20,
+            available_mb: available >> 20,
+        });
+    }
+    Ok(())
+}
+
+/// Read `path` once and collect the ways of the modes in `modes` into one builder.
+pub(crate) fn read(path: &Path, modes: [bool; 3]) -> Result<NetworksBuilder, TravelError> {
+    let pbf_err = |source| TravelError::Pbf {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = File::open(path).map_err(|source| TravelError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    check_memory(path, size, modes.iter().filter(|&&m| m).count())?;
+    let read_bytes = Arc::new(AtomicU64::new(0));
+    let bar = (size > PROGRESS_ABOVE_BYTES).then(|| {
+        let bar = indicatif::ProgressBar::new(size).with_style(
+            indicatif::ProgressStyle::with_template("{msg} {bar:40} {bytes}/{total_bytes} ({eta})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar.set_message(format!("reading {}", path.display()));
+        bar
+    });
+    let blobs = BlobReader::new(Counting {
+        inner: BufReader::with_capacity(1 << 20, file),
+        read: read_bytes.clone(),
+    });
+    let mut chunks: Vec<(usize, Chunk)> = blobs
+        .enumerate()
+        .par_bridge()
+        .map(|(i, blob)| {
+            let chunk = match blob?.decode()? {
+                BlobDecode::OsmData(block) => Chunk::from_block(&block, modes),
+                _ => Chunk::default(),
+            };
+            if let Some(bar) = &bar {
+                bar.set_position(read_bytes.load(Ordering::Relaxed));
+            }
+            Ok((i, chunk))
+        })
+        .collect::<Result<_, osmpbf::Error>>()
+        .map_err(pbf_err)?;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    chunks.sort_unstable_by_key(|(i, _)| *i);
+
+    let node_total = chunks.iter().map(|(_, c)| c.nodes.len()).sum();
+    let mut nodes = Vec::with_capacity(node_total);
+    let mut ways = Vec::new();
+    let mut raw_refs = Vec::new();
+    // Drain so each block's buffers are freed as soon as they are copied.
+    for (_, mut chunk) in chunks.drain(..) {
+        nodes.append(&mut chunk.nodes);
+        let offset = raw_refs.len();
+        ways.extend(
+            chunk
+                .ways
+                .iter()
+                .map(|&(s, e, rules)| (s + offset, e + offset, rules)),
+        );
+        raw_refs.append(&mut chunk.refs);
+    }
+    drop(chunks);
+    // Now the real size is known (a synthetic file can compress far better than OSM data):
+    // check the build's needs before starting it.
+    check_build_memory(path, size, raw_refs.len())?;
+    if nodes.len() >= MISSING as usize {
+        return Err(TravelError::InvalidNetwork(format!(
+            "{}: {} nodes is more than this engine indexes",
+            path.display(),
+            nodes.len()
+        )));
+    }
+    // Files are normally sorted by id already ("Sort.Type_then_ID"); sort only if not.
+    if !nodes.windows(2).all(|w| w[0].0 < w[1].0) {
+        nodes.par_sort_unstable_by_key(|n| n.0);
+        nodes.dedup_by_key(|n| n.0);
+    }
+    let found: Vec<u32> = raw_refs
+        .par_iter()
+        .map(|id| {
+            nodes
+                .binary_search_by_key(id, |n| n.0)
+                .map_or(MISSING, |i| i as u32)
+        })
+        .collect();
+    drop(raw_refs);
+
+    // Graph nodes are way nodes only, numbered by first use.
+    let mut builder = NetworksBuilder::new();
+    let mut compact = vec![MISSING; nodes.len()];
+    for &(start, end, rules) in &ways {
+        for pair in found[start..end].windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            // Segments touching nodes absent from the extract (ways clipped at its boundary)
+            // are dropped.
+            if a == MISSING || b == MISSING || a == b {
+                continue;
+            }
+            let mut node = |i: u32| {
                 let slot = &mut compact[i as usize];
                 if *slot == MISSING {
-                    *slot = lon.len() as u32;
                     let (_, x, y) = nodes[i as usize];
-                    lon.push(x as f64 * 1e-7);
-                    lat.push(y as f64 * 1e-7);
+                    *slot = builder.add_node(x as f64 / 1e7, y as f64 / 1e7);
                 }
                 *slot
-            })
-            .collect();
-        Ok(OsmWays {
-            lon,
-            lat,
-            refs,
-            ways,
-        })
-    }
-
-    /// Build one mode's network: every way node used by the mode becomes a graph node and every
-    /// pair of consecutive nodes a segment. Segments touching nodes absent from the extract
-    /// (ways clipped at the extract boundary) are dropped.
-    pub fn build(&self, mode: TravelMode, path: &Path) -> Result<Network, TravelError> {
-        let mut local = vec![MISSING; self.lon.len()];
-        let mut builder = NetworkBuilder::new(mode);
-        let mut node = |b: &mut NetworkBuilder, i: u32| {
-            let slot = &mut local[i as usize];
-            if *slot == MISSING {
-                *slot = b.add_node(self.lon[i as usize], self.lat[i as usize]);
-            }
-            *slot
-        };
-        for &(start, end, rules) in &self.ways {
-            let Some(rule) = rules[mode.index()] else {
-                continue;
             };
-            for pair in self.refs[start..end].windows(2) {
-                let (a, b) = (pair[0], pair[1]);
-                if a == MISSING || b == MISSING || a == b {
-                    continue;
-                }
-                let (a, b) = (node(&mut builder, a), node(&mut builder, b));
-                builder.add_way_segment(a, b, rule.forward, rule.backward, rule.kmh);
-            }
+            let (a, b) = (node(a), node(b));
+            builder.add_way_segment(a, b, rules);
         }
-        if builder.segment_count() == 0 {
-            return Err(TravelError::EmptyNetwork {
-                path: path.to_path_buf(),
-                mode,
-            });
-        }
-        builder.build()
     }
+    Ok(builder)
 }
 
 #[cfg(test)]
@@ -208,13 +278,39 @@ mod tests {
             b"this is not a protocol buffer at all, just some text\n",
         )
         .unwrap();
-        let e = OsmWays::read(&p).err().expect("garbage must not parse");
+        let e = read(&p, [true; 3]).expect_err("garbage must not parse");
         assert!(matches!(e, TravelError::Pbf { .. }), "{e}");
         assert!(e.to_string().contains("garbage.osm.pbf"));
 
-        let e = OsmWays::read(Path::new("/nonexistent/x.osm.pbf"))
-            .err()
-            .unwrap();
+        let e = read(Path::new("/nonexistent/x.osm.pbf"), [true; 3]).unwrap_err();
         assert!(e.to_string().contains("/nonexistent/x.osm.pbf"), "{e}");
+    }
+
+    #[test]
+    fn a_file_larger_than_memory_fails_early_with_an_estimate() {
+        if std::env::var_os("NEEDSMAP_SKIP_MEMORY_CHECK").is_some() {
+            return;
+        }
+        let Some(avail) = available_memory() else {
+            return;
+        };
+        // A file claimed to be as large as the available memory needs several times it.
+        let e = check_memory(Path::new("england.osm.pbf"), avail, 3).unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.contains("england.osm.pbf") && msg.contains("MB"),
+            "{msg}"
+        );
+        assert!(check_memory(Path::new("small.osm.pbf"), 1 << 20, 3).is_ok());
+        // After reading: ways referring to more nodes than memory can build.
+        let refs = (avail as f64 / BUILD_BYTES_PER_WAY_REF) as usize + 1_000_000;
+        let msg = check_build_memory(Path::new("big.osm.pbf"), 1 << 30, refs)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("big.osm.pbf") && msg.contains("would need about"),
+            "{msg}"
+        );
+        assert!(check_build_memory(Path::new("small.osm.pbf"), 1 << 20, 1000).is_ok());
     }
 }

@@ -1,26 +1,36 @@
 //! Shortest-time searches: one multi-source Dijkstra on the reversed graph answers "nearest
 //! facility" for every origin at once, in O(E log V) whatever the number of origins.
 //!
-//! Costs, for an origin O snapped onto segment (a, b) at fraction s and a destination D snapped
-//! onto segment (c, d) at fraction t:
+//! Searches run on the contracted graph (junctions and chains, see `graph.rs`); a point on a
+//! chain at position `u` (0 = its start junction, 1 = its end) reaches the start in
+//! `u · time(end → start)` and the end in `(1 − u) · time(start → end)`, because a chain has one
+//! speed per direction. Costs, for an origin O on chain (a, b) at position s and a destination D
+//! on chain (c, d) at position t:
 //! * seeds: c gets `t · time(c→d)` if c→d is allowed, d gets `(1 − t) · time(d→c)` if d→c is
 //!   allowed, both plus D's walking snap leg, so the search picks the facility that is nearest
 //!   *including* the walk from the road to the door;
 //! * origin: min of `s · time(b→a) + label(a)` (if b→a allowed) and
 //!   `(1 − s) · time(a→b) + label(b)` (if a→b allowed), plus O's walking snap leg;
-//! * a destination on the origin's own segment is also reached directly along it when the
-//!   segment's direction allows;
+//! * a destination on the origin's own chain is also reached directly along it when the
+//!   chain's direction allows;
 //! * a zero-length partial move is always allowed, so a point snapped exactly onto a node can
 //!   use that node whatever the direction of the segment it was snapped to.
 //!
 //! `minutes` include both off-network snap legs at walking speed; `metres` are on-network only.
+//!
+//! Label arrays (per junction) come from a small pool and are reset by a generation stamp, so a
+//! search allocates nothing graph-sized. [`FacilityLabels`] keep a search's result so that a
+//! scenario recomputes only what a change can affect: closing a site re-runs the region whose
+//! nearest site it was; opening one runs a search that stops wherever it is not better.
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
-use super::graph::{Csr, Network, NodeId, SegmentId};
+use super::graph::{Network, NodeId, Place, Topology};
 use super::snap::Snap;
 use super::speeds;
 
@@ -113,7 +123,7 @@ impl SeedLabels {
 #[derive(Clone, Copy, PartialEq)]
 struct Queued {
     seconds: f64,
-    node: NodeId,
+    node: u32,
 }
 
 impl Eq for Queued {}
@@ -135,66 +145,355 @@ impl PartialOrd for Queued {
     }
 }
 
-/// Dijkstra with lazy deletion over `csr`, from several labelled seeds at once.
-fn dijkstra(csr: &Csr, seeds: &[Seed]) -> SeedLabels {
-    let n = csr.offsets.len() - 1;
-    let mut labels = SeedLabels {
-        seconds: vec![f64::INFINITY; n],
-        metres: vec![0.0; n],
-        source: vec![u32::MAX; n],
-    };
-    let mut heap = BinaryHeap::with_capacity(seeds.len().max(64));
-    for seed in seeds {
-        let v = seed.node as usize;
-        if v < n && seed.seconds < labels.seconds[v] {
-            labels.seconds[v] = seed.seconds;
-            labels.metres[v] = seed.metres;
-            labels.source[v] = seed.source as u32;
-            heap.push(Queued {
-                seconds: seed.seconds,
-                node: seed.node,
+/// Per-junction labels of one search. A label is valid only if its stamp equals `generation`,
+/// so resetting is O(1) and the arrays are reused from search to search.
+#[derive(Clone, Default)]
+pub(crate) struct Labels {
+    seconds: Vec<f64>,
+    metres: Vec<f32>,
+    source: Vec<u32>,
+    stamp: Vec<u32>,
+    generation: u32,
+    heap: BinaryHeap<Queued>,
+}
+
+impl Labels {
+    fn reset(&mut self, n: usize) {
+        if self.stamp.len() < n {
+            self.seconds.resize(n, f64::INFINITY);
+            self.metres.resize(n, 0.0);
+            self.source.resize(n, u32::MAX);
+            self.stamp.resize(n, 0);
+        }
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.generation = 1;
+        }
+        self.heap.clear();
+    }
+
+    #[inline]
+    fn seconds(&self, v: usize) -> f64 {
+        if self.stamp[v] == self.generation {
+            self.seconds[v]
+        } else {
+            f64::INFINITY
+        }
+    }
+
+    #[inline]
+    fn set(&mut self, v: usize, seconds: f64, metres: f64, source: u32) {
+        self.stamp[v] = self.generation;
+        self.seconds[v] = seconds;
+        self.metres[v] = metres as f32;
+        self.source[v] = source;
+    }
+
+    /// Offer a label; queue it if it improves on the current one.
+    #[inline]
+    fn offer(&mut self, v: usize, seconds: f64, metres: f64, source: u32) {
+        if seconds < self.seconds(v) {
+            self.set(v, seconds, metres, source);
+            self.heap.push(Queued {
+                seconds,
+                node: v as u32,
             });
         }
     }
-    while let Some(Queued { seconds, node }) = heap.pop() {
-        if seconds > labels.seconds[node as usize] {
-            continue; // stale entry
-        }
-        let (metres, source) = (labels.metres[node as usize], labels.source[node as usize]);
-        for e in csr.range(node) {
-            let w = csr.nodes[e];
-            let next = seconds + csr.seconds[e] as f64;
-            if next < labels.seconds[w as usize] {
-                labels.seconds[w as usize] = next;
-                labels.metres[w as usize] = metres + csr.metres[e] as f64;
-                labels.source[w as usize] = source;
-                heap.push(Queued {
-                    seconds: next,
-                    node: w,
-                });
-            }
-        }
+
+    /// `(seconds, metres, source)` of junction `v`, if reached.
+    #[inline]
+    fn get(&self, v: usize) -> Option<(f64, f64, u32)> {
+        let s = self.seconds(v);
+        s.is_finite()
+            .then(|| (s, self.metres[v] as f64, self.source[v]))
     }
-    labels
+
+    fn bytes(&self) -> usize {
+        self.stamp.len() * 20
+    }
 }
 
-/// Seconds to travel `fraction` of a segment in a direction whose full time is `full_s`
-/// (`None` = forbidden). Moving zero distance is always allowed, so a point snapped exactly onto
-/// the end node of a one-way segment can still use that node.
-fn partial(fraction: f64, full_s: Option<f64>) -> Option<f64> {
+/// Reusable label arrays, at most one per concurrent search.
+static POOL: Mutex<Vec<Labels>> = Mutex::new(Vec::new());
+
+fn take_labels(n: usize) -> Labels {
+    let mut l = POOL
+        .lock()
+        .map(|mut p| p.pop().unwrap_or_default())
+        .unwrap_or_default();
+    l.reset(n);
+    l
+}
+
+fn return_labels(l: Labels) {
+    if let Ok(mut p) = POOL.lock() {
+        if p.len() < 8 {
+            p.push(l);
+        }
+    }
+}
+
+/// Direction of a search: `Reverse` labels are times *to* the seeds (edges walked backwards),
+/// `Forward` labels times *from* them.
+#[derive(Clone, Copy, PartialEq)]
+enum Direction {
+    Forward,
+    Reverse,
+}
+
+/// Dijkstra with lazy deletion from whatever is queued in `labels`, stopping past `limit`.
+fn settle(topo: &Topology, cost: &[[f32; 2]], labels: &mut Labels, dir: Direction, limit: f64) {
+    let reverse = (dir == Direction::Reverse) as usize;
+    while let Some(Queued { seconds, node }) = labels.heap.pop() {
+        let v = node as usize;
+        if seconds > labels.seconds(v) {
+            continue; // stale entry
+        }
+        if seconds > limit {
+            break;
+        }
+        let metres = labels.metres[v] as f64;
+        let source = labels.source[v];
+        for e in topo.offsets[v]..topo.offsets[v + 1] {
+            let entry = topo.adj[e as usize] as usize;
+            let (c, end) = (entry >> 1, entry & 1);
+            // Forward: leave v along the chain (start → end is cost[0]); reverse: arrive at v.
+            let s = cost[c][end ^ reverse];
+            if !s.is_finite() {
+                continue;
+            }
+            let u = topo.ends[c][1 - end] as usize;
+            labels.offer(
+                u,
+                seconds + s as f64,
+                metres + topo.metres[c] as f64,
+                source,
+            );
+        }
+    }
+}
+
+/// Seconds to travel `fraction` of a chain in a direction whose full time is `full_s`
+/// (infinite = forbidden). Moving zero distance is always allowed, so a point snapped exactly
+/// onto the end node of a one-way segment can still use that node.
+#[inline]
+fn partial(fraction: f64, full_s: f32) -> Option<f64> {
     if fraction <= 0.0 {
         Some(0.0)
     } else {
-        full_s.map(|s| fraction * s)
+        full_s.is_finite().then_some(fraction * full_s as f64)
     }
 }
 
+/// A position on the contracted graph: chain and position along it (0 = start, 1 = end).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Point {
+    chain: usize,
+    u: f64,
+}
+
 impl Network {
+    fn point_of_snap(&self, snap: &Snap) -> Point {
+        let (chain, k) = self.topo.chain_of_piece(snap.segment as usize);
+        Point {
+            chain,
+            u: self.topo.chain_fraction(chain, k, snap.fraction),
+        }
+    }
+
+    /// `(junction, seconds, metres)` to enter the graph at point `p`: for `Reverse` searches the
+    /// cost of reaching `p` from each chain end, for `Forward` the cost of leaving `p` to it.
+    fn ends_of(&self, p: Point, dir: Direction) -> [Option<(usize, f64, f64)>; 2] {
+        let cost = self.cost()[p.chain];
+        let m = self.topo.metres[p.chain] as f64;
+        let [a, b] = self.topo.ends[p.chain];
+        // Towards the start (position decreasing) the traveller uses cost[1].
+        let (to_a, to_b) = match dir {
+            // Reverse: a → p travels start→end (cost[0]); b → p travels end→start (cost[1]).
+            Direction::Reverse => (partial(p.u, cost[0]), partial(1.0 - p.u, cost[1])),
+            Direction::Forward => (partial(p.u, cost[1]), partial(1.0 - p.u, cost[0])),
+        };
+        [
+            to_a.map(|s| (a as usize, s, p.u * m)),
+            to_b.map(|s| (b as usize, s, (1.0 - p.u) * m)),
+        ]
+    }
+
+    /// Seconds and metres along one chain from position `x` to position `y`.
+    fn along(&self, chain: usize, x: f64, y: f64) -> Option<(f64, f64)> {
+        let cost = self.cost()[chain];
+        let m = self.topo.metres[chain] as f64;
+        let s = if y >= x {
+            partial(y - x, cost[0])
+        } else {
+            partial(x - y, cost[1])
+        }?;
+        Some((s, (y - x).abs() * m))
+    }
+
+    /// Best `(seconds, metres, source)` for point `p` from junction labels (plus the direct
+    /// moves along its own chain to/from `same_chain` seeds `(position, seconds, metres,
+    /// source)`), considering the ends in order start, end, then the direct ones.
+    fn point_label(
+        &self,
+        labels: &Labels,
+        p: Point,
+        dir: Direction,
+        same_chain: &[(f64, f64, f64, u32)],
+    ) -> Option<(f64, f64, u32)> {
+        let mut best: Option<(f64, f64, u32)> = None;
+        let mut consider = |cand: (f64, f64, u32)| {
+            if best.is_none_or(|b| cand.0 < b.0 || (cand.0 == b.0 && cand.2 < b.2)) {
+                best = Some(cand);
+            }
+        };
+        // Leaving p towards the ends for Reverse labels is the Forward entry and vice versa.
+        let flip = match dir {
+            Direction::Reverse => Direction::Forward,
+            Direction::Forward => Direction::Reverse,
+        };
+        for (j, s, m) in self.ends_of(p, flip).into_iter().flatten() {
+            if let Some((ls, lm, src)) = labels.get(j) {
+                consider((s + ls, m + lm, src));
+            }
+        }
+        for &(pos, s0, m0, src) in same_chain {
+            let step = match dir {
+                Direction::Reverse => self.along(p.chain, p.u, pos),
+                Direction::Forward => self.along(p.chain, pos, p.u),
+            };
+            if let Some((s, m)) = step {
+                consider((s0 + s, m0 + m, src));
+            }
+        }
+        best
+    }
+
+    /// Labels of every node of the shared table from junction labels (interior nodes are
+    /// evaluated as points on their chain).
+    fn expand(
+        &self,
+        labels: &Labels,
+        dir: Direction,
+        on_chain: &HashMap<usize, Vec<(f64, f64, f64, u32)>>,
+        direct: &HashMap<usize, (f64, f64, u32)>,
+    ) -> SeedLabels {
+        let topo = &self.topo;
+        let n = self.node_count();
+        let mut out = SeedLabels {
+            seconds: vec![f64::INFINITY; n],
+            metres: vec![0.0; n],
+            source: vec![u32::MAX; n],
+        };
+        fn put(out: &mut SeedLabels, v: usize, l: Option<(f64, f64, u32)>) {
+            if let Some((s, m, src)) = l {
+                out.seconds[v] = s;
+                out.metres[v] = m;
+                out.source[v] = src;
+            }
+        }
+        for (j, &v) in topo.junction_node.iter().enumerate() {
+            put(&mut out, v as usize, labels.get(j));
+        }
+        let mut lens = Vec::new();
+        for c in 0..topo.chain_count() {
+            let pieces = topo.pieces_of(c);
+            if pieces == 1 {
+                continue;
+            }
+            topo.piece_lengths(c, &mut lens);
+            let total: f64 = lens.iter().sum();
+            let same = on_chain.get(&c).map_or(&[][..], |v| &v[..]);
+            let mut run = 0.0;
+            for k in 1..pieces {
+                run += lens[k - 1];
+                let u = if total > 0.0 {
+                    run / total
+                } else {
+                    k as f64 / pieces as f64
+                };
+                let v = topo.chain_point(c, k) as usize;
+                put(
+                    &mut out,
+                    v,
+                    self.point_label(labels, Point { chain: c, u }, dir, same),
+                );
+            }
+        }
+        for (&v, &l) in direct {
+            if l.0 < out.seconds[v] {
+                put(&mut out, v, Some(l));
+            }
+        }
+        out
+    }
+
+    /// Seeds given on nodes: queue them (interior nodes through their chain's ends) and collect
+    /// the per-chain and per-unused-node lists [`Network::expand`] needs.
+    #[allow(clippy::type_complexity)]
+    fn queue_node_seeds(
+        &self,
+        labels: &mut Labels,
+        seeds: &[Seed],
+        dir: Direction,
+    ) -> (
+        HashMap<usize, Vec<(f64, f64, f64, u32)>>,
+        HashMap<usize, (f64, f64, u32)>,
+    ) {
+        let topo = &self.topo;
+        let mut on_chain: HashMap<usize, Vec<(f64, f64, f64, u32)>> = HashMap::new();
+        let mut direct: HashMap<usize, (f64, f64, u32)> = HashMap::new();
+        for seed in seeds {
+            let src = seed.source as u32;
+            match topo.locate(seed.node) {
+                Some(Place::Junction(j)) => {
+                    labels.offer(j as usize, seed.seconds, seed.metres, src)
+                }
+                Some(Place::OnChain(c, k)) => {
+                    let p = Point {
+                        chain: c,
+                        u: topo.chain_fraction(c, k, 0.0),
+                    };
+                    for (j, s, m) in self.ends_of(p, dir).into_iter().flatten() {
+                        labels.offer(j, seed.seconds + s, seed.metres + m, src);
+                    }
+                    on_chain
+                        .entry(c)
+                        .or_default()
+                        .push((p.u, seed.seconds, seed.metres, src));
+                }
+                None if (seed.node as usize) < self.node_count() => {
+                    let e = direct
+                        .entry(seed.node as usize)
+                        .or_insert((f64::INFINITY, 0.0, 0));
+                    if seed.seconds < e.0 {
+                        *e = (seed.seconds, seed.metres, src);
+                    }
+                }
+                None => {}
+            }
+        }
+        (on_chain, direct)
+    }
+
     /// For every node, the fastest way to *reach* any seed travelling along edges in their
     /// allowed direction (Dijkstra on the reversed graph). Seeds naming a node outside the
     /// graph are ignored; of several seeds on one node the cheapest wins.
     pub fn to_nearest_seed(&self, seeds: &[Seed]) -> SeedLabels {
-        dijkstra(&self.reverse, seeds)
+        let mut labels = take_labels(self.topo.junction_count());
+        let (on_chain, direct) = self.queue_node_seeds(&mut labels, seeds, Direction::Reverse);
+        settle(
+            &self.topo,
+            self.cost(),
+            &mut labels,
+            Direction::Reverse,
+            f64::INFINITY,
+        );
+        let out = self.expand(&labels, Direction::Reverse, &on_chain, &direct);
+        return_labels(labels);
+        out
     }
 
     /// Seconds from `node` to every node (forward search); `f64::INFINITY` if unreachable.
@@ -205,7 +504,54 @@ impl Network {
             metres: 0.0,
             source: 0,
         };
-        dijkstra(&self.forward, &[seed]).seconds
+        let mut labels = take_labels(self.topo.junction_count());
+        let (on_chain, direct) = self.queue_node_seeds(&mut labels, &[seed], Direction::Forward);
+        settle(
+            &self.topo,
+            self.cost(),
+            &mut labels,
+            Direction::Forward,
+            f64::INFINITY,
+        );
+        let out = self.expand(&labels, Direction::Forward, &on_chain, &direct);
+        return_labels(labels);
+        out.seconds
+    }
+
+    /// On-network seconds from the snapped position `from` to each snapped position in `to`
+    /// (snap legs excluded), `None` where unreachable or slower than `max_seconds`. One forward
+    /// search that stops at `max_seconds`, so short walks on a national graph stay cheap.
+    pub fn one_to_many(&self, from: &Snap, to: &[Snap], max_seconds: f64) -> Vec<Option<f64>> {
+        if (from.segment as usize) >= self.segment_count() {
+            return vec![None; to.len()];
+        }
+        let p = self.point_of_snap(from);
+        let mut labels = take_labels(self.topo.junction_count());
+        for (j, s, m) in self.ends_of(p, Direction::Forward).into_iter().flatten() {
+            labels.offer(j, s, m, 0);
+        }
+        settle(
+            &self.topo,
+            self.cost(),
+            &mut labels,
+            Direction::Forward,
+            max_seconds,
+        );
+        let same = [(p.u, 0.0, 0.0, 0u32)];
+        let out = to
+            .iter()
+            .map(|t| {
+                if (t.segment as usize) >= self.segment_count() {
+                    return None;
+                }
+                let q = self.point_of_snap(t);
+                let direct = if q.chain == p.chain { &same[..] } else { &[] };
+                let (s, ..) = self.point_label(&labels, q, Direction::Forward, direct)?;
+                (s <= max_seconds).then_some(s)
+            })
+            .collect();
+        return_labels(labels);
+        out
     }
 
     /// Nearest destination (by door-to-door time) for each origin; `None` when unreachable.
@@ -227,95 +573,273 @@ impl Network {
         origins: &[(f64, f64)],
         destinations: &[(f64, f64)],
     ) -> Vec<Result<Access, Unreachable>> {
-        let walk_mps = speeds::mps(speeds::WALK_KMH);
-        let dest_snaps: Vec<Option<Snap>> = destinations
+        let labels = self.facility_labels_in(take_labels(self.topo.junction_count()), destinations);
+        let out = self.nearest_with(&labels, origins);
+        return_labels(labels.labels);
+        out
+    }
+
+    /// One multi-source search from `destinations`, kept for [`Network::nearest_with`] and for
+    /// cheap what-ifs ([`Network::close_facility`], [`Network::open_facility`]).
+    pub fn facility_labels(&self, destinations: &[(f64, f64)]) -> FacilityLabels {
+        let mut labels = Labels::default();
+        labels.reset(self.topo.junction_count());
+        self.facility_labels_in(labels, destinations)
+    }
+
+    fn facility_labels_in(&self, labels: Labels, destinations: &[(f64, f64)]) -> FacilityLabels {
+        let snaps: Vec<Option<Snap>> = destinations
             .par_iter()
             .map(|&(lon, lat)| self.snap(lon, lat))
             .collect();
-        let mut seeds = Vec::with_capacity(2 * destinations.len());
-        let mut on_segment: HashMap<SegmentId, Vec<usize>> = HashMap::new();
-        for (j, snap) in dest_snaps.iter().enumerate() {
-            let Some(snap) = snap else { continue };
-            let seg = self.segment(snap.segment);
-            let leg = snap.distance_m / walk_mps;
-            let t = snap.fraction;
-            if let Some(cost) = partial(t, seg.forward_s) {
-                seeds.push(Seed {
-                    node: seg.from,
-                    seconds: leg + cost,
-                    metres: t * seg.metres,
-                    source: j,
-                });
-            }
-            if let Some(cost) = partial(1.0 - t, seg.backward_s) {
-                seeds.push(Seed {
-                    node: seg.to,
-                    seconds: leg + cost,
-                    metres: (1.0 - t) * seg.metres,
-                    source: j,
-                });
-            }
-            on_segment.entry(snap.segment).or_default().push(j);
+        let mut f = FacilityLabels {
+            labels,
+            dests: Vec::with_capacity(snaps.len()),
+            active: Vec::with_capacity(snaps.len()),
+            on_chain: HashMap::new(),
+        };
+        for snap in snaps {
+            self.add_destination(&mut f, snap);
         }
-        let labels = (!seeds.is_empty()).then(|| self.to_nearest_seed(&seeds));
+        settle(
+            &self.topo,
+            self.cost(),
+            &mut f.labels,
+            Direction::Reverse,
+            f64::INFINITY,
+        );
+        f
+    }
 
+    /// Append a destination and queue its seeds (not yet settled).
+    fn add_destination(&self, f: &mut FacilityLabels, snap: Option<Snap>) -> usize {
+        let j = f.dests.len();
+        let dest = snap.map(|snap| Dest {
+            point: self.point_of_snap(&snap),
+            leg_s: snap.distance_m / speeds::mps(speeds::WALK_KMH),
+            snap_m: snap.distance_m,
+        });
+        if let Some(d) = dest {
+            for (v, s, m) in self
+                .ends_of(d.point, Direction::Reverse)
+                .into_iter()
+                .flatten()
+            {
+                f.labels.offer(v, d.leg_s + s, m, j as u32);
+            }
+            f.on_chain.entry(d.point.chain).or_default().push(j);
+        }
+        f.dests.push(dest);
+        f.active.push(true);
+        j
+    }
+
+    /// Door-to-door access for each origin from kept labels.
+    pub fn nearest_with(
+        &self,
+        f: &FacilityLabels,
+        origins: &[(f64, f64)],
+    ) -> Vec<Result<Access, Unreachable>> {
+        let any = f
+            .dests
+            .iter()
+            .zip(&f.active)
+            .any(|(d, &a)| a && d.is_some());
+        let walk_mps = speeds::mps(speeds::WALK_KMH);
         origins
             .par_iter()
             .map(|&(lon, lat)| {
                 let snap = self.try_snap(lon, lat)?;
-                let Some(labels) = &labels else {
+                if !any {
                     return Err(Unreachable::NoDestination);
-                };
-                let seg = self.segment(snap.segment);
-                let s = snap.fraction;
-                // (seconds incl. destination leg, metres, destination)
-                let mut best: Option<(f64, f64, usize)> = None;
-                let mut consider = |cand: (f64, f64, usize)| {
-                    if best.is_none_or(|b| cand.0 < b.0 || (cand.0 == b.0 && cand.2 < b.2)) {
-                        best = Some(cand);
-                    }
-                };
-                if let (Some(cost), Some(rest)) =
-                    (partial(s, seg.backward_s), labels.seconds(seg.from))
-                {
-                    consider((
-                        cost + rest,
-                        s * seg.metres + labels.metres[seg.from as usize],
-                        labels.source[seg.from as usize] as usize,
-                    ));
                 }
-                if let (Some(cost), Some(rest)) =
-                    (partial(1.0 - s, seg.forward_s), labels.seconds(seg.to))
-                {
-                    consider((
-                        cost + rest,
-                        (1.0 - s) * seg.metres + labels.metres[seg.to as usize],
-                        labels.source[seg.to as usize] as usize,
-                    ));
-                }
-                for &j in on_segment.get(&snap.segment).into_iter().flatten() {
-                    let d = dest_snaps[j].expect("only snapped destinations are indexed");
-                    let (t, leg) = (d.fraction, d.distance_m / walk_mps);
-                    let (ahead, behind) = if t >= s {
-                        (partial(t - s, seg.forward_s), None)
-                    } else {
-                        (None, partial(s - t, seg.backward_s))
-                    };
-                    if let Some(cost) = ahead.or(behind) {
-                        consider((cost + leg, (t - s).abs() * seg.metres, j));
-                    }
-                }
-                let (seconds, metres, j) = best.ok_or(Unreachable::NoRoute)?;
-                let destination_snap_m = dest_snaps[j].map_or(0.0, |d| d.distance_m);
+                let p = self.point_of_snap(&snap);
+                let same: Vec<(f64, f64, f64, u32)> = f
+                    .on_chain
+                    .get(&p.chain)
+                    .into_iter()
+                    .flatten()
+                    .filter(|&&j| f.active[j])
+                    .filter_map(|&j| {
+                        let d = f.dests[j]?;
+                        Some((d.point.u, d.leg_s, 0.0, j as u32))
+                    })
+                    .collect();
+                let (seconds, metres, j) = self
+                    .point_label(&f.labels, p, Direction::Reverse, &same)
+                    .ok_or(Unreachable::NoRoute)?;
+                let j = j as usize;
                 Ok(Access {
                     destination: j,
                     minutes: (seconds + snap.distance_m / walk_mps) / 60.0,
                     metres,
                     origin_snap_m: snap.distance_m,
-                    destination_snap_m,
+                    destination_snap_m: f.dests[j].map_or(0.0, |d| d.snap_m),
                 })
             })
             .collect()
+    }
+
+    /// Close destination `j`: only the junctions whose nearest destination was `j` are
+    /// searched again, from their neighbours' unchanged labels and the other destinations.
+    pub fn close_facility(&self, f: &mut FacilityLabels, j: usize) {
+        if j >= f.active.len() || !f.active[j] {
+            return;
+        }
+        f.active[j] = false;
+        let topo = &self.topo;
+        let cost = self.cost();
+        let l = &mut f.labels;
+        let region: Vec<usize> = (0..topo.junction_count())
+            .filter(|&v| l.get(v).is_some_and(|(.., src)| src as usize == j))
+            .collect();
+        if region.is_empty() {
+            return;
+        }
+        for &v in &region {
+            l.seconds[v] = f64::INFINITY;
+        }
+        l.heap.clear();
+        // Other destinations seeded inside the region.
+        for (k, d) in f.dests.iter().enumerate() {
+            let Some(d) = d else { continue };
+            if !f.active[k] {
+                continue;
+            }
+            // Outside the region labels are optimal already, so only region nodes can improve.
+            for (v, s, m) in self
+                .ends_of(d.point, Direction::Reverse)
+                .into_iter()
+                .flatten()
+            {
+                l.offer(v, d.leg_s + s, m, k as u32);
+            }
+        }
+        // Boundary: leave the region towards a neighbour whose label still stands.
+        for &v in &region {
+            for e in topo.offsets[v]..topo.offsets[v + 1] {
+                let entry = topo.adj[e as usize] as usize;
+                let (c, end) = (entry >> 1, entry & 1);
+                let s = cost[c][end];
+                if !s.is_finite() {
+                    continue;
+                }
+                let u = topo.ends[c][1 - end] as usize;
+                if let Some((us, um, src)) = l.get(u) {
+                    l.offer(v, us + s as f64, um + topo.metres[c] as f64, src);
+                }
+            }
+        }
+        settle(topo, cost, l, Direction::Reverse, f64::INFINITY);
+    }
+
+    /// Open a destination at `(lon, lat)` and return its index: one search from it that stops
+    /// wherever it does not beat the kept labels.
+    pub fn open_facility(&self, f: &mut FacilityLabels, lon: f64, lat: f64) -> usize {
+        f.labels.heap.clear();
+        let j = self.add_destination(f, self.snap(lon, lat));
+        settle(
+            &self.topo,
+            self.cost(),
+            &mut f.labels,
+            Direction::Reverse,
+            f64::INFINITY,
+        );
+        j
+    }
+
+    /// Access before and after a what-if on the same origins: `base` destinations, minus
+    /// `close` (indices into `base`), plus `open` (indices `base.len()..` in `after`). The base
+    /// search is kept between calls with the same `base`, so a scenario costs only its change.
+    pub fn scenario(
+        &self,
+        origins: &[(f64, f64)],
+        base: &[(f64, f64)],
+        close: &[usize],
+        open: &[(f64, f64)],
+    ) -> ScenarioAccess {
+        let key = {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            for &(x, y) in base {
+                (x.to_bits(), y.to_bits()).hash(&mut h);
+            }
+            h.finish()
+        };
+        let cached = self.scenario_base.lock().ok().and_then(|g| {
+            g.as_ref()
+                .filter(|(k, _)| *k == key)
+                .map(|(_, l)| l.clone())
+        });
+        let base_labels = match cached {
+            Some(l) => l,
+            None => {
+                let l = Arc::new(self.facility_labels(base));
+                if let Ok(mut g) = self.scenario_base.lock() {
+                    *g = Some((key, l.clone()));
+                }
+                l
+            }
+        };
+        let mut after = (*base_labels).clone();
+        for &j in close {
+            self.close_facility(&mut after, j);
+        }
+        for &(lon, lat) in open {
+            self.open_facility(&mut after, lon, lat);
+        }
+        let (before, after) = rayon::join(
+            || self.nearest_with(&base_labels, origins),
+            || self.nearest_with(&after, origins),
+        );
+        ScenarioAccess { before, after }
+    }
+}
+
+/// Access to the nearest facility before and after a scenario (see [`Network::scenario`]).
+#[derive(Debug, Clone)]
+pub struct ScenarioAccess {
+    pub before: Vec<Result<Access, Unreachable>>,
+    pub after: Vec<Result<Access, Unreachable>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Dest {
+    point: Point,
+    leg_s: f64,
+    snap_m: f64,
+}
+
+/// The result of one nearest-facility search, kept so that what-ifs can update it.
+#[derive(Clone)]
+pub struct FacilityLabels {
+    labels: Labels,
+    dests: Vec<Option<Dest>>,
+    active: Vec<bool>,
+    on_chain: HashMap<usize, Vec<usize>>,
+}
+
+impl FacilityLabels {
+    /// Number of destinations, closed ones included.
+    pub fn len(&self) -> usize {
+        self.dests.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.dests.is_empty()
+    }
+
+    /// Bytes held (labels of every junction).
+    pub fn bytes(&self) -> usize {
+        self.labels.bytes()
+    }
+}
+
+impl std::fmt::Debug for FacilityLabels {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FacilityLabels")
+            .field("destinations", &self.dests.len())
+            .field("open", &self.active.iter().filter(|&&a| a).count())
+            .finish()
     }
 }
 
@@ -745,5 +1269,184 @@ mod tests {
             &[(0.0, 0.0)],
         )
         .unwrap();
+    }
+
+    /// A street-like graph: junctions joined by chains of 0–4 intermediate nodes, each chain
+    /// with one direction rule and one speed. (junction coords, chains (a, b, interior coords,
+    /// direction 0 both / 1 forward / 2 backward, speed index)).
+    #[allow(clippy::type_complexity)]
+    fn street_graph() -> impl Strategy<
+        Value = (
+            Vec<(f64, f64)>,
+            Vec<(usize, usize, Vec<(f64, f64)>, u8, usize)>,
+        ),
+    > {
+        (
+            prop::collection::vec((0.0f64..0.01, 0.0f64..0.01), 2..8),
+            prop::collection::vec(
+                (
+                    0usize..8,
+                    0usize..8,
+                    prop::collection::vec((0.0f64..0.01, 0.0f64..0.01), 0..5),
+                    0u8..3,
+                    0usize..3,
+                ),
+                1..12,
+            ),
+        )
+    }
+
+    fn build_streets(
+        junctions: &[(f64, f64)],
+        chains: &[(usize, usize, Vec<(f64, f64)>, u8, usize)],
+        contract: bool,
+    ) -> Network {
+        let mut b = NetworkBuilder::new(TravelMode::Car).contract(contract);
+        for &(x, y) in junctions {
+            b.add_node(x, y);
+        }
+        let n = junctions.len();
+        let mut direct = std::collections::HashSet::new();
+        for (a, z, inner, dir, speed) in chains {
+            // Two copies of one straight segment (a repeated direct link, or a loop over one
+            // point) are the same line twice: where a point snaps is then a tie, not a test.
+            let (a, z) = (a % n, z % n);
+            if (a == z && inner.len() < 2)
+                || (inner.is_empty() && !direct.insert((a.min(z), a.max(z))))
+            {
+                continue;
+            }
+            let kmh = [20.0, 30.0, 50.0][*speed];
+            let mut prev = a as NodeId;
+            let mut stops: Vec<NodeId> = inner.iter().map(|&(x, y)| b.add_node(x, y)).collect();
+            stops.push(z as NodeId);
+            for next in stops {
+                b.add_way_segment(prev, next, *dir != 2, *dir != 1, kmh);
+                prev = next;
+            }
+        }
+        b.build().unwrap()
+    }
+
+    fn close_enough(a: f64, b: f64) -> bool {
+        (a.is_infinite() && b.is_infinite()) || (a - b).abs() <= 1e-5 * (1.0 + a.abs())
+    }
+
+    proptest! {
+        /// The contracted graph answers exactly like the plain one: labels of every node from
+        /// seeds on any node (interior ones included), one-to-all, and door-to-door access.
+        #[test]
+        fn contracted_graph_gives_the_same_distances(
+            (junctions, chains) in street_graph(),
+            seeds in prop::collection::vec((0usize..40, 0.0f64..30.0), 1..4),
+            points in prop::collection::vec((0.0f64..0.01, 0.0f64..0.01), 2..8),
+        ) {
+            let small = build_streets(&junctions, &chains, true);
+            let plain = build_streets(&junctions, &chains, false);
+            let n = plain.node_count();
+            prop_assert_eq!(small.node_count(), n);
+            prop_assert_eq!(small.stats().nodes, plain.stats().nodes);
+            prop_assert_eq!(small.stats().segments, plain.stats().segments);
+            prop_assert_eq!(small.stats().edges, plain.stats().edges);
+            prop_assert_eq!(small.stats().weak_components, plain.stats().weak_components);
+            prop_assert_eq!(small.stats().strong_components, plain.stats().strong_components);
+            prop_assert_eq!(small.stats().main_component_nodes, plain.stats().main_component_nodes);
+            prop_assert_eq!(small.stats().snappable_segments, plain.stats().snappable_segments);
+            prop_assert!(small.contracted().chains <= plain.contracted().chains);
+            for v in 0..n as NodeId {
+                prop_assert_eq!(small.in_main_component(v), plain.in_main_component(v));
+            }
+            let seeds: Vec<Seed> = seeds.iter().enumerate()
+                .map(|(j, &(v, s))| Seed { node: (v % n) as u32, seconds: s, metres: 0.0, source: j })
+                .collect();
+            let (a, b) = (small.to_nearest_seed(&seeds), plain.to_nearest_seed(&seeds));
+            for v in 0..n as NodeId {
+                let (x, y) = (a.seconds(v).unwrap_or(f64::INFINITY), b.seconds(v).unwrap_or(f64::INFINITY));
+                prop_assert!(close_enough(x, y), "node {}: {} vs {}", v, x, y);
+                if let (Some(x), Some(y)) = (a.metres(v), b.metres(v)) {
+                    prop_assert!((x - y).abs() < 0.05 + 1e-5 * y, "node {} metres {} vs {}", v, x, y);
+                }
+            }
+            for from in [0, (n - 1) as NodeId, (n / 2) as NodeId] {
+                let (x, y) = (small.one_to_all(from), plain.one_to_all(from));
+                for v in 0..n {
+                    prop_assert!(close_enough(x[v], y[v]), "{} → {}: {} vs {}", from, v, x[v], y[v]);
+                }
+            }
+            let (origins, dests) = points.split_at(points.len() / 2);
+            let (x, y) = (small.nearest_facility_detailed(origins, dests), plain.nearest_facility_detailed(origins, dests));
+            for (p, q) in x.iter().zip(&y) {
+                match (p, q) {
+                    (Ok(p), Ok(q)) => {
+                        prop_assert!(close_enough(p.minutes, q.minutes), "{:?} vs {:?}", p, q);
+                        prop_assert!((p.metres - q.metres).abs() < 0.05 + 1e-5 * q.metres, "{:?} vs {:?}", p, q);
+                    }
+                    (Err(p), Err(q)) => prop_assert_eq!(p.status(), q.status()),
+                    other => prop_assert!(false, "{:?}", other),
+                }
+            }
+        }
+
+        /// Closing and opening sites on kept labels gives the same times as a fresh search
+        /// over the changed site list.
+        #[test]
+        fn scenario_updates_equal_a_fresh_search(
+            (junctions, chains) in street_graph(),
+            sites in prop::collection::vec((0.0f64..0.01, 0.0f64..0.01), 1..6),
+            close in prop::collection::vec(0usize..6, 0..3),
+            open in prop::collection::vec((0.0f64..0.01, 0.0f64..0.01), 0..3),
+            origins in prop::collection::vec((0.0f64..0.01, 0.0f64..0.01), 1..8),
+        ) {
+            let net = build_streets(&junctions, &chains, true);
+            let close: Vec<usize> = close.iter().map(|&j| j % sites.len()).collect();
+            let got = net.scenario(&origins, &sites, &close, &open);
+            let before = net.nearest_facility_detailed(&origins, &sites);
+            let mut after_sites: Vec<(f64, f64)> = Vec::new();
+            let mut index: Vec<usize> = Vec::new(); // fresh index → scenario index
+            for (j, &s) in sites.iter().enumerate() {
+                if !close.contains(&j) { after_sites.push(s); index.push(j); }
+            }
+            for (k, &s) in open.iter().enumerate() { after_sites.push(s); index.push(sites.len() + k); }
+            let after = net.nearest_facility_detailed(&origins, &after_sites);
+            for (want, got) in [(&before, &got.before), (&after, &got.after)] {
+                for (w, g) in want.iter().zip(got) {
+                    match (w, g) {
+                        (Ok(w), Ok(g)) => prop_assert!(close_enough(w.minutes, g.minutes), "{:?} vs {:?}", w, g),
+                        (Err(w), Err(g)) => prop_assert_eq!(w.status(), g.status()),
+                        other => prop_assert!(false, "{:?}", other),
+                    }
+                }
+            }
+            // A second call reuses the kept base search and answers the same.
+            let again = net.scenario(&origins, &sites, &close, &open);
+            prop_assert_eq!(again.after, got.after);
+            let _ = index;
+        }
+
+        /// `one_to_many` equals a single-destination nearest-facility search without the snap
+        /// legs, and honours its time limit.
+        #[test]
+        fn one_to_many_matches_single_searches(
+            (junctions, chains) in street_graph(),
+            from in (0.0f64..0.01, 0.0f64..0.01),
+            to in prop::collection::vec((0.0f64..0.01, 0.0f64..0.01), 1..6),
+            limit in 10.0f64..200.0,
+        ) {
+            let net = build_streets(&junctions, &chains, true).with_max_snap_m(f64::INFINITY);
+            let Some(f) = net.snap(from.0, from.1) else { return Ok(()) };
+            let snaps: Vec<Snap> = to.iter().map(|&(x, y)| net.snap(x, y).unwrap()).collect();
+            let all = net.one_to_many(&f, &snaps, f64::INFINITY);
+            let capped = net.one_to_many(&f, &snaps, limit);
+            for (k, &p) in to.iter().enumerate() {
+                let want = net.nearest_facility(&[from], &[p])[0]
+                    .map(|a| a.minutes * 60.0 - (a.origin_snap_m + a.destination_snap_m) / WALK_MPS);
+                match (all[k], want) {
+                    (Some(g), Some(w)) => prop_assert!((g - w).abs() < 1e-6 * (1.0 + w), "{} vs {}", g, w),
+                    (None, None) => {}
+                    other => prop_assert!(false, "{:?}", other),
+                }
+                prop_assert_eq!(capped[k], all[k].filter(|&s| s <= limit));
+            }
+        }
     }
 }

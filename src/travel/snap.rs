@@ -2,21 +2,24 @@
 //!
 //! Points are projected onto the nearest *segment*, not the nearest node: on a rural lane with
 //! nodes 500 m apart, nearest-node snapping could add minutes that are not there. Only segments
-//! of the mode's largest strongly connected component are indexed, so a point next to a private
-//! car park or a one-way fragment can never be trapped there and get a bogus time.
+//! of the mode's largest strongly connected component are candidates, so a point next to a
+//! private car park or a one-way fragment can never be trapped there and get a bogus time.
 //!
-//! The R-tree lives in a local equirectangular projection (metres, scaled by the cosine of the
+//! The index is a uniform grid of cells listing the *chains* (contracted edges) passing through
+//! them, shared by the three modes: about one 4-byte entry per chain and per cell it crosses,
+//! much less than an R-tree of every segment per mode. A query scans rings of cells around the
+//! point and stops once no unscanned cell can hold anything nearer.
+//!
+//! The grid lives in a local equirectangular projection (metres, scaled by the cosine of the
 //! network's central latitude). Over a county this is accurate to well under 1%; over England
 //! the east–west scale drifts by a few percent at the far north/south, which can only change
 //! which of two almost equally near roads is chosen. The reported snap distance is always the
 //! haversine distance to the snapped position.
 
-use rstar::primitives::{GeomWithData, Line};
-use rstar::RTree;
-
-use super::graph::{Network, NodeId, SegmentId};
+use super::graph::{bit, from_e7, Network, SegmentId, Topology};
+use super::haversine_m;
 use super::route::Unreachable;
-use super::{haversine_m, EARTH_RADIUS_M};
+use super::EARTH_RADIUS_M;
 
 /// Where a point lands on the network.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -33,7 +36,7 @@ pub struct Snap {
 }
 
 /// Affine lon/lat ↔ local metres around a reference point.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct LocalProjection {
     lon0: f64,
     lat0: f64,
@@ -42,7 +45,7 @@ pub(crate) struct LocalProjection {
 }
 
 impl LocalProjection {
-    fn around(lon0: f64, lat0: f64) -> LocalProjection {
+    pub(crate) fn around(lon0: f64, lat0: f64) -> LocalProjection {
         let m_per_deg_lat = EARTH_RADIUS_M.to_radians();
         LocalProjection {
             lon0,
@@ -52,7 +55,8 @@ impl LocalProjection {
         }
     }
 
-    fn forward(&self, lon: f64, lat: f64) -> [f64; 2] {
+    #[inline]
+    pub(crate) fn forward(&self, lon: f64, lat: f64) -> [f64; 2] {
         [
             (lon - self.lon0) * self.m_per_deg_lon,
             (lat - self.lat0) * self.m_per_deg_lat,
@@ -67,48 +71,185 @@ impl LocalProjection {
     }
 }
 
-type IndexedSegment = GeomWithData<Line<[f64; 2]>, SegmentId>;
-
-/// R-tree of the snappable segments.
-#[derive(Debug)]
-pub(crate) struct SnapIndex {
-    tree: RTree<IndexedSegment>,
+/// Uniform grid over the projected extent: `cells[cell_start[i]..cell_start[i + 1]]` are the
+/// chains with a sample point in cell `i` (samples at most one cell apart along every segment).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SnapGrid {
     projection: LocalProjection,
+    x0: f64,
+    y0: f64,
+    cell_m: f64,
+    nx: i64,
+    ny: i64,
+    cell_start: Vec<u32>,
+    cells: Vec<u32>,
 }
 
-impl SnapIndex {
-    pub fn build(
-        lon: &[f64],
-        lat: &[f64],
-        seg_from: &[NodeId],
-        seg_to: &[NodeId],
-        snappable: &[SegmentId],
-    ) -> SnapIndex {
-        let centre = |v: &[f64]| {
-            let (lo, hi) = v
-                .iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
-                    (lo.min(x), hi.max(x))
-                });
-            if lo.is_finite() {
-                (lo + hi) / 2.0
-            } else {
-                0.0
+impl SnapGrid {
+    pub fn bytes(&self) -> usize {
+        (self.cell_start.len() + self.cells.len()) * 4
+    }
+
+    pub fn build(topo: &Topology) -> SnapGrid {
+        let Some([w, s, e, n]) = super::graph::extent_of(&topo.lon, &topo.lat) else {
+            return SnapGrid::default();
+        };
+        let projection = LocalProjection::around((w + e) / 2.0, (s + n) / 2.0);
+        let [x0, y0] = projection.forward(w, s);
+        let [x1, y1] = projection.forward(e, n);
+        let area = ((x1 - x0).max(1.0)) * ((y1 - y0).max(1.0));
+        let target_cells = (topo.piece_count() / 4).clamp(1, 1 << 26) as f64;
+        let cell_m = (area / target_cells).sqrt().clamp(25.0, 50_000.0);
+        let nx = (((x1 - x0) / cell_m).floor() as i64 + 1).max(1);
+        let ny = (((y1 - y0) / cell_m).floor() as i64 + 1).max(1);
+        let mut grid = SnapGrid {
+            projection,
+            x0,
+            y0,
+            cell_m,
+            nx,
+            ny,
+            cell_start: vec![0; (nx * ny) as usize + 1],
+            cells: Vec::new(),
+        };
+        // Two passes: count, then fill. Cells of one chain are deduplicated.
+        let mut scratch: Vec<u32> = Vec::new();
+        for c in 0..topo.chain_count() {
+            grid.chain_cells(topo, c, &mut scratch);
+            for &cell in &scratch {
+                grid.cell_start[cell as usize + 1] += 1;
+            }
+        }
+        for i in 0..(nx * ny) as usize {
+            grid.cell_start[i + 1] += grid.cell_start[i];
+        }
+        let mut next = grid.cell_start.clone();
+        grid.cells = vec![0; *grid.cell_start.last().unwrap_or(&0) as usize];
+        for c in 0..topo.chain_count() {
+            grid.chain_cells(topo, c, &mut scratch);
+            for &cell in &scratch {
+                grid.cells[next[cell as usize] as usize] = c as u32;
+                next[cell as usize] += 1;
+            }
+        }
+        grid
+    }
+
+    #[inline]
+    fn project(&self, topo: &Topology, v: u32) -> [f64; 2] {
+        self.projection
+            .forward(from_e7(topo.lon[v as usize]), from_e7(topo.lat[v as usize]))
+    }
+
+    fn cell_of(&self, p: [f64; 2]) -> (i64, i64) {
+        (
+            ((p[0] - self.x0) / self.cell_m).floor() as i64,
+            ((p[1] - self.y0) / self.cell_m).floor() as i64,
+        )
+    }
+
+    /// Cells holding a sample of chain `c` (every node, and points at most one cell apart in
+    /// between), sorted and deduplicated.
+    fn chain_cells(&self, topo: &Topology, c: usize, out: &mut Vec<u32>) {
+        out.clear();
+        let n = topo.pieces_of(c);
+        let mut a = self.project(topo, topo.chain_point(c, 0));
+        let push = |p: [f64; 2], out: &mut Vec<u32>| {
+            let (i, j) = self.cell_of(p);
+            let (i, j) = (i.clamp(0, self.nx - 1), j.clamp(0, self.ny - 1));
+            out.push((j * self.nx + i) as u32);
+        };
+        push(a, out);
+        for k in 1..=n {
+            let b = self.project(topo, topo.chain_point(c, k));
+            let len = ((b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2)).sqrt();
+            let steps = (len / self.cell_m).ceil() as usize;
+            for s in 1..steps {
+                let t = s as f64 / steps as f64;
+                push([a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])], out);
+            }
+            push(b, out);
+            a = b;
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
+
+    /// Nearest segment of a chain for which `keep` holds: `(squared metres, segment, fraction,
+    /// projected point)`.
+    fn nearest(
+        &self,
+        topo: &Topology,
+        p: [f64; 2],
+        keep: impl Fn(usize) -> bool,
+    ) -> Option<(f64, usize, f64, [f64; 2])> {
+        if self.cell_start.len() < 2 {
+            return None;
+        }
+        let (cx, cy) = self.cell_of(p);
+        let outside = |v: i64, n: i64| if v < 0 { -v } else { (v - (n - 1)).max(0) };
+        let r0 = outside(cx, self.nx).max(outside(cy, self.ny));
+        let mut best: Option<(f64, usize, f64, [f64; 2])> = None;
+        let visit = |cell: usize, best: &mut Option<(f64, usize, f64, [f64; 2])>| {
+            let range = self.cell_start[cell] as usize..self.cell_start[cell + 1] as usize;
+            for &c in &self.cells[range] {
+                let c = c as usize;
+                if !keep(c) {
+                    continue;
+                }
+                let first = topo.piece_start(c);
+                let mut a = self.project(topo, topo.chain_point(c, 0));
+                for k in 0..topo.pieces_of(c) {
+                    let b = self.project(topo, topo.chain_point(c, k + 1));
+                    let d = [b[0] - a[0], b[1] - a[1]];
+                    let len2 = d[0] * d[0] + d[1] * d[1];
+                    let t = if len2 > 0.0 {
+                        (((p[0] - a[0]) * d[0] + (p[1] - a[1]) * d[1]) / len2).clamp(0.0, 1.0)
+                    } else {
+                        0.0
+                    };
+                    let q = [a[0] + t * d[0], a[1] + t * d[1]];
+                    let dist2 = (p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2);
+                    let seg = first + k;
+                    if best.is_none_or(|(bd, bs, ..)| dist2 < bd || (dist2 == bd && seg < bs)) {
+                        *best = Some((dist2, seg, t, q));
+                    }
+                    a = b;
+                }
             }
         };
-        let projection = LocalProjection::around(centre(lon), centre(lat));
-        let at = |v: NodeId| projection.forward(lon[v as usize], lat[v as usize]);
-        let items = snappable
-            .iter()
-            .map(|&s| {
-                let (a, b) = (seg_from[s as usize], seg_to[s as usize]);
-                GeomWithData::new(Line::new(at(a), at(b)), s)
-            })
-            .collect();
-        SnapIndex {
-            tree: RTree::bulk_load(items),
-            projection,
+        let mut r = r0;
+        loop {
+            let (jlo, jhi) = ((cy - r).max(0), (cy + r).min(self.ny - 1));
+            for j in jlo..=jhi {
+                let row = (j * self.nx) as usize;
+                if (j - cy).abs() == r {
+                    for i in (cx - r).max(0)..=(cx + r).min(self.nx - 1) {
+                        visit(row + i as usize, &mut best);
+                    }
+                } else {
+                    for i in [cx - r, cx + r] {
+                        if (0..self.nx).contains(&i) {
+                            visit(row + i as usize, &mut best);
+                        }
+                    }
+                }
+            }
+            // Every segment has a sample within half a cell of each of its points, so after
+            // ring r anything unscanned is at least (r - 1) cells away.
+            if let Some((d2, ..)) = best {
+                if d2.sqrt() <= (r - 1) as f64 * self.cell_m {
+                    break;
+                }
+            }
+            let covers =
+                cx - r <= 0 && cy - r <= 0 && cx + r >= self.nx - 1 && cy + r >= self.ny - 1;
+            if covers {
+                break;
+            }
+            r += 1;
         }
+        best
     }
 }
 
@@ -128,22 +269,14 @@ impl Network {
         {
             return Err(Unreachable::InvalidCoordinate);
         }
-        let index = &self.snap_index;
-        let p = index.projection.forward(lon, lat);
-        let Some(nearest) = index.tree.nearest_neighbor(&p) else {
+        let topo = &self.topo;
+        let grid = &topo.grid;
+        let p = grid.projection.forward(lon, lat);
+        let Some((_, segment, fraction, q)) = grid.nearest(topo, p, |c| bit(&self.snappable, c))
+        else {
             return Err(Unreachable::NoNearbyRoad { nearest_m: None });
         };
-        let (a, b) = (nearest.geom().from, nearest.geom().to);
-        let d = [b[0] - a[0], b[1] - a[1]];
-        let len2 = d[0] * d[0] + d[1] * d[1];
-        let fraction = if len2 > 0.0 {
-            (((p[0] - a[0]) * d[0] + (p[1] - a[1]) * d[1]) / len2).clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
-        let (slon, slat) = index
-            .projection
-            .inverse([a[0] + fraction * d[0], a[1] + fraction * d[1]]);
+        let (slon, slat) = grid.projection.inverse(q);
         let distance_m = haversine_m(lon, lat, slon, slat);
         if distance_m > self.max_snap_m() {
             return Err(Unreachable::NoNearbyRoad {
@@ -151,7 +284,7 @@ impl Network {
             });
         }
         Ok(Snap {
-            segment: nearest.data,
+            segment: segment as SegmentId,
             fraction,
             distance_m,
             lon: slon,
@@ -162,13 +295,13 @@ impl Network {
 
 #[cfg(test)]
 mod tests {
-    use super::super::graph::NetworkBuilder;
+    use super::super::graph::{NetworkBuilder, NodeId};
     use super::super::TravelMode;
     use super::*;
     use proptest::prelude::*;
 
     /// Brute-force nearest distance (projected point-to-segment, then haversine) over ALL
-    /// main-component segments; an independent path from the R-tree query.
+    /// main-component segments; an independent path from the grid query.
     fn brute_force_nearest_m(net: &Network, lon: f64, lat: f64) -> Option<f64> {
         let proj = LocalProjection::around(lon, lat); // centred on the query: a different frame
         (0..net.segment_count() as SegmentId)
@@ -303,6 +436,31 @@ mod tests {
                     prop_assert!(net.in_main_component(seg.from) && net.in_main_component(seg.to));
                     prop_assert!((0.0..=1.0).contains(&s.fraction));
                 }
+            }
+        }
+
+        /// Chains of degree-2 nodes (a path through every node, then random extra links):
+        /// the contracted and the plain graph snap every query to the same place.
+        #[test]
+        fn contracted_and_plain_graphs_snap_alike(
+            coords in prop::collection::vec((0.0f64..0.05, 51.0f64..51.05), 3..30),
+            extra in prop::collection::vec((0usize..30, 0usize..30), 0..4),
+            queries in prop::collection::vec((-0.01f64..0.06, 50.99f64..51.06), 1..10),
+        ) {
+            let build = |contract: bool| {
+                let mut b = NetworkBuilder::new(TravelMode::Walk).contract(contract);
+                for &(lon, lat) in &coords { b.add_node(lon, lat); }
+                let n = coords.len();
+                for i in 1..n { b.add_way_segment((i - 1) as NodeId, i as NodeId, true, true, 5.0); }
+                for &(i, j) in &extra { b.add_way_segment((i % n) as NodeId, (j % n) as NodeId, true, true, 5.0); }
+                b.build().unwrap().with_max_snap_m(f64::INFINITY)
+            };
+            let (small, plain) = (build(true), build(false));
+            prop_assert!(small.contracted().chains <= plain.contracted().chains);
+            for &(lon, lat) in &queries {
+                let (a, b) = (small.snap(lon, lat).unwrap(), plain.snap(lon, lat).unwrap());
+                prop_assert!((a.distance_m - b.distance_m).abs() < 1e-6, "{:?} vs {:?}", a, b);
+                prop_assert!((a.lon - b.lon).abs() < 1e-9 && (a.lat - b.lat).abs() < 1e-9);
             }
         }
     }

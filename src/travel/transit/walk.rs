@@ -1,112 +1,31 @@
-//! Walking times between snapped points on a walk [`Network`], through its public interface only
-//! ([`Network::segment`], [`Network::out_edges`], [`Network::node_count`]), so it does not depend
-//! on how the graph is stored (see CONTRACTS.md §D).
-//!
-//! A search starts part-way along the origin's segment and ends part-way along each target's
-//! segment, with the same partial-edge rules as the nearest-facility search: a partial move in a
-//! direction the segment forbids is not allowed, except a zero-length one. Snap legs (point →
-//! road) are *not* included: callers add them at their own walking speed.
+//! Walking times between snapped points on a walk [`Network`], through the representation-
+//! independent [`Network::one_to_many`] (CONTRACTS.md §D). Searches start part-way along the
+//! origin's segment and end part-way along each target's; a partial move in a direction the
+//! segment forbids is not allowed, except a zero-length one. Snap legs (point → road) are *not*
+//! included: callers add them at their own walking speed. The test checks the call against a
+//! Floyd–Warshall brute force on random graphs.
 
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
-
-use crate::travel::{Network, NodeId, Snap};
-
-#[derive(Clone, Copy, PartialEq)]
-struct Queued {
-    seconds: f64,
-    node: NodeId,
-}
-
-impl Eq for Queued {}
-
-impl Ord for Queued {
-    fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .seconds
-            .total_cmp(&self.seconds)
-            .then_with(|| other.node.cmp(&self.node))
-    }
-}
-
-impl PartialOrd for Queued {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-fn partial(fraction: f64, full_s: Option<f64>) -> Option<f64> {
-    if fraction <= 0.0 {
-        Some(0.0)
-    } else {
-        full_s.map(|s| fraction * s)
-    }
-}
+use crate::travel::{Network, Snap};
 
 /// Seconds (at the network's own speed) from `from` to each of `to`, or `None` when a target is
-/// farther than `max_seconds` or cannot be reached. Targets on the origin's own segment are
-/// also reached directly along it.
+/// farther than `max_seconds` or cannot be reached. Snap legs excluded. Delegates to
+/// [`Network::one_to_many`] (CONTRACTS.md §D), so it follows the graph's representation.
 pub fn one_to_many(net: &Network, from: &Snap, to: &[Snap], max_seconds: f64) -> Vec<Option<f64>> {
-    let mut labels = vec![f64::INFINITY; net.node_count()];
-    let mut heap = BinaryHeap::new();
-    let seg = net.segment(from.segment);
-    let s = from.fraction;
-    let mut seed = |node: NodeId, cost: Option<f64>, labels: &mut Vec<f64>| {
-        if let Some(c) = cost {
-            if c <= max_seconds && c < labels[node as usize] {
-                labels[node as usize] = c;
-                heap.push(Queued { seconds: c, node });
-            }
-        }
-    };
-    seed(seg.from, partial(s, seg.backward_s), &mut labels);
-    seed(seg.to, partial(1.0 - s, seg.forward_s), &mut labels);
-    while let Some(Queued { seconds, node }) = heap.pop() {
-        if seconds > labels[node as usize] {
-            continue;
-        }
-        for (w, cost, _) in net.out_edges(node) {
-            let next = seconds + cost;
-            if next <= max_seconds && next < labels[w as usize] {
-                labels[w as usize] = next;
-                heap.push(Queued {
-                    seconds: next,
-                    node: w,
-                });
-            }
-        }
-    }
-    to.iter()
-        .map(|t| {
-            let tseg = net.segment(t.segment);
-            let f = t.fraction;
-            let mut best = f64::INFINITY;
-            let via_from = labels[tseg.from as usize];
-            if let Some(c) = partial(f, tseg.forward_s) {
-                best = best.min(via_from + c);
-            }
-            let via_to = labels[tseg.to as usize];
-            if let Some(c) = partial(1.0 - f, tseg.backward_s) {
-                best = best.min(via_to + c);
-            }
-            if t.segment == from.segment {
-                let direct = if f >= s {
-                    partial(f - s, seg.forward_s)
-                } else {
-                    partial(s - f, seg.backward_s)
-                };
-                if let Some(c) = direct {
-                    best = best.min(c);
-                }
-            }
-            (best <= max_seconds).then_some(best)
-        })
-        .collect()
+    net.one_to_many(from, to, max_seconds)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::travel::NodeId;
+
+    fn partial(fraction: f64, full_s: Option<f64>) -> Option<f64> {
+        if fraction <= 0.0 {
+            Some(0.0)
+        } else {
+            full_s.map(|s| fraction * s)
+        }
+    }
     use crate::travel::{speeds, NetworkBuilder, TravelMode};
     use proptest::prelude::*;
 
