@@ -15,6 +15,7 @@ pub mod export;
 pub mod geodesy;
 pub mod model;
 pub mod overlay;
+pub mod pt_access;
 pub mod query;
 pub mod report;
 pub mod selection;

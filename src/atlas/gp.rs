@@ -135,9 +135,6 @@ pub enum SiteDate {
     On(OdsDate),
 }
 
-/// A GP site before its postcode is placed: kind, code, name, postcode, parent, ODS status.
-type Candidate<'a> = (GpKind, &'a str, &'a str, &'a str, Option<String>, &'a str);
-
 /// Select GP sites from the ODS files: GP practices (prescribing setting 4) and the branch
 /// surgeries of such practices, located by postcode, kept when `keep(lon, lat)` says they are
 /// in or near the region.

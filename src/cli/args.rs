@@ -153,11 +153,50 @@ pub struct TravelArgs {
     /// CSV with id,lon,lat.
     #[arg(long)]
     pub destinations: PathBuf,
-    #[arg(long, value_enum, ignore_case = true, default_value_t = Mode::Walk)]
-    pub mode: Mode,
+    /// walk, cycle, car, or transit (public transport + walking; needs --gtfs, --departure).
+    #[arg(long, value_enum, ignore_case = true, default_value_t = TravelArgMode::Walk)]
+    pub mode: TravelArgMode,
     /// Only csv is offered.
     #[arg(long, value_enum, ignore_case = true, default_value_t = CsvFormat::Csv)]
     pub format: CsvFormat,
+    #[command(flatten)]
+    pub transit: TransitArgs,
+}
+
+/// `travel --mode`: a road mode, or public transport on GTFS timetables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TravelArgMode {
+    Walk,
+    Cycle,
+    Car,
+    Transit,
+}
+
+/// Options of `travel --mode transit` (see `needsmap::travel::transit`).
+#[derive(Debug, Args)]
+pub struct TransitArgs {
+    /// GTFS zips, comma-separated (all in one agency time zone).
+    #[arg(long, value_delimiter = ',')]
+    pub gtfs: Vec<PathBuf>,
+    /// First departure, local time of the feeds, e.g. 2019-05-13T14:00.
+    #[arg(long)]
+    pub departure: Option<String>,
+    /// Departure minutes in the window (reported: a percentile of the per-minute times).
+    #[arg(long, default_value_t = 1)]
+    pub window: u32,
+    #[arg(long, default_value_t = 50.0)]
+    pub percentile: f64,
+    /// Walking speed, km/h (default: DfT's 4.8; R5 uses 3.6).
+    #[arg(long, default_value_t = needsmap::travel::speeds::WALK_KMH)]
+    pub walk_speed: f64,
+    #[arg(long, default_value_t = 3)]
+    pub max_rides: usize,
+    /// Longest trip, minutes; longer counts as unreached.
+    #[arg(long, default_value_t = 120.0)]
+    pub max_minutes: f64,
+    /// Write every origin-destination pair (origin_id,destination_id,minutes).
+    #[arg(long)]
+    pub matrix: bool,
 }
 
 #[derive(Debug, Args)]

@@ -50,6 +50,9 @@ pub enum OverlayError {
     UnknownSite(String),
     #[error("cannot place a new site at '{0}': give a postcode (\"GL1 2EH\"), a lon,lat pair (\"-2.24,51.86\") or an ODS code")]
     BadSite(String),
+    /// Public transport layers (issue 11): a GTFS feed in transit/gtfs/ could not be used.
+    #[error("public transport to a GP: {0}")]
+    Transit(#[from] crate::travel::transit::TransitError),
 }
 
 /// How the travel-time layers of this atlas were made.
@@ -255,7 +258,13 @@ pub fn add_gp_access_layers_on(
         atlas.layers.insert(l);
     }
     atlas.layers.sort_as_catalogue();
-    mark_public_transport_absent(atlas, data);
+    // Public transport (issue 11): routed when transit/gtfs/*.zip and a walk network exist.
+    crate::pt_access::add_or_mark_absent(
+        atlas,
+        data,
+        networks.map(|(_, n)| n.get(TravelMode::Walk)),
+        &run.vars,
+    )?;
 
     Ok(match coverage {
         Some(c) => {
@@ -447,36 +456,6 @@ fn add_acs0505_reference(
         ));
     }
     Ok(())
-}
-
-/// Public-transport times need a GTFS feed; without one the layers are listed as absent, with
-/// the reason, and DfT's 2013 figures remain the reference.
-fn mark_public_transport_absent(atlas: &mut Atlas, data: &DataDir) {
-    let dir = data.root.join(GTFS_DIR);
-    let is_zip = |e: &std::fs::DirEntry| {
-        e.path()
-            .extension()
-            .is_some_and(|x| x.eq_ignore_ascii_case("zip"))
-    };
-    let feeds = std::fs::read_dir(&dir)
-        .map(|d| d.filter_map(|e| e.ok()).filter(is_zip).count())
-        .unwrap_or(0);
-    let reason = if feeds == 0 {
-        format!(
-            "no GTFS feed in the data directory ({}/*.zip); DfT's 2013 public-transport times \
-            ({}) are the reference",
-            dir.display(),
-            ids::GP_PT_WALK_MIN_2013
-        )
-    } else {
-        format!(
-            "{feeds} GTFS feed(s) in {}, but this build does not route on public transport",
-            dir.display()
-        )
-    };
-    for id in [ids::GP_PT_MIN, ids::GP_PT_WALK_MIN] {
-        atlas.layers.mark_absent(declared(id), reason.clone());
-    }
 }
 
 #[cfg(test)]

@@ -26,6 +26,7 @@ pub mod profile;
 mod route;
 mod snap;
 pub mod speeds;
+pub mod transit;
 
 pub use csvio::{read_points_csv, write_travel_csv, NamedPoint};
 pub use graph::{

@@ -1,0 +1,318 @@
+//! GP access by public transport for every LSOA — the county health and wellbeing pack's "45
+//! minute walk or public transport journey to a GP" — switched on when GTFS timetables are in
+//! the data directory (`transit/gtfs/*.zip`, e.g. the Bus Open Data Service's South West
+//! feed) and the OpenStreetMap walk network is there to reach the stops.
+//!
+//! Convention (DfT journey time statistics): weekday departures every minute 07:00–09:59, the
+//! median over those minutes, to the nearest open GP site at each minute. `gp_pt_min` counts
+//! journeys with at least one ride (walking to, between and from stops included);
+//! `gp_pt_walk_min` is the better of that and walking all the way, per minute.
+//! Until a feed is present both layers are absent (see [`absent_reason`]) and DfT's 2013
+//! figures (`gp_pt_walk_min_2013`) stay the reference.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::travel::transit::{
+    percentile, Date, Feed, TransitError, TransitNetwork, TransitOptions, UNREACHED,
+};
+use crate::travel::Network;
+
+pub const GP_PT_MIN: &str = "gp_pt_min";
+pub const GP_PT_WALK_MIN: &str = "gp_pt_walk_min";
+/// Folder of the data directory searched for GTFS zips.
+pub const GTFS_DIR: &str = crate::overlay::GTFS_DIR;
+
+/// First departure (07:00) and number of departure minutes (07:00..09:59).
+pub const FIRST_DEPARTURE_S: i32 = 7 * 3600;
+pub const WINDOW_MINUTES: u32 = 180;
+
+/// GTFS zips in `<data_root>/transit/gtfs/`, sorted by name.
+pub fn gtfs_feeds(data_root: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(data_root.join(GTFS_DIR))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("zip")))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Why `gp_pt_min` / `gp_pt_walk_min` are absent, or `None` when they can be computed.
+pub fn absent_reason(data_root: &Path, walk_network: bool) -> Option<String> {
+    if gtfs_feeds(data_root).is_empty() {
+        return Some(format!(
+            "absent: no GTFS timetable in {} (place the Bus Open Data Service South West GTFS there, source gtfs; \
+             optionally the rail timetable as GTFS); DfT's 2013 figures (gp_pt_walk_min_2013) remain the reference",
+            data_root.join(GTFS_DIR).display()
+        ));
+    }
+    if !walk_network {
+        return Some(
+            "absent: GTFS timetables are present but no OpenStreetMap walk network (source osm_gloucestershire, or --network) to reach the stops"
+                .into(),
+        );
+    }
+    None
+}
+
+/// Per-LSOA minutes and what they were computed on.
+#[derive(Debug, Clone)]
+pub struct PtAccess {
+    pub pt_min: Vec<Option<f64>>,
+    pub pt_walk_min: Vec<Option<f64>>,
+    /// Index of the GP site nearest by public transport + walk at the median minute.
+    pub nearest: Vec<Option<usize>>,
+    /// The weekday routed.
+    pub date: Date,
+    /// First and last service day common to all feeds.
+    pub feed_range: (Date, Date),
+    pub feeds: Vec<String>,
+}
+
+/// The first Tuesday, Wednesday or Thursday (else Monday or Friday) inside every feed's
+/// calendar on which the feeds run.
+pub fn pick_weekday(feeds: &[Feed]) -> Result<(Date, (Date, Date)), TransitError> {
+    let ranges: Vec<(Date, Date)> = feeds.iter().filter_map(Feed::date_range).collect();
+    let describe = || {
+        feeds
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {:?}",
+                    f.name(),
+                    f.date_range().map(|(a, b)| format!("{a}..{b}"))
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    if ranges.len() != feeds.len() || ranges.is_empty() {
+        return Err(TransitError::Options(format!(
+            "a feed has no service dates: {}",
+            describe()
+        )));
+    }
+    let start = ranges.iter().map(|r| r.0).max().expect("non-empty");
+    let end = ranges.iter().map(|r| r.1).min().expect("non-empty");
+    if end < start {
+        return Err(TransitError::Options(format!(
+            "the feeds' calendars do not overlap: {}",
+            describe()
+        )));
+    }
+    let runs = |d: Date| {
+        feeds.iter().all(|f| {
+            f.trips
+                .iter()
+                .any(|t| f.services[t.service as usize].runs_on(d))
+        })
+    };
+    for preferred in [[1usize, 2, 3].as_slice(), [0, 4].as_slice()] {
+        let mut d = start;
+        while d <= end && d.days() - start.days() < 366 {
+            if preferred.contains(&d.weekday_from_monday()) && runs(d) {
+                return Ok((d, (start, end)));
+            }
+            d = d.add_days(1);
+        }
+    }
+    Err(TransitError::NoService {
+        date: start,
+        ranges: describe(),
+    })
+}
+
+/// `gp_pt_min` and `gp_pt_walk_min` for `origins` (LSOA population-weighted centroids) to the
+/// nearest of `sites` (open GP sites), on `walk` and `feeds`.
+pub fn gp_pt_minutes(
+    walk: &Network,
+    feeds: &[Feed],
+    origins: &[(f64, f64)],
+    sites: &[(f64, f64)],
+) -> Result<PtAccess, TransitError> {
+    let (date, feed_range) = pick_weekday(feeds)?;
+    let mut o = TransitOptions::new(date, FIRST_DEPARTURE_S);
+    o.window_minutes = WINDOW_MINUTES;
+    o.percentile = 50.0;
+    o.max_minutes = 120.0;
+    let net = TransitNetwork::build(walk, feeds, o)?;
+    let snaps = net.snap_all(sites);
+    let egress = net.egress(&snaps);
+    let rows: Vec<(Option<f64>, Option<f64>, Option<usize>)> = origins
+        .par_iter()
+        .map(|&origin| {
+            let Some((all, pt)) = net.minute_times_with(origin, &snaps, &egress, true) else {
+                return (None, None, None);
+            };
+            let pt = pt.expect("asked for PT-only times");
+            let nearest_each_minute =
+                |mt: &crate::travel::transit::MinuteTimes| -> Vec<(i32, usize)> {
+                    (0..mt.minutes)
+                        .map(|m| {
+                            (0..sites.len())
+                                .map(|d| (mt.times[d * mt.minutes + m], d))
+                                .min()
+                                .unwrap_or((UNREACHED, 0))
+                        })
+                        .collect()
+                };
+            let mut pt_min: Vec<i32> = nearest_each_minute(&pt).into_iter().map(|x| x.0).collect();
+            let mut both = nearest_each_minute(&all);
+            both.sort_unstable();
+            let median = both
+                .get(crate::travel::transit::percentile_index(both.len(), 50.0))
+                .copied();
+            let walk_pt = median.filter(|x| x.0 != UNREACHED);
+            (
+                percentile(&mut pt_min, 50.0).map(|s| s as f64 / 60.0),
+                walk_pt.map(|x| x.0 as f64 / 60.0),
+                walk_pt.map(|x| x.1),
+            )
+        })
+        .collect();
+    Ok(PtAccess {
+        pt_min: rows.iter().map(|r| r.0).collect(),
+        pt_walk_min: rows.iter().map(|r| r.1).collect(),
+        nearest: rows.iter().map(|r| r.2).collect(),
+        date,
+        feed_range,
+        feeds: feeds.iter().map(Feed::name).collect(),
+    })
+}
+
+/// Read the feeds of the data directory and compute; `Ok(None)` when there are none.
+pub fn from_data_dir(
+    data_root: &Path,
+    walk: &Network,
+    origins: &[(f64, f64)],
+    sites: &[(f64, f64)],
+) -> Result<Option<PtAccess>, TransitError> {
+    let paths = gtfs_feeds(data_root);
+    if paths.is_empty() {
+        return Ok(None);
+    }
+    let feeds = paths
+        .iter()
+        .map(Feed::read)
+        .collect::<Result<Vec<_>, _>>()?;
+    gp_pt_minutes(walk, &feeds, origins, sites).map(Some)
+}
+
+/// Add `gp_pt_min` and `gp_pt_walk_min` to the atlas when GTFS feeds are in the data
+/// directory and a walk network is given (method `network`; vintage = the feeds' common date
+/// range and the day routed); otherwise list both as absent with the reason. The one call
+/// site is `overlay::add_gp_access_layers_on`.
+pub fn add_or_mark_absent(
+    atlas: &mut crate::Atlas,
+    data: &crate::DataDir,
+    walk: Option<&Network>,
+    vars: &crate::atlas::layers::catalogue::Vars,
+) -> Result<(), TransitError> {
+    use crate::atlas::layers::catalogue::{declared, source};
+    use crate::atlas::layers::{Layer, Values};
+    let ids = [GP_PT_MIN, GP_PT_WALK_MIN];
+    let walk = match (absent_reason(&data.root, walk.is_some()), walk) {
+        (None, Some(w)) => w,
+        (reason, _) => {
+            let reason = reason.unwrap_or_default();
+            for id in ids {
+                atlas.layers.mark_absent(declared(id), reason.clone());
+            }
+            return Ok(());
+        }
+    };
+    let origins: Vec<(f64, f64)> = atlas
+        .areas
+        .iter()
+        .map(|a| (a.centroid.x(), a.centroid.y()))
+        .collect();
+    let sites: Vec<(f64, f64)> = atlas
+        .gp_sites
+        .sites
+        .iter()
+        .map(|s| (s.lon, s.lat))
+        .collect();
+    let Some(pt) = from_data_dir(&data.root, walk, &origins, &sites)? else {
+        return Ok(());
+    };
+    let src = data
+        .manifest
+        .get(source::GTFS)
+        .map_err(|e| TransitError::Options(format!("source manifest: {e}")))?
+        .clone();
+    let vintage = format!(
+        "GTFS {} (service {}..{}); routed {} {}, 07:00-09:59",
+        pt.feeds.join(", "),
+        pt.feed_range.0,
+        pt.feed_range.1,
+        pt.date.weekday_name(),
+        pt.date
+    );
+    for (id, values, what) in [
+        (
+            GP_PT_MIN,
+            pt.pt_min.clone(),
+            "journeys with at least one ride (walking to, between and from stops included)",
+        ),
+        (
+            GP_PT_WALK_MIN,
+            pt.pt_walk_min.clone(),
+            "the better of public transport and walking all the way, minute by minute",
+        ),
+    ] {
+        let unreached = values.iter().filter(|x| x.is_none()).count();
+        let mut meta = declared(id).meta(&src, vars);
+        meta.vintage = vintage.clone();
+        meta.description.push_str(&format!(
+            " Routed by needsmap: RAPTOR on {} with walking on the OpenStreetMap network at {} km/h; departures every minute 07:00-09:59 on {} {}, median of the time to the nearest of {} GP sites; {what}. At most 3 rides, 60 s to board, trips over 120 min count as unreached ({unreached} areas blank).",
+            pt.feeds.join(", "),
+            crate::travel::speeds::WALK_KMH,
+            pt.date.weekday_name(),
+            pt.date,
+            sites.len(),
+        ));
+        atlas
+            .layers
+            .insert(Layer::new(meta, Values::Number(values)));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absent_without_feeds_names_the_folder_and_the_reference() {
+        let dir = std::env::temp_dir().join(format!("needsmap-pt-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let why = absent_reason(&dir, true).unwrap();
+        assert!(
+            why.contains("transit/gtfs")
+                && why.contains("source gtfs")
+                && why.contains("gp_pt_walk_min_2013"),
+            "{why}"
+        );
+        std::fs::create_dir_all(dir.join(GTFS_DIR)).unwrap();
+        std::fs::write(dir.join(GTFS_DIR).join("feed.zip"), b"not really a zip").unwrap();
+        assert_eq!(gtfs_feeds(&dir), vec![dir.join(GTFS_DIR).join("feed.zip")]);
+        assert!(absent_reason(&dir, false).unwrap().contains("walk network"));
+        assert_eq!(absent_reason(&dir, true), None);
+        // A broken feed is an error naming the file, not an empty layer.
+        let net = {
+            let mut b = crate::travel::NetworkBuilder::new(crate::travel::TravelMode::Walk);
+            let (x, y) = (b.add_node(0.0, 0.0), b.add_node(0.001, 0.0));
+            b.add_way_segment(x, y, true, true, 4.8);
+            b.build().unwrap()
+        };
+        let e = from_data_dir(&dir, &net, &[(0.0, 0.0)], &[(0.001, 0.0)])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("feed.zip"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
