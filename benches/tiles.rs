@@ -14,17 +14,24 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use geo::BooleanOps;
 use geo_types::{Coord, LineString, MultiPolygon, Polygon, Rect};
 use needsmap::server::tiles::AreaTiles;
-use needsmap::tiles::{clip_polygon, lonlat_to_mercator, TileCoord, DEFAULT_BUFFER, DEFAULT_EXTENT};
+use needsmap::tiles::{
+    clip_polygon, lonlat_to_mercator, TileCoord, DEFAULT_BUFFER, DEFAULT_EXTENT,
+};
 use needsmap::{Atlas, DataDir, Region};
 
 fn atlas() -> Atlas {
     let mut d = DataDir::from_env_at(Path::new(env!("CARGO_MANIFEST_DIR")));
     d.allow_download = false;
-    needsmap::load_with_overlays(&d, &Region::default(), None).expect("load the Gloucestershire atlas")
+    needsmap::load_with_overlays(&d, &Region::default(), None)
+        .expect("load the Gloucestershire atlas")
 }
 
 fn encode_all(tiles: &AreaTiles, coords: &[TileCoord]) -> usize {
-    coords.iter().filter_map(|c| tiles.encode_uncached(*c, None).unwrap()).map(|b| b.len()).sum()
+    coords
+        .iter()
+        .filter_map(|c| tiles.encode_uncached(*c, None).unwrap())
+        .map(|b| b.len())
+        .sum()
 }
 
 /// The polygons of the areas reaching into each z13 tile, in that tile's units, for the clipping duel.
@@ -40,13 +47,19 @@ fn clip_cases(atlas: &Atlas, coords: &[TileCoord]) -> Vec<Polygon<f64>> {
                     ls.0.iter()
                         .map(|c| {
                             let (x, y) = lonlat_to_mercator(c.x, c.y);
-                            Coord { x: (x - west) * k, y: (north - y) * k }
+                            Coord {
+                                x: (x - west) * k,
+                                y: (north - y) * k,
+                            }
                         })
                         .collect(),
                 )
             };
             for p in &atlas.areas[i].polygon.0 {
-                out.push(Polygon::new(to_tile(p.exterior()), p.interiors().iter().map(to_tile).collect()));
+                out.push(Polygon::new(
+                    to_tile(p.exterior()),
+                    p.interiors().iter().map(to_tile).collect(),
+                ));
             }
         }
     }
@@ -72,7 +85,9 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("encode_gloucestershire_z6_13");
     g.sample_size(10);
     g.throughput(Throughput::Elements(coords.len() as u64));
-    g.bench_function("server_tile_path_uncached", |b| b.iter(|| black_box(encode_all(&tiles, &coords))));
+    g.bench_function("server_tile_path_uncached", |b| {
+        b.iter(|| black_box(encode_all(&tiles, &coords)))
+    });
     g.finish();
 
     let cases = clip_cases(&atlas, &coords);
@@ -84,10 +99,26 @@ fn benches(c: &mut Criterion) {
     g.sample_size(10);
     g.throughput(Throughput::Elements(cases.len() as u64));
     g.bench_function("sutherland_hodgman", |b| {
-        b.iter(|| cases.iter().filter_map(|p| clip_polygon(p, &window)).map(|p| p.exterior().0.len()).sum::<usize>())
+        b.iter(|| {
+            cases
+                .iter()
+                .filter_map(|p| clip_polygon(p, &window))
+                .map(|p| p.exterior().0.len())
+                .sum::<usize>()
+        })
     });
     g.bench_function("geo_boolean_ops", |b| {
-        b.iter(|| cases.iter().map(|p| MultiPolygon(vec![p.clone()]).intersection(&window_mp).0.len()).sum::<usize>())
+        b.iter(|| {
+            cases
+                .iter()
+                .map(|p| {
+                    MultiPolygon(vec![p.clone()])
+                        .intersection(&window_mp)
+                        .0
+                        .len()
+                })
+                .sum::<usize>()
+        })
     });
     g.finish();
 }

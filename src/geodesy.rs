@@ -36,7 +36,8 @@ pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
 pub fn haversine_m(a: (f64, f64), b: (f64, f64)) -> f64 {
     let (lon1, lat1) = (a.0.to_radians(), a.1.to_radians());
     let (lon2, lat2) = (b.0.to_radians(), b.1.to_radians());
-    let h = ((lat2 - lat1) / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
+    let h = ((lat2 - lat1) / 2.0).sin().powi(2)
+        + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
     2.0 * EARTH_RADIUS_M * h.sqrt().asin()
 }
 
@@ -54,10 +55,17 @@ mod tests {
 
     #[test]
     fn round_trip_is_millimetric() {
-        for (e, n) in [(383_316.0, 218_534.0), (400_000.0, 200_000.0), (530_000.0, 180_000.0)] {
+        for (e, n) in [
+            (383_316.0, 218_534.0),
+            (400_000.0, 200_000.0),
+            (530_000.0, 180_000.0),
+        ] {
             let (lon, lat) = bng_to_lonlat(e, n).unwrap();
             let (e2, n2) = lonlat_to_bng(lon, lat).unwrap();
-            assert!((e - e2).abs() < 0.01 && (n - n2).abs() < 0.01, "{e},{n} -> {e2},{n2}");
+            assert!(
+                (e - e2).abs() < 0.01 && (n - n2).abs() < 0.01,
+                "{e},{n} -> {e2},{n2}"
+            );
         }
     }
 

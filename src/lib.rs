@@ -17,18 +17,39 @@ pub mod query;
 pub mod report;
 pub mod selection;
 pub mod server;
+pub mod sources;
 pub mod tiles;
 pub mod travel;
-pub mod sources;
+pub mod vintage;
 
 pub use atlas::{Atlas, AtlasError, Region};
 pub use sources::DataDir;
 
 /// Load a region with every layer, including the GP-access layers (routed on `network`, or on
 /// the region's OSM extract when it is in the data directory, otherwise estimated).
-pub fn load_with_overlays(data: &DataDir, region: &Region, network: Option<&std::path::Path>) -> Result<Atlas, overlay::OverlayError> {
+pub fn load_with_overlays(
+    data: &DataDir,
+    region: &Region,
+    network: Option<&std::path::Path>,
+) -> Result<Atlas, overlay::OverlayError> {
     let mut atlas = Atlas::load(data, region)?;
     let basis = overlay::add_gp_access_layers(&mut atlas, data, network)?;
     tracing::info!(?basis, "GP-access layers added");
     Ok(atlas)
+}
+
+/// Open the region's compiled atlas for a vintage (every layer, GP sites, the region's postcodes),
+/// building it with [`load_with_overlays`] and writing its snapshot when the snapshot is missing,
+/// stale or damaged. See [`atlas::snapshot`]. `force` rebuilds it unconditionally (`needsmap build`).
+pub fn open_atlas(
+    data: &DataDir,
+    region: &Region,
+    vintage: vintage::Vintage,
+    network: Option<&std::path::Path>,
+    force: bool,
+) -> Result<atlas::snapshot::Opened, overlay::OverlayError> {
+    atlas::snapshot::open_or_build(data, region, vintage, network, force, || match vintage {
+        vintage::Vintage::V2019 => load_with_overlays(data, region, network),
+        other => Err(AtlasError::VintageUnavailable(other).into()),
+    })
 }

@@ -30,7 +30,9 @@ pub enum OverlayError {
     Atlas(#[from] AtlasError),
     #[error("road network {path}: {source}")]
     Network { path: PathBuf, source: TravelError },
-    #[error("GP site '{0}' is not among the sites in use (see /api/gp-sites or `needsmap data status`)")]
+    #[error(
+        "GP site '{0}' is not among the sites in use (see /api/gp-sites or `needsmap data status`)"
+    )]
     UnknownSite(String),
     #[error("cannot place a new site at '{0}': give a postcode (\"GL1 2EH\"), a lon,lat pair (\"-2.24,51.86\") or an ODS code")]
     BadSite(String),
@@ -70,18 +72,46 @@ fn estimate_kmh(mode: TravelMode) -> f64 {
     }
 }
 
-fn meta(id: &str, title: &str, unit: &str, description: String, source: &sources::Source, method: Method) -> LayerMeta {
-    LayerMeta::from_source(id, title, unit, description, source, Direction::HigherIsWorse, method, Group::GpAccess)
+fn meta(
+    id: &str,
+    title: &str,
+    unit: &str,
+    description: String,
+    source: &sources::Source,
+    method: Method,
+) -> LayerMeta {
+    LayerMeta::from_source(
+        id,
+        title,
+        unit,
+        description,
+        source,
+        Direction::HigherIsWorse,
+        method,
+        Group::GpAccess,
+    )
 }
 
 /// Add every GP-access layer to the atlas. The network is used when `network` is given or the
 /// Gloucestershire OSM extract is in the data directory; otherwise the layers are estimates that
 /// say so.
-pub fn add_gp_access_layers(atlas: &mut Atlas, data: &DataDir, network: Option<&Path>) -> Result<AccessBasis, OverlayError> {
-    let codes: std::collections::HashSet<String> = atlas.areas.iter().map(|a| a.code.clone()).collect();
+pub fn add_gp_access_layers(
+    atlas: &mut Atlas,
+    data: &DataDir,
+    network: Option<&Path>,
+) -> Result<AccessBasis, OverlayError> {
+    let codes: std::collections::HashSet<String> =
+        atlas.areas.iter().map(|a| a.code.clone()).collect();
     let ind_src = data.manifest.get("iod2019_indicators")?.clone();
-    let road = sources::indicators::read_gp_road_distance(&data.require("iod2019_indicators")?, Some(&codes))?;
-    let road_km: Vec<Option<f64>> = atlas.areas.iter().map(|a| road.get(&a.code).copied()).collect();
+    let road = sources::indicators::read_gp_road_distance(
+        &data.require("iod2019_indicators")?,
+        Some(&codes),
+    )?;
+    let road_km: Vec<Option<f64>> = atlas
+        .areas
+        .iter()
+        .map(|a| road.get(&a.code).copied())
+        .collect();
     atlas.layers.insert(Layer {
         meta: meta(
             "gp_road_km_iod2019",
@@ -96,19 +126,34 @@ pub fn add_gp_access_layers(atlas: &mut Atlas, data: &DataDir, network: Option<&
 
     let acs_src = data.manifest.get("dft_acs0505_2013")?.clone();
     let acs = sources::indicators::read_acs0505(&data.require("dft_acs0505_2013")?, Some(&codes))?;
-    let missing_acs = atlas.areas.iter().filter(|a| !acs.contains_key(&a.code)).count();
+    let missing_acs = atlas
+        .areas
+        .iter()
+        .filter(|a| !acs.contains_key(&a.code))
+        .count();
     let absent_note = format!(
         " {missing_acs} of the region's LSOAs were created after 2001 and have no ACS0505 value (ACS0505 uses 2001 LSOAs); they are left blank, not estimated."
     );
     for (id, title, pick) in [
-        ("gp_pt_walk_min_2013", "Minutes to a GP by public transport/walk (DfT 2013)", 0usize),
-        ("gp_cycle_min_2013", "Minutes to a GP by cycle (DfT 2013)", 1),
+        (
+            "gp_pt_walk_min_2013",
+            "Minutes to a GP by public transport/walk (DfT 2013)",
+            0usize,
+        ),
+        (
+            "gp_cycle_min_2013",
+            "Minutes to a GP by cycle (DfT 2013)",
+            1,
+        ),
         ("gp_car_min_2013", "Minutes to a GP by car (DfT 2013)", 2),
     ] {
         let values = atlas
             .areas
             .iter()
-            .map(|a| acs.get(&a.code).and_then(|r| [r.pt_walk_min, r.cycle_min, r.car_min][pick]))
+            .map(|a| {
+                acs.get(&a.code)
+                    .and_then(|r| [r.pt_walk_min, r.cycle_min, r.car_min][pick])
+            })
             .collect();
         atlas.layers.insert(Layer {
             meta: meta(id, title, "minutes", format!("Official DfT Accessibility Statistics table ACS0505 (2013), modelled travel time to the nearest GP.{absent_note}"), &acs_src, Method::Reference),
@@ -124,16 +169,44 @@ pub fn add_gp_access_layers(atlas: &mut Atlas, data: &DataDir, network: Option<&
     match network_path {
         Some(path) => {
             let osm = data.manifest.get("osm_gloucestershire")?.clone();
-            let networks = Networks::from_pbf(&path).map_err(|e| OverlayError::Network { path: path.clone(), source: e })?;
-            let origins: Vec<(f64, f64)> = atlas.areas.iter().map(|a| (a.centroid.x(), a.centroid.y())).collect();
-            let sites: Vec<(f64, f64)> = atlas.gp_sites.sites.iter().map(|s| (s.lon, s.lat)).collect();
-            let results: Vec<(TravelMode, Vec<Result<crate::travel::Access, crate::travel::Unreachable>>)> =
-                MODES.par_iter().map(|&m| (m, networks.get(m).nearest_facility_detailed(&origins, &sites))).collect();
+            let networks = Networks::from_pbf(&path).map_err(|e| OverlayError::Network {
+                path: path.clone(),
+                source: e,
+            })?;
+            let origins: Vec<(f64, f64)> = atlas
+                .areas
+                .iter()
+                .map(|a| (a.centroid.x(), a.centroid.y()))
+                .collect();
+            let sites: Vec<(f64, f64)> = atlas
+                .gp_sites
+                .sites
+                .iter()
+                .map(|s| (s.lon, s.lat))
+                .collect();
+            let results: Vec<(
+                TravelMode,
+                Vec<Result<crate::travel::Access, crate::travel::Unreachable>>,
+            )> = MODES
+                .par_iter()
+                .map(|&m| {
+                    (
+                        m,
+                        networks.get(m).nearest_facility_detailed(&origins, &sites),
+                    )
+                })
+                .collect();
             let mut nearest = vec![None; atlas.areas.len()];
             for (mode, res) in results {
                 let unreachable = res.iter().filter(|r| r.is_err()).count();
-                let values: Vec<Option<f64>> = res.iter().map(|r| r.as_ref().ok().map(|a| a.minutes)).collect();
-                let km: Vec<Option<f64>> = res.iter().map(|r| r.as_ref().ok().map(|a| a.metres / 1000.0)).collect();
+                let values: Vec<Option<f64>> = res
+                    .iter()
+                    .map(|r| r.as_ref().ok().map(|a| a.minutes))
+                    .collect();
+                let km: Vec<Option<f64>> = res
+                    .iter()
+                    .map(|r| r.as_ref().ok().map(|a| a.metres / 1000.0))
+                    .collect();
                 atlas.layers.insert(Layer {
                     meta: meta(
                         km_layer_id(mode),
@@ -146,7 +219,14 @@ pub fn add_gp_access_layers(atlas: &mut Atlas, data: &DataDir, network: Option<&
                     values: Values::Number(km),
                 });
                 if mode == TravelMode::Walk {
-                    nearest = res.iter().map(|r| r.as_ref().ok().map(|a| atlas.gp_sites.sites[a.destination].code.clone())).collect();
+                    nearest = res
+                        .iter()
+                        .map(|r| {
+                            r.as_ref()
+                                .ok()
+                                .map(|a| atlas.gp_sites.sites[a.destination].code.clone())
+                        })
+                        .collect();
                 }
                 let mut m = meta(
                     layer_id(mode),
@@ -163,19 +243,43 @@ pub fn add_gp_access_layers(atlas: &mut Atlas, data: &DataDir, network: Option<&
                     &osm,
                     Method::Network,
                 );
-                m.vintage = format!("network file {}; GP sites {}", path.file_name().and_then(|f| f.to_str()).unwrap_or("?"), atlas.gp_sites.sites.first().map(|s| s.vintage.as_str()).unwrap_or(""));
-                atlas.layers.insert(Layer { meta: m, values: Values::Number(values) });
+                m.vintage = format!(
+                    "network file {}; GP sites {}",
+                    path.file_name().and_then(|f| f.to_str()).unwrap_or("?"),
+                    atlas
+                        .gp_sites
+                        .sites
+                        .first()
+                        .map(|s| s.vintage.as_str())
+                        .unwrap_or("")
+                );
+                atlas.layers.insert(Layer {
+                    meta: m,
+                    values: Values::Number(values),
+                });
             }
-            insert_nearest(atlas, nearest, "nearest by walking on the road network", &osm, Method::Network);
+            insert_nearest(
+                atlas,
+                nearest,
+                "nearest by walking on the road network",
+                &osm,
+                Method::Network,
+            );
             Ok(AccessBasis::Network { file: path })
         }
         None => {
             let est = Estimate::new(atlas, &road_km);
             let ep_src = data.manifest.get("epraccur")?.clone();
             let minutes = est.minutes_for(atlas, &atlas.gp_sites.sites);
-            let nearest: Vec<Option<String>> = minutes.iter().map(|m| m.as_ref().map(|r| r.site_code.clone())).collect();
+            let nearest: Vec<Option<String>> = minutes
+                .iter()
+                .map(|m| m.as_ref().map(|r| r.site_code.clone()))
+                .collect();
             for mode in MODES {
-                let km: Vec<Option<f64>> = minutes.iter().map(|r| r.as_ref().map(|r| r.road_km)).collect();
+                let km: Vec<Option<f64>> = minutes
+                    .iter()
+                    .map(|r| r.as_ref().map(|r| r.road_km))
+                    .collect();
                 atlas.layers.insert(Layer {
                     meta: LayerMeta {
                         vintage: format!("GP sites {}; road distances IoD2019", ep_src.vintage),
@@ -190,7 +294,10 @@ pub fn add_gp_access_layers(atlas: &mut Atlas, data: &DataDir, network: Option<&
                     },
                     values: Values::Number(km),
                 });
-                let values: Vec<Option<f64>> = minutes.iter().map(|r| r.as_ref().map(|r| r.road_km / estimate_kmh(mode) * 60.0)).collect();
+                let values: Vec<Option<f64>> = minutes
+                    .iter()
+                    .map(|r| r.as_ref().map(|r| r.road_km / estimate_kmh(mode) * 60.0))
+                    .collect();
                 let m = meta(
                     layer_id(mode),
                     &format!("Minutes to the nearest GP by {} (estimate)", mode.as_str()),
@@ -205,7 +312,13 @@ pub fn add_gp_access_layers(atlas: &mut Atlas, data: &DataDir, network: Option<&
                     &ep_src,
                     Method::Estimate,
                 );
-                atlas.layers.insert(Layer { meta: LayerMeta { vintage: format!("GP sites {}; road distances IoD2019", ep_src.vintage), ..m }, values: Values::Number(values) });
+                atlas.layers.insert(Layer {
+                    meta: LayerMeta {
+                        vintage: format!("GP sites {}; road distances IoD2019", ep_src.vintage),
+                        ..m
+                    },
+                    values: Values::Number(values),
+                });
             }
             atlas.layers.insert(Layer {
                 meta: LayerMeta {
@@ -222,13 +335,25 @@ pub fn add_gp_access_layers(atlas: &mut Atlas, data: &DataDir, network: Option<&
                 },
                 values: Values::Number(est.factor.clone()),
             });
-            insert_nearest(atlas, nearest, "nearest by straight line", &ep_src, Method::Estimate);
+            insert_nearest(
+                atlas,
+                nearest,
+                "nearest by straight line",
+                &ep_src,
+                Method::Estimate,
+            );
             Ok(AccessBasis::Estimate)
         }
     }
 }
 
-fn insert_nearest(atlas: &mut Atlas, nearest: Vec<Option<String>>, how: &str, source: &sources::Source, method: Method) {
+fn insert_nearest(
+    atlas: &mut Atlas,
+    nearest: Vec<Option<String>>,
+    how: &str,
+    source: &sources::Source,
+    method: Method,
+) {
     atlas.layers.insert(Layer {
         meta: LayerMeta {
             direction: Direction::Neutral,
@@ -259,7 +384,13 @@ impl Estimate {
         let straight19: Vec<Option<f64>> = atlas
             .areas
             .par_iter()
-            .map(|a| atlas.gp_sites_2019.nearest(a.centroid.x(), a.centroid.y(), 1).first().map(|(_, m)| m / 1000.0))
+            .map(|a| {
+                atlas
+                    .gp_sites_2019
+                    .nearest(a.centroid.x(), a.centroid.y(), 1)
+                    .first()
+                    .map(|(_, m)| m / 1000.0)
+            })
             .collect();
         let raw: Vec<Option<f64>> = road_km
             .iter()
@@ -271,7 +402,11 @@ impl Estimate {
             .collect();
         let mut sorted: Vec<f64> = raw.iter().flatten().copied().collect();
         sorted.sort_by(f64::total_cmp);
-        let median_factor = if sorted.is_empty() { 1.0 } else { sorted[sorted.len() / 2] };
+        let median_factor = if sorted.is_empty() {
+            1.0
+        } else {
+            sorted[sorted.len() / 2]
+        };
         let factor = raw
             .iter()
             .zip(road_km)
@@ -281,7 +416,10 @@ impl Estimate {
                 (None, None) => None,
             })
             .collect();
-        Estimate { factor, median_factor }
+        Estimate {
+            factor,
+            median_factor,
+        }
     }
 
     /// Estimated access from every area to the nearest of `sites` (in parallel).
@@ -293,9 +431,16 @@ impl Estimate {
             .zip(&self.factor)
             .map(|(a, f)| {
                 let f = (*f)?;
-                let (site, m) = index.nearest(a.centroid.x(), a.centroid.y(), 1).into_iter().next()?;
+                let (site, m) = index
+                    .nearest(a.centroid.x(), a.centroid.y(), 1)
+                    .into_iter()
+                    .next()?;
                 let straight_km = m / 1000.0;
-                Some(EstimatedAccess { site_code: site.code.clone(), straight_km, road_km: straight_km * f })
+                Some(EstimatedAccess {
+                    site_code: site.code.clone(),
+                    straight_km,
+                    road_km: straight_km * f,
+                })
             })
             .collect()
     }
@@ -326,18 +471,38 @@ impl Scenario {
         if let Some((a, b)) = spec.split_once(',') {
             if let (Ok(lon), Ok(lat)) = (a.trim().parse::<f64>(), b.trim().parse::<f64>()) {
                 if (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) {
-                    return Ok(new(lon, lat, String::new(), format!("new site at {lon:.5},{lat:.5}")));
+                    return Ok(new(
+                        lon,
+                        lat,
+                        String::new(),
+                        format!("new site at {lon:.5},{lat:.5}"),
+                    ));
                 }
             }
             return Err(OverlayError::BadSite(spec.into()));
         }
-        if let Some(s) = atlas.gp_sites_2019.by_code(spec).or_else(|| atlas.gp_sites.by_code(spec)) {
-            return Ok(GpSite { status: "scenario".into(), ..s.clone() });
+        if let Some(s) = atlas
+            .gp_sites_2019
+            .by_code(spec)
+            .or_else(|| atlas.gp_sites.by_code(spec))
+        {
+            return Ok(GpSite {
+                status: "scenario".into(),
+                ..s.clone()
+            });
         }
         match crate::sources::codepoint::Postcode::parse(spec) {
             Ok(pc) => {
-                let p = atlas.postcodes.locate(&pc)?.ok_or_else(|| OverlayError::BadSite(spec.into()))?;
-                Ok(new(p.lon, p.lat, pc.to_string(), format!("new site at {pc}")))
+                let p = atlas
+                    .postcodes
+                    .locate(&pc)?
+                    .ok_or_else(|| OverlayError::BadSite(spec.into()))?;
+                Ok(new(
+                    p.lon,
+                    p.lat,
+                    pc.to_string(),
+                    format!("new site at {pc}"),
+                ))
             }
             Err(_) => Err(OverlayError::BadSite(spec.into())),
         }
@@ -350,8 +515,21 @@ impl Scenario {
                 return Err(OverlayError::UnknownSite(c.clone()));
             }
         }
-        let closed = |s: &GpSite| self.close.iter().any(|c| c.eq_ignore_ascii_case(&s.code) || s.parent.as_deref().is_some_and(|p| p.eq_ignore_ascii_case(c)));
-        let mut sites: Vec<GpSite> = atlas.gp_sites.sites.iter().filter(|s| !closed(s)).cloned().collect();
+        let closed = |s: &GpSite| {
+            self.close.iter().any(|c| {
+                c.eq_ignore_ascii_case(&s.code)
+                    || s.parent
+                        .as_deref()
+                        .is_some_and(|p| p.eq_ignore_ascii_case(c))
+            })
+        };
+        let mut sites: Vec<GpSite> = atlas
+            .gp_sites
+            .sites
+            .iter()
+            .filter(|s| !closed(s))
+            .cloned()
+            .collect();
         sites.extend(self.open.iter().cloned());
         Ok(sites)
     }
@@ -384,31 +562,55 @@ pub struct ScenarioOutcome {
 
 /// Recompute access for a scenario and compare with today. With `networks`, routes on them;
 /// otherwise uses the estimate.
-pub fn run_scenario(atlas: &Atlas, scenario: &Scenario, mode: TravelMode, networks: Option<&Networks>) -> Result<ScenarioOutcome, OverlayError> {
+pub fn run_scenario(
+    atlas: &Atlas,
+    scenario: &Scenario,
+    mode: TravelMode,
+    networks: Option<&Networks>,
+) -> Result<ScenarioOutcome, OverlayError> {
     let after_sites = scenario.sites(atlas)?;
-    let (before, after, method): (Vec<Option<(f64, String)>>, Vec<Option<(f64, String)>>, &str) = match networks {
-        Some(n) => {
-            let origins: Vec<(f64, f64)> = atlas.areas.iter().map(|a| (a.centroid.x(), a.centroid.y())).collect();
-            let net = n.get(mode);
-            let run = |sites: &[GpSite]| -> Vec<Option<(f64, String)>> {
-                let pts: Vec<(f64, f64)> = sites.iter().map(|s| (s.lon, s.lat)).collect();
-                net.nearest_facility(&origins, &pts).into_iter().map(|r| r.map(|a| (a.minutes, sites[a.destination].code.clone()))).collect()
-            };
-            let (b, a) = rayon::join(|| run(&atlas.gp_sites.sites), || run(&after_sites));
-            (b, a, "network")
-        }
-        None => {
-            let factor: Vec<Option<f64>> = match atlas.layers.get("gp_detour_factor").map(|l| &l.values) {
-                Some(Values::Number(v)) => v.clone(),
-                _ => vec![None; atlas.areas.len()],
-            };
-            let est = Estimate { factor, median_factor: f64::NAN };
-            let kmh = estimate_kmh(mode);
-            let conv = |v: Vec<Option<EstimatedAccess>>| v.into_iter().map(|r| r.map(|r| (r.road_km / kmh * 60.0, r.site_code))).collect::<Vec<_>>();
-            let (b, a) = rayon::join(|| conv(est.minutes_for(atlas, &atlas.gp_sites.sites)), || conv(est.minutes_for(atlas, &after_sites)));
-            (b, a, "estimate")
-        }
-    };
+    let (before, after, method): (Vec<Option<(f64, String)>>, Vec<Option<(f64, String)>>, &str) =
+        match networks {
+            Some(n) => {
+                let origins: Vec<(f64, f64)> = atlas
+                    .areas
+                    .iter()
+                    .map(|a| (a.centroid.x(), a.centroid.y()))
+                    .collect();
+                let net = n.get(mode);
+                let run = |sites: &[GpSite]| -> Vec<Option<(f64, String)>> {
+                    let pts: Vec<(f64, f64)> = sites.iter().map(|s| (s.lon, s.lat)).collect();
+                    net.nearest_facility(&origins, &pts)
+                        .into_iter()
+                        .map(|r| r.map(|a| (a.minutes, sites[a.destination].code.clone())))
+                        .collect()
+                };
+                let (b, a) = rayon::join(|| run(&atlas.gp_sites.sites), || run(&after_sites));
+                (b, a, "network")
+            }
+            None => {
+                let factor: Vec<Option<f64>> =
+                    match atlas.layers.get("gp_detour_factor").map(|l| &l.values) {
+                        Some(Values::Number(v)) => v.clone(),
+                        _ => vec![None; atlas.areas.len()],
+                    };
+                let est = Estimate {
+                    factor,
+                    median_factor: f64::NAN,
+                };
+                let kmh = estimate_kmh(mode);
+                let conv = |v: Vec<Option<EstimatedAccess>>| {
+                    v.into_iter()
+                        .map(|r| r.map(|r| (r.road_km / kmh * 60.0, r.site_code)))
+                        .collect::<Vec<_>>()
+                };
+                let (b, a) = rayon::join(
+                    || conv(est.minutes_for(atlas, &atlas.gp_sites.sites)),
+                    || conv(est.minutes_for(atlas, &after_sites)),
+                );
+                (b, a, "estimate")
+            }
+        };
     let mut changes = Vec::new();
     let mut by_decile: BTreeMap<u8, (usize, f64, f64)> = BTreeMap::new();
     for (i, a) in atlas.areas.iter().enumerate() {
@@ -445,8 +647,19 @@ pub fn run_scenario(atlas: &Atlas, scenario: &Scenario, mode: TravelMode, networ
             imd_decile,
         });
     }
-    changes.sort_by(|x, y| y.delta_min.unwrap_or(f64::INFINITY).abs().total_cmp(&x.delta_min.unwrap_or(f64::INFINITY).abs()).then(x.code.cmp(&y.code)));
-    Ok(ScenarioOutcome { mode: mode.as_str().into(), method: method.into(), changes, by_imd_decile: by_decile })
+    changes.sort_by(|x, y| {
+        y.delta_min
+            .unwrap_or(f64::INFINITY)
+            .abs()
+            .total_cmp(&x.delta_min.unwrap_or(f64::INFINITY).abs())
+            .then(x.code.cmp(&y.code))
+    });
+    Ok(ScenarioOutcome {
+        mode: mode.as_str().into(),
+        method: method.into(),
+        changes,
+        by_imd_decile: by_decile,
+    })
 }
 
 #[cfg(test)]
@@ -455,7 +668,10 @@ mod tests {
 
     #[test]
     fn layer_ids_are_the_documented_ones() {
-        assert_eq!(MODES.map(layer_id), ["gp_walk_min", "gp_cycle_min", "gp_car_min"]);
+        assert_eq!(
+            MODES.map(layer_id),
+            ["gp_walk_min", "gp_cycle_min", "gp_car_min"]
+        );
         assert!(estimate_kmh(TravelMode::Walk) < estimate_kmh(TravelMode::Cycle));
         assert!(estimate_kmh(TravelMode::Cycle) < estimate_kmh(TravelMode::Car));
     }

@@ -26,7 +26,10 @@ impl FromStr for Format {
             "json" => Ok(Format::Json),
             "csv" => Ok(Format::Csv),
             "geojson" => Ok(Format::Geojson),
-            other => Err(format!("unknown format '{}': use table, json, csv or geojson", other.chars().take(20).collect::<String>())),
+            other => Err(format!(
+                "unknown format '{}': use table, json, csv or geojson",
+                other.chars().take(20).collect::<String>()
+            )),
         }
     }
 }
@@ -84,13 +87,19 @@ pub fn selection_json(atlas: &Atlas, sel: &Selection) -> Value {
 
 /// The CSV column order: identity, centroid, then layers in registry order.
 pub fn csv_header(atlas: &Atlas) -> Vec<String> {
-    ["code", "name", "district", "district_code", "lon", "lat"].iter().map(|s| s.to_string()).chain(atlas.layers.ids().map(String::from)).collect()
+    ["code", "name", "district", "district_code", "lon", "lat"]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(atlas.layers.ids().map(String::from))
+        .collect()
 }
 
 /// CSV for spreadsheets: a UTF-8 byte-order mark and CRLF line ends so Excel opens it cleanly,
 /// blank cells for missing values (never 0).
 pub fn selection_csv(atlas: &Atlas, areas: &[usize]) -> String {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
     let header = csv_header(atlas);
     w.write_record(&header).expect("writing to memory");
     for &i in areas {
@@ -105,7 +114,8 @@ pub fn selection_csv(atlas: &Atlas, areas: &[usize]) -> String {
             .collect();
         w.write_record(&row).expect("writing to memory");
     }
-    let body = String::from_utf8(w.into_inner().expect("flush to memory")).expect("csv of UTF-8 strings");
+    let body =
+        String::from_utf8(w.into_inner().expect("flush to memory")).expect("csv of UTF-8 strings");
     format!("\u{feff}{body}")
 }
 
@@ -125,7 +135,18 @@ pub fn selection_geojson(atlas: &Atlas, sel: &Selection) -> Value {
 /// Columns shown in a terminal table: identity, the headline figures, and any extra fields the
 /// user filtered or sorted on.
 pub fn table(atlas: &Atlas, sel: &Selection, extra: &[&str]) -> String {
-    let mut cols: Vec<&str> = vec!["code", "name", "district", "imd_score", "imd_rank", "imd_decile", "idaci_decile", "population", "children", "children_income_deprived"];
+    let mut cols: Vec<&str> = vec![
+        "code",
+        "name",
+        "district",
+        "imd_score",
+        "imd_rank",
+        "imd_decile",
+        "idaci_decile",
+        "population",
+        "children",
+        "children_income_deprived",
+    ];
     for f in extra {
         if !cols.contains(f) && atlas.layers.get(f).is_some() {
             cols.push(f);
@@ -142,7 +163,11 @@ pub fn table(atlas: &Atlas, sel: &Selection, extra: &[&str]) -> String {
                     Some(Value::Null) | None => "–".into(),
                     Some(Value::Number(n)) => {
                         let x = n.as_f64().unwrap_or(f64::NAN);
-                        if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{x:.3}") }
+                        if x.fract() == 0.0 {
+                            format!("{x:.0}")
+                        } else {
+                            format!("{x:.3}")
+                        }
                     }
                     Some(v) => v.to_string(),
                 })
@@ -157,11 +182,21 @@ pub fn table(atlas: &Atlas, sel: &Selection, extra: &[&str]) -> String {
     }
     let mut out = String::new();
     let line = |out: &mut String, cells: &[String]| {
-        let parts: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}", w = *w)).collect();
+        let parts: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}", w = *w))
+            .collect();
         let _ = writeln!(out, "{}", parts.join("  ").trim_end());
     };
-    line(&mut out, &cols.iter().map(|s| s.to_string()).collect::<Vec<_>>());
-    line(&mut out, &widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>());
+    line(
+        &mut out,
+        &cols.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+    );
+    line(
+        &mut out,
+        &widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>(),
+    );
     for r in &rows {
         line(&mut out, r);
     }
@@ -193,8 +228,15 @@ pub fn profile(atlas: &Atlas, i: usize) -> Value {
             };
             // Ranking ranks or deciles again would only produce ties: the regional position of
             // a score is given on the score's own row.
-            let ranks = if matches!(l.meta.unit.as_str(), "rank" | "decile") { None } else { atlas.layers.regional_ranks(&l.meta.id) };
-            let with_values = ranks.as_ref().map(|r| r.iter().flatten().count()).unwrap_or(0);
+            let ranks = if matches!(l.meta.unit.as_str(), "rank" | "decile") {
+                None
+            } else {
+                atlas.layers.regional_ranks(&l.meta.id)
+            };
+            let with_values = ranks
+                .as_ref()
+                .map(|r| r.iter().flatten().count())
+                .unwrap_or(0);
             let county_rank = ranks.as_ref().and_then(|r| r[i]);
             let county_decile = county_rank.map(|r| decile_of_rank(r, with_values));
             json!({
@@ -271,7 +313,14 @@ pub fn layers_json(atlas: &Atlas) -> Value {
         .map(|l| {
             let mut m = serde_json::to_value(&l.meta).expect("layer metadata serialises");
             let obj = m.as_object_mut().expect("object");
-            obj.insert("kind".into(), json!(if l.values.is_numeric() { "number" } else { "text" }));
+            obj.insert(
+                "kind".into(),
+                json!(if l.values.is_numeric() {
+                    "number"
+                } else {
+                    "text"
+                }),
+            );
             if let Some((min, max, breaks)) = l.breaks() {
                 obj.insert("min".into(), json!(round3(min)));
                 obj.insert("max".into(), json!(round3(max)));
@@ -302,7 +351,11 @@ pub fn postcode_json(atlas: &Atlas, input: &str) -> Result<Value, crate::atlas::
 }
 
 /// `data status` as JSON: sources and, when the atlas loaded, GP site counts and exclusions.
-pub fn status_json(data: &crate::sources::DataDir, status: &[crate::sources::SourceStatus], atlas: Option<&Atlas>) -> Value {
+pub fn status_json(
+    data: &crate::sources::DataDir,
+    status: &[crate::sources::SourceStatus],
+    atlas: Option<&Atlas>,
+) -> Value {
     let sources: Vec<Value> = status
         .iter()
         .map(|s| json!({ "id": s.source.id, "state": s.state, "path": s.path, "licence": s.source.licence, "vintage": s.source.vintage, "sha256": s.source.sha256, "url": s.source.url, "needed_for": s.source.needed_for }))

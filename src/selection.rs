@@ -28,7 +28,11 @@ impl Record for AreaRecord<'_> {
             "name" => Some(&a.name),
             "district" => Some(&a.district),
             "district_code" => Some(&a.district_code),
-            other => self.atlas.layers.get(other).and_then(|l| l.text(self.index)),
+            other => self
+                .atlas
+                .layers
+                .get(other)
+                .and_then(|l| l.text(self.index)),
         }
     }
 }
@@ -44,7 +48,11 @@ impl Schema for Atlas {
         })
     }
     fn field_names(&self) -> Vec<String> {
-        AREA_TEXT_FIELDS.iter().map(|s| s.to_string()).chain(self.layers.ids().map(String::from)).collect()
+        AREA_TEXT_FIELDS
+            .iter()
+            .map(|s| s.to_string())
+            .chain(self.layers.ids().map(String::from))
+            .collect()
     }
 }
 
@@ -60,7 +68,13 @@ pub struct Totals {
 impl Totals {
     pub fn of(atlas: &Atlas, areas: &[usize]) -> Totals {
         // `+ 0.0`: an empty float sum is -0.0, which JSON would show as "-0.0".
-        let sum = |layer: &str| areas.iter().filter_map(|&i| atlas.number(layer, i)).sum::<f64>() + 0.0;
+        let sum = |layer: &str| {
+            areas
+                .iter()
+                .filter_map(|&i| atlas.number(layer, i))
+                .sum::<f64>()
+                + 0.0
+        };
         Totals {
             areas: areas.len(),
             population: sum("population"),
@@ -89,7 +103,12 @@ pub struct AreaQuery {
 
 impl AreaQuery {
     /// Parse user text against the atlas's fields; errors point at the mistake.
-    pub fn parse(atlas: &Atlas, filter: Option<&str>, sort: Option<&str>, limit: Option<usize>) -> Result<AreaQuery, QueryError> {
+    pub fn parse(
+        atlas: &Atlas,
+        filter: Option<&str>,
+        sort: Option<&str>,
+        limit: Option<usize>,
+    ) -> Result<AreaQuery, QueryError> {
         let filter = match filter.map(str::trim).filter(|s| !s.is_empty()) {
             Some(text) => {
                 let f = Filter::parse(text)?;
@@ -106,22 +125,39 @@ impl AreaQuery {
             }
             None => None,
         };
-        Ok(AreaQuery { filter, sort, limit: limit.map(|l| l.min(MAX_LIMIT)) })
+        Ok(AreaQuery {
+            filter,
+            sort,
+            limit: limit.map(|l| l.min(MAX_LIMIT)),
+        })
     }
 
     pub fn run(&self, atlas: &Atlas) -> Selection {
         let mut hits: Vec<usize> = (0..atlas.areas.len())
-            .filter(|&i| self.filter.as_ref().is_none_or(|f| f.matches(&AreaRecord { atlas, index: i })))
+            .filter(|&i| {
+                self.filter
+                    .as_ref()
+                    .is_none_or(|f| f.matches(&AreaRecord { atlas, index: i }))
+            })
             .collect();
         if let Some(key) = &self.sort {
             // Stable sort: ties keep code order.
-            hits.sort_by(|&a, &b| key.compare(&AreaRecord { atlas, index: a }, &AreaRecord { atlas, index: b }));
+            hits.sort_by(|&a, &b| {
+                key.compare(
+                    &AreaRecord { atlas, index: a },
+                    &AreaRecord { atlas, index: b },
+                )
+            });
         }
         let count = hits.len();
         let totals = Totals::of(atlas, &hits);
         if let Some(limit) = self.limit {
             hits.truncate(limit);
         }
-        Selection { areas: hits, count, totals }
+        Selection {
+            areas: hits,
+            count,
+            totals,
+        }
     }
 }

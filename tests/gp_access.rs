@@ -12,7 +12,16 @@ use std::collections::BTreeSet;
 #[test]
 fn every_lsoa_has_a_value_or_an_explained_absence() {
     let atlas = atlas();
-    for id in ["gp_walk_min", "gp_cycle_min", "gp_car_min", "gp_walk_km", "gp_cycle_km", "gp_car_km", "gp_road_km_iod2019", "gp_nearest"] {
+    for id in [
+        "gp_walk_min",
+        "gp_cycle_min",
+        "gp_car_min",
+        "gp_walk_km",
+        "gp_cycle_km",
+        "gp_car_km",
+        "gp_road_km_iod2019",
+        "gp_nearest",
+    ] {
         let l = atlas.layers.get(id).unwrap();
         assert_eq!(l.values.missing(), 0, "{id} has gaps");
     }
@@ -20,24 +29,48 @@ fn every_lsoa_has_a_value_or_an_explained_absence() {
     let (h, rows) = csv_rows(&source("dft_acs0505_2013"));
     let code = col(&h, "LSOA_code");
     let in_acs: BTreeSet<String> = rows.iter().map(|r| r[code].to_string()).collect();
-    let expected_missing: BTreeSet<&str> = atlas.areas.iter().map(|a| a.code.as_str()).filter(|c| !in_acs.contains(*c)).collect();
+    let expected_missing: BTreeSet<&str> = atlas
+        .areas
+        .iter()
+        .map(|a| a.code.as_str())
+        .filter(|c| !in_acs.contains(*c))
+        .collect();
     assert_eq!(expected_missing.len(), 9);
-    for id in ["gp_pt_walk_min_2013", "gp_cycle_min_2013", "gp_car_min_2013"] {
+    for id in [
+        "gp_pt_walk_min_2013",
+        "gp_cycle_min_2013",
+        "gp_car_min_2013",
+    ] {
         let l = atlas.layers.get(id).unwrap();
-        let missing: BTreeSet<&str> = (0..atlas.areas.len()).filter(|&i| l.number(i).is_none()).map(|i| atlas.areas[i].code.as_str()).collect();
+        let missing: BTreeSet<&str> = (0..atlas.areas.len())
+            .filter(|&i| l.number(i).is_none())
+            .map(|i| atlas.areas[i].code.as_str())
+            .collect();
         assert_eq!(missing, expected_missing, "{id}");
-        assert!(l.meta.description.contains("9 of the region's LSOAs"), "{}", l.meta.description);
+        assert!(
+            l.meta.description.contains("9 of the region's LSOAs"),
+            "{}",
+            l.meta.description
+        );
         assert_eq!(l.meta.method, Method::Reference);
     }
     for id in ["gp_walk_min", "gp_cycle_min", "gp_car_min"] {
         let m = &atlas.layers.get(id).unwrap().meta;
-        assert_eq!(m.method, Method::Estimate, "no county network in the data directory");
+        assert_eq!(
+            m.method,
+            Method::Estimate,
+            "no county network in the data directory"
+        );
         assert!(m.description.contains("ESTIMATE") && m.description.contains("IoD2019"));
     }
 }
 
 fn nearest(sites: &[needsmap::atlas::gp::GpSite], lon: f64, lat: f64) -> (f64, (f64, f64)) {
-    sites.iter().map(|s| (haversine_m((lon, lat), (s.lon, s.lat)), (s.lon, s.lat))).min_by(|a, b| a.0.total_cmp(&b.0)).unwrap()
+    sites
+        .iter()
+        .map(|s| (haversine_m((lon, lat), (s.lon, s.lat)), (s.lon, s.lat)))
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .unwrap()
 }
 
 #[test]
@@ -52,15 +85,26 @@ fn the_estimate_equals_the_official_road_distance_where_the_nearest_site_is_unch
         let estimated_km = atlas.number("gp_walk_min", i).unwrap() / 60.0 * walk_kmh;
         assert!((atlas.number("gp_walk_km", i).unwrap() - estimated_km).abs() < 1e-9);
         if at_now == at_2019 && d_2019 >= 100.0 {
-            assert!((estimated_km - official).abs() < 1e-9, "{}: {estimated_km} vs {official}", a.code);
+            assert!(
+                (estimated_km - official).abs() < 1e-9,
+                "{}: {estimated_km} vs {official}",
+                a.code
+            );
             checked += 1;
         } else {
             // Elsewhere the estimate scales today's straight line by the area's own ratio.
             let factor = atlas.number("gp_detour_factor", i).unwrap();
-            assert!((estimated_km - d_now / 1000.0 * factor).abs() < 1e-6, "{}", a.code);
+            assert!(
+                (estimated_km - d_now / 1000.0 * factor).abs() < 1e-6,
+                "{}",
+                a.code
+            );
         }
     }
-    assert!(checked > 250, "only {checked} areas kept their nearest site");
+    assert!(
+        checked > 250,
+        "only {checked} areas kept their nearest site"
+    );
     // Car and cycle are the same distance at their documented speeds.
     for i in 0..atlas.areas.len() {
         let w = atlas.number("gp_walk_min", i).unwrap() * walk_kmh;
@@ -74,61 +118,125 @@ fn the_estimate_equals_the_official_road_distance_where_the_nearest_site_is_unch
 fn the_45_minute_question_is_consistent_with_the_layer() {
     let atlas = atlas();
     let layer = atlas.layers.get("gp_walk_min").unwrap();
-    let beyond: Vec<usize> = (0..atlas.areas.len()).filter(|&i| layer.number(i).is_some_and(|v| v > 45.0)).collect();
+    let beyond: Vec<usize> = (0..atlas.areas.len())
+        .filter(|&i| layer.number(i).is_some_and(|v| v > 45.0))
+        .collect();
     let q = AreaQuery::parse(atlas, Some("gp_walk_min > 45"), None, None).unwrap();
     let sel = q.run(atlas);
     assert_eq!(sel.areas, beyond);
-    let within = AreaQuery::parse(atlas, Some("gp_walk_min <= 45"), None, None).unwrap().run(atlas);
+    let within = AreaQuery::parse(atlas, Some("gp_walk_min <= 45"), None, None)
+        .unwrap()
+        .run(atlas);
     assert_eq!(sel.count + within.count, 373);
-    let people: f64 = beyond.iter().map(|&i| atlas.number("population", i).unwrap()).sum();
+    let people: f64 = beyond
+        .iter()
+        .map(|&i| atlas.number("population", i).unwrap())
+        .sum();
     assert_eq!(sel.totals.population, people);
     // The CLI answers the same.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_needsmap"))
-        .args(["access", "--mode", "walk", "--beyond", "45", "--format", "json"])
+        .args([
+            "access", "--mode", "walk", "--beyond", "45", "--format", "json",
+        ])
         .env("NEEDSMAP_DATA_DIR", data().root)
         .env("NEEDSMAP_MIRROR", data().mirror.unwrap())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["result"]["count"], beyond.len());
     assert_eq!(v["method"], "estimate");
-    assert_eq!(v["result"]["totals"]["population"].as_f64().unwrap(), people);
+    assert_eq!(
+        v["result"]["totals"]["population"].as_f64().unwrap(),
+        people
+    );
 }
 
 #[test]
 fn scenarios_never_touch_the_base_data_and_move_times_the_right_way() {
     let atlas = atlas();
-    let before: Vec<Option<f64>> = (0..atlas.areas.len()).map(|i| atlas.number("gp_walk_min", i)).collect();
+    let before: Vec<Option<f64>> = (0..atlas.areas.len())
+        .map(|i| atlas.number("gp_walk_min", i))
+        .collect();
     let closing = "L84003";
-    let closed = Scenario { close: vec![closing.into()], open: vec![] };
+    let closed = Scenario {
+        close: vec![closing.into()],
+        open: vec![],
+    };
     let out = run_scenario(atlas, &closed, TravelMode::Walk, None).unwrap();
     assert_eq!(out.method, "estimate");
     assert!(!out.changes.is_empty());
     for c in &out.changes {
-        assert!(c.delta_min.unwrap() > 0.0, "closing can only lengthen journeys: {c:?}");
-        assert!(c.nearest_before.as_deref().is_some_and(|n| n == closing || n.starts_with(closing)), "{c:?}");
+        assert!(
+            c.delta_min.unwrap() > 0.0,
+            "closing can only lengthen journeys: {c:?}"
+        );
+        assert!(
+            c.nearest_before
+                .as_deref()
+                .is_some_and(|n| n == closing || n.starts_with(closing)),
+            "{c:?}"
+        );
     }
     let people: f64 = out.by_imd_decile.values().map(|v| v.1).sum();
     let expect: f64 = out.changes.iter().map(|c| c.population.unwrap()).sum();
     assert_eq!(people, expect);
-    let opened = Scenario { close: vec![], open: vec![Scenario::site_from(atlas, "GL1 2EH", 1).unwrap()] };
+    let opened = Scenario {
+        close: vec![],
+        open: vec![Scenario::site_from(atlas, "GL1 2EH", 1).unwrap()],
+    };
     let out = run_scenario(atlas, &opened, TravelMode::Car, None).unwrap();
     assert!(!out.changes.is_empty());
     for c in &out.changes {
-        assert!(c.delta_min.unwrap() < 0.0, "opening can only shorten journeys: {c:?}");
-        assert_eq!(c.nearest_after.as_deref(), Some("NEW1"), "only areas now nearest the new site change: {c:?}");
+        assert!(
+            c.delta_min.unwrap() < 0.0,
+            "opening can only shorten journeys: {c:?}"
+        );
+        assert_eq!(
+            c.nearest_after.as_deref(),
+            Some("NEW1"),
+            "only areas now nearest the new site change: {c:?}"
+        );
     }
     // The LSOA the new site stands in is among them unless a surgery already stood closer.
     let (_, home) = atlas.postcode("GL1 2EH").unwrap();
     let home_code = &atlas.areas[home].code;
-    let (d_now, _) = nearest(&atlas.gp_sites.sites, atlas.areas[home].centroid.x(), atlas.areas[home].centroid.y());
+    let (d_now, _) = nearest(
+        &atlas.gp_sites.sites,
+        atlas.areas[home].centroid.x(),
+        atlas.areas[home].centroid.y(),
+    );
     let new_site = &opened.open[0];
-    let d_new = haversine_m((atlas.areas[home].centroid.x(), atlas.areas[home].centroid.y()), (new_site.lon, new_site.lat));
-    assert_eq!(out.changes.iter().any(|c| &c.code == home_code), d_new < d_now, "{home_code}: new site {d_new} m, nearest today {d_now} m");
-    let after: Vec<Option<f64>> = (0..atlas.areas.len()).map(|i| atlas.number("gp_walk_min", i)).collect();
+    let d_new = haversine_m(
+        (
+            atlas.areas[home].centroid.x(),
+            atlas.areas[home].centroid.y(),
+        ),
+        (new_site.lon, new_site.lat),
+    );
+    assert_eq!(
+        out.changes.iter().any(|c| &c.code == home_code),
+        d_new < d_now,
+        "{home_code}: new site {d_new} m, nearest today {d_now} m"
+    );
+    let after: Vec<Option<f64>> = (0..atlas.areas.len())
+        .map(|i| atlas.number("gp_walk_min", i))
+        .collect();
     assert_eq!(before, after, "the base layer is unchanged");
-    assert!(run_scenario(atlas, &Scenario { close: vec!["X99999".into()], open: vec![] }, TravelMode::Walk, None).is_err());
+    assert!(run_scenario(
+        atlas,
+        &Scenario {
+            close: vec!["X99999".into()],
+            open: vec![]
+        },
+        TravelMode::Walk,
+        None
+    )
+    .is_err());
     assert!(Scenario::site_from(atlas, "not a place", 1).is_err());
 }
 
@@ -138,14 +246,36 @@ fn a_network_file_switches_the_layers_to_network_routing() {
     // method to "network" and leave every area honestly blank (no road within reach), never a time.
     let data = data();
     let pbf = source("osm_liechtenstein");
-    let atlas = needsmap::load_with_overlays(&data, &needsmap::Region::default(), Some(&pbf)).unwrap();
-    for id in ["gp_walk_min", "gp_cycle_min", "gp_car_min", "gp_walk_km", "gp_car_km"] {
+    let atlas =
+        needsmap::load_with_overlays(&data, &needsmap::Region::default(), Some(&pbf)).unwrap();
+    for id in [
+        "gp_walk_min",
+        "gp_cycle_min",
+        "gp_car_min",
+        "gp_walk_km",
+        "gp_car_km",
+    ] {
         let l = atlas.layers.get(id).unwrap();
         assert_eq!(l.meta.method, Method::Network);
         assert_eq!(l.values.missing(), 373, "{id}");
-        assert!(!id.ends_with("_min") || l.meta.description.contains("373 areas have no route"), "{}", l.meta.description);
+        assert!(
+            !id.ends_with("_min") || l.meta.description.contains("373 areas have no route"),
+            "{}",
+            l.meta.description
+        );
     }
-    assert!(atlas.layers.get("gp_detour_factor").is_none(), "no estimate inputs when routing");
+    assert!(
+        atlas.layers.get("gp_detour_factor").is_none(),
+        "no estimate inputs when routing"
+    );
     // The official reference layers stay.
-    assert_eq!(atlas.layers.get("gp_road_km_iod2019").unwrap().values.missing(), 0);
+    assert_eq!(
+        atlas
+            .layers
+            .get("gp_road_km_iod2019")
+            .unwrap()
+            .values
+            .missing(),
+        0
+    );
 }

@@ -17,24 +17,40 @@ use std::time::Duration;
 fn base() -> &'static str {
     static BASE: OnceLock<String> = OnceLock::new();
     BASE.get_or_init(|| {
-        let atlas = Arc::new(needsmap::load_with_overlays(&data(), &needsmap::Region::default(), None).expect("atlas"));
+        let atlas = Arc::new(
+            needsmap::load_with_overlays(&data(), &needsmap::Region::default(), None)
+                .expect("atlas"),
+        );
         let web = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("web");
         let state = Arc::new(AppState::new(atlas, web).expect("state"));
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 tx.send(listener.local_addr().unwrap()).unwrap();
                 axum::serve(listener, router(state)).await.unwrap();
             });
         });
-        format!("http://{}", rx.recv_timeout(Duration::from_secs(120)).expect("server started"))
+        format!(
+            "http://{}",
+            rx.recv_timeout(Duration::from_secs(120))
+                .expect("server started")
+        )
     })
 }
 
 fn client() -> Client {
-    Client::builder().timeout(Duration::from_secs(60)).gzip(false).brotli(false).build().unwrap()
+    Client::builder()
+        .timeout(Duration::from_secs(60))
+        .gzip(false)
+        .brotli(false)
+        .build()
+        .unwrap()
 }
 
 fn get(path: &str) -> reqwest::blocking::Response {
@@ -44,7 +60,11 @@ fn get(path: &str) -> reqwest::blocking::Response {
 fn json(path: &str) -> (u16, Value) {
     let r = get(path);
     let status = r.status().as_u16();
-    let ct = r.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    let ct = r
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
     assert!(ct.contains("json"), "{path}: content type {ct}");
     (status, r.json().unwrap())
 }
@@ -55,8 +75,17 @@ fn enc(s: &str) -> String {
 
 fn decile1_codes(district: Option<&str>) -> BTreeSet<String> {
     let (h, rows) = csv_rows(&source("iod2019_file1"));
-    let (code, lad, decile) = (col(&h, "LSOA code (2011)"), col(&h, "Local Authority District code (2019)"), col(&h, "Index of Multiple Deprivation (IMD) Decile"));
-    rows.iter().filter(|r| GLOS.contains(&&r[lad]) && &r[decile] == "1" && district.is_none_or(|d| &r[lad] == d)).map(|r| r[code].to_string()).collect()
+    let (code, lad, decile) = (
+        col(&h, "LSOA code (2011)"),
+        col(&h, "Local Authority District code (2019)"),
+        col(&h, "Index of Multiple Deprivation (IMD) Decile"),
+    );
+    rows.iter()
+        .filter(|r| {
+            GLOS.contains(&&r[lad]) && &r[decile] == "1" && district.is_none_or(|d| &r[lad] == d)
+        })
+        .map(|r| r[code].to_string())
+        .collect()
 }
 
 #[test]
@@ -64,48 +93,122 @@ fn healthz_and_layers() {
     let (s, h) = json("/healthz");
     assert_eq!(s, 200);
     assert_eq!(h["areas"], 373);
-    assert!(h["sources"].as_array().unwrap().iter().any(|x| x["id"] == "iod2019"));
+    assert!(h["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["id"] == "iod2019"));
     let (s, l) = json("/api/layers");
     assert_eq!(s, 200);
     let layers = l["layers"].as_array().unwrap();
     let ids: BTreeSet<&str> = layers.iter().map(|x| x["id"].as_str().unwrap()).collect();
-    for id in ["imd_score", "imd_rank", "imd_decile", "imd_county_decile", "idaci_score", "idaci_rank", "idaci_decile", "population", "children", "children_income_deprived", "gp_walk_min", "gp_cycle_min", "gp_car_min", "gp_road_km_iod2019", "gp_pt_walk_min_2013", "gp_cycle_min_2013", "gp_car_min_2013", "gp_nearest"] {
+    for id in [
+        "imd_score",
+        "imd_rank",
+        "imd_decile",
+        "imd_county_decile",
+        "idaci_score",
+        "idaci_rank",
+        "idaci_decile",
+        "population",
+        "children",
+        "children_income_deprived",
+        "gp_walk_min",
+        "gp_cycle_min",
+        "gp_car_min",
+        "gp_road_km_iod2019",
+        "gp_pt_walk_min_2013",
+        "gp_cycle_min_2013",
+        "gp_car_min_2013",
+        "gp_nearest",
+    ] {
         assert!(ids.contains(id), "layer {id} missing");
     }
     for x in layers.iter().filter(|x| x["kind"] == "number") {
-        let b: Vec<f64> = x["breaks"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
-        assert!(b.windows(2).all(|w| w[0] < w[1]), "{} breaks {b:?}", x["id"]);
+        let b: Vec<f64> = x["breaks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        assert!(
+            b.windows(2).all(|w| w[0] < w[1]),
+            "{} breaks {b:?}",
+            x["id"]
+        );
         assert!(x["min"].as_f64().unwrap() <= x["max"].as_f64().unwrap());
     }
     let walk = layers.iter().find(|x| x["id"] == "gp_walk_min").unwrap();
-    assert_eq!(walk["method"], "estimate", "no Gloucestershire network here, so the layer must say it is estimated");
-    assert!(walk["description"].as_str().unwrap().starts_with("ESTIMATE"));
-    let acs = layers.iter().find(|x| x["id"] == "gp_car_min_2013").unwrap();
-    assert_eq!(acs["missing"], 9, "nine post-2001 LSOAs have no ACS0505 value");
+    assert_eq!(
+        walk["method"], "estimate",
+        "no Gloucestershire network here, so the layer must say it is estimated"
+    );
+    assert!(walk["description"]
+        .as_str()
+        .unwrap()
+        .starts_with("ESTIMATE"));
+    let acs = layers
+        .iter()
+        .find(|x| x["id"] == "gp_car_min_2013")
+        .unwrap();
+    assert_eq!(
+        acs["missing"], 9,
+        "nine post-2001 LSOAs have no ACS0505 value"
+    );
 }
 
 #[test]
 fn areas_json_csv_geojson_agree_with_the_official_file() {
     let want = decile1_codes(None);
-    let (s, v) = json(&format!("/api/areas?where={}&sort=imd_rank", enc("imd_decile <= 1")));
+    let (s, v) = json(&format!(
+        "/api/areas?where={}&sort=imd_rank",
+        enc("imd_decile <= 1")
+    ));
     assert_eq!(s, 200);
     assert_eq!(v["count"], want.len());
-    let got: BTreeSet<String> = v["areas"].as_array().unwrap().iter().map(|a| a["code"].as_str().unwrap().to_string()).collect();
+    let got: BTreeSet<String> = v["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["code"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(got, want);
-    let ranks: Vec<f64> = v["areas"].as_array().unwrap().iter().map(|a| a["imd_rank"].as_f64().unwrap()).collect();
+    let ranks: Vec<f64> = v["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["imd_rank"].as_f64().unwrap())
+        .collect();
     assert!(ranks.windows(2).all(|w| w[0] <= w[1]));
-    let pop: f64 = v["areas"].as_array().unwrap().iter().map(|a| a["population"].as_f64().unwrap()).sum();
+    let pop: f64 = v["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["population"].as_f64().unwrap())
+        .sum();
     assert_eq!(v["totals"]["population"].as_f64().unwrap(), pop);
     // Limit keeps count and totals over all matches.
-    let (_, lim) = json(&format!("/api/areas?where={}&sort=imd_rank:desc&limit=3", enc("imd_decile <= 1")));
+    let (_, lim) = json(&format!(
+        "/api/areas?where={}&sort=imd_rank:desc&limit=3",
+        enc("imd_decile <= 1")
+    ));
     assert_eq!(lim["count"], want.len());
     assert_eq!(lim["returned"], 3);
     assert_eq!(lim["totals"], v["totals"]);
 
-    let r = get(&format!("/api/areas?where={}&format=csv", enc("imd_decile <= 1")));
+    let r = get(&format!(
+        "/api/areas?where={}&format=csv",
+        enc("imd_decile <= 1")
+    ));
     assert_eq!(r.status(), 200);
-    assert!(r.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/csv"));
-    assert!(r.headers()[header::CONTENT_DISPOSITION].to_str().unwrap().contains("filename="));
+    assert!(r.headers()[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    assert!(r.headers()[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .contains("filename="));
     let text = r.text().unwrap();
     assert!(text.starts_with('\u{feff}'), "BOM for Excel");
     let mut rd = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
@@ -113,21 +216,35 @@ fn areas_json_csv_geojson_agree_with_the_official_file() {
     let csv_codes: BTreeSet<String> = rd.records().map(|r| r.unwrap()[0].to_string()).collect();
     assert_eq!(csv_codes, want);
 
-    let r = get(&format!("/api/areas?where={}&format=geojson", enc("imd_decile <= 1")));
+    let r = get(&format!(
+        "/api/areas?where={}&format=geojson",
+        enc("imd_decile <= 1")
+    ));
     assert_eq!(r.headers()[header::CONTENT_TYPE], "application/geo+json");
     let g: Value = r.json().unwrap();
     assert_eq!(g["type"], "FeatureCollection");
     assert_eq!(g["features"].as_array().unwrap().len(), want.len());
-    assert!(matches!(g["features"][0]["geometry"]["type"].as_str(), Some("Polygon" | "MultiPolygon")));
+    assert!(matches!(
+        g["features"][0]["geometry"]["type"].as_str(),
+        Some("Polygon" | "MultiPolygon")
+    ));
 }
 
 #[test]
 fn area_profile_and_postcode_eligibility() {
     let (s, p) = json("/api/areas/E01022333");
     assert_eq!(s, 200);
-    let imd = p["layers"].as_array().unwrap().iter().find(|l| l["id"] == "imd_score").unwrap();
+    let imd = p["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["id"] == "imd_score")
+        .unwrap();
     assert_eq!(imd["national_decile"], 1);
-    assert_eq!(imd["county_rank"], 1, "E01022333 is the county's most deprived LSOA (lowest IMD rank, 621)");
+    assert_eq!(
+        imd["county_rank"], 1,
+        "E01022333 is the county's most deprived LSOA (lowest IMD rank, 621)"
+    );
     assert_eq!(p["gp_sites"].as_array().unwrap().len(), 3);
     let (s, e) = json("/api/areas/E0102XXXX");
     assert_eq!(s, 404);
@@ -135,7 +252,11 @@ fn area_profile_and_postcode_eligibility() {
 
     let (h, rows) = csv_rows(&source("ons_postcode_lsoa_gloucestershire"));
     let (pcds, lsoa) = (col(&h, "pcds"), col(&h, "lsoa11cd"));
-    let want = rows.iter().find(|r| &r[pcds] == "GL1 2EH").map(|r| r[lsoa].to_string()).unwrap();
+    let want = rows
+        .iter()
+        .find(|r| &r[pcds] == "GL1 2EH")
+        .map(|r| r[lsoa].to_string())
+        .unwrap();
     let (s, pc) = json("/api/postcode/gl1%202eh");
     assert_eq!(s, 200);
     assert_eq!(pc["area"]["code"], want.as_str());
@@ -143,13 +264,23 @@ fn area_profile_and_postcode_eligibility() {
     assert_eq!(pc["eligible"]["national_top10"], national);
     assert!(pc["message"].as_str().unwrap().contains(&want));
     // A decile-1 postcode: any live postcode ONS puts in the most deprived LSOA.
-    let deprived = rows.iter().find(|r| &r[lsoa] == "E01022333" && r[col(&h, "doterm")].is_empty() && !r[col(&h, "lon")].is_empty()).unwrap();
+    let deprived = rows
+        .iter()
+        .find(|r| {
+            &r[lsoa] == "E01022333"
+                && r[col(&h, "doterm")].is_empty()
+                && !r[col(&h, "lon")].is_empty()
+        })
+        .unwrap();
     let (_, pc) = json(&format!("/api/postcode/{}", enc(&deprived[pcds])));
     assert_eq!(pc["eligible"]["national_top10"], true);
     assert_eq!(pc["eligible"]["county_top10"], true);
     let (s, e) = json("/api/postcode/NOTAPOSTCODE");
     assert_eq!(s, 400);
-    assert!(e["detail"].as_str().unwrap().contains("not a valid UK postcode"));
+    assert!(e["detail"]
+        .as_str()
+        .unwrap()
+        .contains("not a valid UK postcode"));
     let (s, _) = json("/api/postcode/GL99%209ZZ");
     assert_eq!(s, 404);
 }
@@ -159,25 +290,65 @@ fn gp_sites_districts_tilejson_openapi() {
     let r = get("/api/gp-sites");
     assert_eq!(r.headers()[header::CONTENT_TYPE], "application/geo+json");
     let g: Value = r.json().unwrap();
-    assert_eq!(g["features"].as_array().unwrap().len(), atlas().gp_sites.len());
+    assert_eq!(
+        g["features"].as_array().unwrap().len(),
+        atlas().gp_sites.len()
+    );
     let d: Value = get("/api/districts").json().unwrap();
-    let names: BTreeSet<&str> = d["features"].as_array().unwrap().iter().map(|f| f["properties"]["name"].as_str().unwrap()).collect();
-    assert_eq!(names, BTreeSet::from(["Cheltenham", "Cotswold", "Forest of Dean", "Gloucester", "Stroud", "Tewkesbury"]));
+    let names: BTreeSet<&str> = d["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        BTreeSet::from([
+            "Cheltenham",
+            "Cotswold",
+            "Forest of Dean",
+            "Gloucester",
+            "Stroud",
+            "Tewkesbury"
+        ])
+    );
     let (s, tj) = json("/tiles/areas.json");
     assert_eq!(s, 200);
     assert_eq!(tj["tilejson"], "3.0.0");
-    assert!(tj["tiles"][0].as_str().unwrap().ends_with("/tiles/areas/{z}/{x}/{y}.mvt"));
+    assert!(tj["tiles"][0]
+        .as_str()
+        .unwrap()
+        .ends_with("/tiles/areas/{z}/{x}/{y}.mvt"));
     assert!(tj["vector_layers"][0]["fields"]["imd_decile"].is_string());
     // Every documented path is served (not 404), with example parameters.
     let (_, doc) = json("/api/openapi.json");
     assert_eq!(doc["openapi"], "3.1.0");
     let paths: Vec<String> = doc["paths"].as_object().unwrap().keys().cloned().collect();
     for p in &paths {
-        let url = p.replace("{code}", "E01022333").replace("{postcode}", "GL1%202EH").replace("{z}", "10").replace("{x}", "505").replace("{y}", "338");
+        let url = p
+            .replace("{code}", "E01022333")
+            .replace("{postcode}", "GL1%202EH")
+            .replace("{z}", "10")
+            .replace("{x}", "505")
+            .replace("{y}", "338");
         assert_eq!(get(&url).status(), 200, "{url}");
     }
-    let served = ["/healthz", "/api/layers", "/api/areas", "/api/areas/{code}", "/api/postcode/{postcode}", "/api/gp-sites", "/api/districts", "/api/openapi.json", "/tiles/areas.json", "/tiles/areas/{z}/{x}/{y}.mvt"];
-    assert_eq!(paths.iter().map(String::as_str).collect::<BTreeSet<_>>(), served.into_iter().collect());
+    let served = [
+        "/healthz",
+        "/api/layers",
+        "/api/areas",
+        "/api/areas/{code}",
+        "/api/postcode/{postcode}",
+        "/api/gp-sites",
+        "/api/districts",
+        "/api/openapi.json",
+        "/tiles/areas.json",
+        "/tiles/areas/{z}/{x}/{y}.mvt",
+    ];
+    assert_eq!(
+        paths.iter().map(String::as_str).collect::<BTreeSet<_>>(),
+        served.into_iter().collect()
+    );
 }
 
 fn tile(z: u32, x: u32, y: u32, query: &str) -> reqwest::blocking::Response {
@@ -188,7 +359,8 @@ fn tile_of(lon: f64, lat: f64, z: u32) -> (u32, u32) {
     let n = 2f64.powi(z as i32);
     let x = ((lon + 180.0) / 360.0 * n).floor() as u32;
     let lat_r = lat.to_radians();
-    let y = ((1.0 - (lat_r.tan() + 1.0 / lat_r.cos()).ln() / std::f64::consts::PI) / 2.0 * n).floor() as u32;
+    let y = ((1.0 - (lat_r.tan() + 1.0 / lat_r.cos()).ln() / std::f64::consts::PI) / 2.0 * n)
+        .floor() as u32;
     (x, y)
 }
 
@@ -199,8 +371,14 @@ fn tiles_decode_with_the_atlas_values_and_highlight_a_selection() {
     let (x, y) = tile_of(-2.2446, 51.8642, 9);
     let r = tile(9, x, y, &format!("?where={}", enc("imd_decile <= 1")));
     assert_eq!(r.status(), 200);
-    assert_eq!(r.headers()[header::CONTENT_TYPE], "application/vnd.mapbox-vector-tile");
-    assert!(r.headers()[header::CACHE_CONTROL].to_str().unwrap().contains("max-age"));
+    assert_eq!(
+        r.headers()[header::CONTENT_TYPE],
+        "application/vnd.mapbox-vector-tile"
+    );
+    assert!(r.headers()[header::CACHE_CONTROL]
+        .to_str()
+        .unwrap()
+        .contains("max-age"));
     let bytes = r.bytes().unwrap().to_vec();
     let reader = mvt_reader::Reader::new(bytes).unwrap();
     assert_eq!(reader.get_layer_names().unwrap(), vec!["areas".to_string()]);
@@ -209,9 +387,14 @@ fn tiles_decode_with_the_atlas_values_and_highlight_a_selection() {
     let mut seen = BTreeSet::new();
     for f in &features {
         let props: HashMap<String, MvtValue> = f.properties.clone().unwrap_or_default();
-        let Some(MvtValue::String(code)) = props.get("code") else { panic!("feature without code") };
+        let Some(MvtValue::String(code)) = props.get("code") else {
+            panic!("feature without code")
+        };
         let (i, a) = atlas.area(code).unwrap();
-        assert_eq!(props.get("district"), Some(&MvtValue::String(a.district.clone())));
+        assert_eq!(
+            props.get("district"),
+            Some(&MvtValue::String(a.district.clone()))
+        );
         for id in ["imd_decile", "imd_score", "children", "gp_walk_min"] {
             let want = atlas.number(id, i).map(needsmap::report::round3);
             let got = match props.get(id) {
@@ -228,14 +411,23 @@ fn tiles_decode_with_the_atlas_values_and_highlight_a_selection() {
         seen.insert(code.clone());
         use geo::CoordsIter;
         for c in f.geometry.coords_iter() {
-            assert!((-64.0..=4160.0).contains(&c.x) && (-64.0..=4160.0).contains(&c.y), "{code}: {c:?}");
+            assert!(
+                (-64.0..=4160.0).contains(&c.x) && (-64.0..=4160.0).contains(&c.y),
+                "{code}: {c:?}"
+            );
         }
     }
     let gloucester = decile1_codes(Some("E07000081"));
     assert_eq!(gloucester.len(), 9);
-    assert!(gloucester.is_subset(&seen), "Gloucester decile-1 LSOAs in the tile");
+    assert!(
+        gloucester.is_subset(&seen),
+        "Gloucester decile-1 LSOAs in the tile"
+    );
     assert!(gloucester.is_subset(&selected));
-    assert!(selected.is_subset(&decile1_codes(None)), "only decile-1 areas are selected");
+    assert!(
+        selected.is_subset(&decile1_codes(None)),
+        "only decile-1 areas are selected"
+    );
     // Same zoom range semantics: every county LSOA appears at z8 in some tile.
     let mut all = BTreeSet::new();
     let [w, s, e, n] = atlas.bounds();
@@ -247,7 +439,8 @@ fn tiles_decode_with_the_atlas_values_and_highlight_a_selection() {
             if r.status() == 200 {
                 let rd = mvt_reader::Reader::new(r.bytes().unwrap().to_vec()).unwrap();
                 for f in rd.get_features(0).unwrap() {
-                    if let Some(MvtValue::String(c)) = f.properties.unwrap_or_default().get("code") {
+                    if let Some(MvtValue::String(c)) = f.properties.unwrap_or_default().get("code")
+                    {
                         all.insert(c.clone());
                     }
                 }
@@ -259,7 +452,11 @@ fn tiles_decode_with_the_atlas_values_and_highlight_a_selection() {
 
 #[test]
 fn tile_addresses_and_errors() {
-    assert_eq!(tile(3, 0, 0, "").status(), 204, "empty tile far from the region");
+    assert_eq!(
+        tile(3, 0, 0, "").status(),
+        204,
+        "empty tile far from the region"
+    );
     for (path, status) in [
         ("/tiles/areas/17/0/0.mvt", 400),
         ("/tiles/areas/10/1024/0.mvt", 400),
@@ -271,9 +468,15 @@ fn tile_addresses_and_errors() {
         let r = get(path);
         assert_eq!(r.status(), status, "{path}");
         let v: Value = r.json().unwrap();
-        assert!(v["error"].is_string() && v["detail"].is_string(), "{path}: {v}");
+        assert!(
+            v["error"].is_string() && v["detail"].is_string(),
+            "{path}: {v}"
+        );
     }
-    let (s, e) = json(&format!("/tiles/areas/10/505/338.mvt?where={}", enc("imd_decile <=")));
+    let (s, e) = json(&format!(
+        "/tiles/areas/10/505/338.mvt?where={}",
+        enc("imd_decile <=")
+    ));
     assert_eq!(s, 400);
     assert_eq!(e["column"], 14);
 }
@@ -283,7 +486,10 @@ fn errors_are_json_with_fitting_status() {
     let (s, e) = json(&format!("/api/areas?where={}", enc("imd_decil <= 2")));
     assert_eq!((s, e["error"].as_str()), (400, Some("bad_filter")));
     assert_eq!(e["column"], 1);
-    assert!(e["detail"].as_str().unwrap().contains("imd_decile"), "suggests the right field");
+    assert!(
+        e["detail"].as_str().unwrap().contains("imd_decile"),
+        "suggests the right field"
+    );
     let (s, e) = json("/api/areas?limit=lots");
     assert_eq!(s, 400);
     assert!(e["detail"].as_str().unwrap().contains("limit"));
@@ -294,37 +500,80 @@ fn errors_are_json_with_fitting_status() {
     let long = "a".repeat(10_000);
     let r = get(&format!("/api/areas?where={long}"));
     assert_eq!(r.status(), 414);
-    let r = client().post(format!("{}/api/areas", base())).body(vec![b'x'; 100_000]).send().unwrap();
+    let r = client()
+        .post(format!("{}/api/areas", base()))
+        .body(vec![b'x'; 100_000])
+        .send()
+        .unwrap();
     assert_eq!(r.status(), 413);
-    let r = client().post(format!("{}/api/areas", base())).body("x").send().unwrap();
+    let r = client()
+        .post(format!("{}/api/areas", base()))
+        .body("x")
+        .send()
+        .unwrap();
     assert_eq!(r.status(), 405);
     // Static files cannot escape web/.
-    for p in ["/../Cargo.toml", "/%2e%2e/Cargo.toml", "/vendor/maplibre-gl/../../package.json", "/..%2f..%2fCargo.toml"] {
+    for p in [
+        "/../Cargo.toml",
+        "/%2e%2e/Cargo.toml",
+        "/vendor/maplibre-gl/../../package.json",
+        "/..%2f..%2fCargo.toml",
+    ] {
         let r = get(p);
         let status = r.status().as_u16();
         let body = r.text().unwrap();
-        assert!(!body.contains("[package]") && !body.contains("\"devDependencies\""), "{p} leaked a file");
-        assert!((400..500).contains(&status) || status == 200 && body.contains("<html"), "{p}: {status}");
+        assert!(
+            !body.contains("[package]") && !body.contains("\"devDependencies\""),
+            "{p} leaked a file"
+        );
+        assert!(
+            (400..500).contains(&status) || status == 200 && body.contains("<html"),
+            "{p}: {status}"
+        );
     }
 }
 
 #[test]
 fn etag_304_compression_and_cors() {
-    for path in ["/api/layers".to_string(), "/tiles/areas/10/505/338.mvt".to_string(), format!("/api/areas?where={}", enc("imd_decile <= 2"))] {
+    for path in [
+        "/api/layers".to_string(),
+        "/tiles/areas/10/505/338.mvt".to_string(),
+        format!("/api/areas?where={}", enc("imd_decile <= 2")),
+    ] {
         let r = get(&path);
         assert_eq!(r.status(), 200);
         let tag = r.headers()[header::ETAG].to_str().unwrap().to_string();
-        let r2 = client().get(format!("{}{path}", base())).header(header::IF_NONE_MATCH, &tag).send().unwrap();
+        let r2 = client()
+            .get(format!("{}{path}", base()))
+            .header(header::IF_NONE_MATCH, &tag)
+            .send()
+            .unwrap();
         assert_eq!(r2.status(), 304, "{path}");
         assert!(r2.bytes().unwrap().is_empty());
-        let r3 = client().get(format!("{}{path}", base())).header(header::IF_NONE_MATCH, "\"other\"").send().unwrap();
+        let r3 = client()
+            .get(format!("{}{path}", base()))
+            .header(header::IF_NONE_MATCH, "\"other\"")
+            .send()
+            .unwrap();
         assert_eq!(r3.status(), 200);
     }
-    let r = client().get(format!("{}/api/layers", base())).header(header::ACCEPT_ENCODING, "gzip").send().unwrap();
+    let r = client()
+        .get(format!("{}/api/layers", base()))
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .send()
+        .unwrap();
     assert_eq!(r.headers()[header::CONTENT_ENCODING], "gzip");
-    let r = client().get(format!("{}/api/layers", base())).header(header::ACCEPT_ENCODING, "br").send().unwrap();
+    let r = client()
+        .get(format!("{}/api/layers", base()))
+        .header(header::ACCEPT_ENCODING, "br")
+        .send()
+        .unwrap();
     assert_eq!(r.headers()[header::CONTENT_ENCODING], "br");
-    let r = client().get(format!("{}/api/layers", base())).header(header::ORIGIN, "https://example.org").send().unwrap();
+    let r = client()
+        .get(format!("{}/api/layers", base()))
+        .header(header::ORIGIN, "https://example.org")
+        .send()
+        .unwrap();
     assert_eq!(r.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
 }
 
@@ -365,8 +614,15 @@ fn load_test_concurrent_clients_get_no_errors() {
             })
         })
         .collect();
-    let errors: Vec<String> = handles.into_iter().flat_map(|h| h.join().unwrap()).collect();
-    eprintln!("load test: {} requests from {clients} clients in {:?}", clients * per_client, started.elapsed());
+    let errors: Vec<String> = handles
+        .into_iter()
+        .flat_map(|h| h.join().unwrap())
+        .collect();
+    eprintln!(
+        "load test: {} requests from {clients} clients in {:?}",
+        clients * per_client,
+        started.elapsed()
+    );
     assert!(errors.is_empty(), "{errors:?}");
 }
 

@@ -5,10 +5,10 @@ use crate::sources::ods::{Branch, OdsDate, Practice};
 use crate::sources::Result;
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum GpKind {
     Practice,
@@ -16,7 +16,7 @@ pub enum GpKind {
 }
 
 /// A place where a GP can be seen: a practice's main site or one of its branch surgeries.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GpSite {
     pub code: String,
     pub name: String,
@@ -33,7 +33,7 @@ pub struct GpSite {
 }
 
 /// Why an ODS row did not become a site: `data status` reports these counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Exclusion {
     /// Practice status not A (closed, dormant, proposed).
@@ -56,7 +56,9 @@ impl std::fmt::Display for Exclusion {
             Exclusion::NotActive => "practice not active (status C/D/P)",
             Exclusion::NotGpSetting => "not a GP practice (prescribing setting other than 4)",
             Exclusion::BranchClosed => "branch closed",
-            Exclusion::ParentNotActive => "branch whose parent practice is not an active GP practice",
+            Exclusion::ParentNotActive => {
+                "branch whose parent practice is not an active GP practice"
+            }
             Exclusion::PostcodeNotFound => "postcode not in Code-Point Open",
             Exclusion::OutsideRegion => "outside the region and its margin",
         })
@@ -73,8 +75,18 @@ pub struct GpSites {
 
 impl GpSites {
     pub fn new(sites: Vec<GpSite>, excluded: BTreeMap<(GpKind, Exclusion), usize>) -> GpSites {
-        let index = RTree::bulk_load(sites.iter().enumerate().map(|(i, s)| GeomWithData::new(project(s.lon, s.lat), i)).collect());
-        GpSites { sites, excluded, index }
+        let index = RTree::bulk_load(
+            sites
+                .iter()
+                .enumerate()
+                .map(|(i, s)| GeomWithData::new(project(s.lon, s.lat), i))
+                .collect(),
+        );
+        GpSites {
+            sites,
+            excluded,
+            index,
+        }
     }
 
     /// The `k` nearest sites to a point by straight-line distance, with metres.
@@ -91,7 +103,9 @@ impl GpSites {
     }
 
     pub fn by_code(&self, code: &str) -> Option<&GpSite> {
-        self.sites.iter().find(|s| s.code.eq_ignore_ascii_case(code))
+        self.sites
+            .iter()
+            .find(|s| s.code.eq_ignore_ascii_case(code))
     }
 
     pub fn len(&self) -> usize {
@@ -145,7 +159,14 @@ pub fn select_sites(
             count(GpKind::Practice, Exclusion::NotActive);
         } else {
             active_gp.insert(p.code.as_str(), p);
-            candidates.push((GpKind::Practice, &p.code, &p.name, &p.postcode, None, p.status.as_str()));
+            candidates.push((
+                GpKind::Practice,
+                &p.code,
+                &p.name,
+                &p.postcode,
+                None,
+                p.status.as_str(),
+            ));
         }
     }
     for b in branches {
@@ -158,10 +179,20 @@ pub fn select_sites(
         } else if !active_gp.contains_key(b.parent.as_str()) {
             count(GpKind::Branch, Exclusion::ParentNotActive);
         } else {
-            candidates.push((GpKind::Branch, &b.code, &b.name, &b.postcode, Some(b.parent.clone()), "A"));
+            candidates.push((
+                GpKind::Branch,
+                &b.code,
+                &b.name,
+                &b.postcode,
+                Some(b.parent.clone()),
+                "A",
+            ));
         }
     }
-    let wanted: HashSet<Postcode> = candidates.iter().filter_map(|c| Postcode::parse(c.3).ok()).collect();
+    let wanted: HashSet<Postcode> = candidates
+        .iter()
+        .filter_map(|c| Postcode::parse(c.3).ok())
+        .collect();
     let located = postcodes.locate_many(&wanted)?;
     let mut sites = Vec::new();
     for (kind, code, name, postcode, parent, status) in candidates {

@@ -1,11 +1,11 @@
 //! The layer registry: every per-area figure with the metadata a reader needs to trust it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 /// Which way is worse, so maps colour the right end and "top 10%" means the most in need.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     HigherIsWorse,
@@ -14,7 +14,7 @@ pub enum Direction {
 }
 
 /// How a figure was obtained: users must be able to tell a published statistic from our estimate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     /// Copied from the publisher's file.
@@ -29,7 +29,7 @@ pub enum Method {
     Reference,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Group {
     Deprivation,
@@ -40,13 +40,13 @@ pub enum Group {
 }
 
 /// Ids of the layers that publish a national rank/decile for a score (e.g. `imd_score` → `imd_rank`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NationalRanks {
     pub rank: String,
     pub decile: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LayerMeta {
     pub id: String,
     pub title: String,
@@ -67,7 +67,16 @@ impl LayerMeta {
     /// Metadata whose source, vintage and licence come from the source manifest, so a layer can
     /// never claim a provenance the manifest does not record.
     #[allow(clippy::too_many_arguments)]
-    pub fn from_source(id: &str, title: &str, unit: &str, description: String, source: &crate::sources::Source, direction: Direction, method: Method, group: Group) -> LayerMeta {
+    pub fn from_source(
+        id: &str,
+        title: &str,
+        unit: &str,
+        description: String,
+        source: &crate::sources::Source,
+        direction: Direction,
+        method: Method,
+        group: Group,
+    ) -> LayerMeta {
         LayerMeta {
             id: id.into(),
             title: title.into(),
@@ -136,12 +145,24 @@ impl Layer {
     /// Rank of each area within the loaded region, worst first (1 = most in need); ties share the
     /// best rank ("1224" competition ranking). `None` for missing values and neutral layers.
     pub fn regional_ranks(&self) -> Vec<Option<u32>> {
-        let Values::Number(v) = &self.values else { return vec![None; self.values.len()] };
+        let Values::Number(v) = &self.values else {
+            return vec![None; self.values.len()];
+        };
         if self.meta.direction == Direction::Neutral {
             return vec![None; v.len()];
         }
-        let worse_first = |x: f64| if self.meta.direction == Direction::HigherIsWorse { -x } else { x };
-        let mut order: Vec<(f64, usize)> = v.iter().enumerate().filter_map(|(i, x)| x.map(|x| (worse_first(x), i))).collect();
+        let worse_first = |x: f64| {
+            if self.meta.direction == Direction::HigherIsWorse {
+                -x
+            } else {
+                x
+            }
+        };
+        let mut order: Vec<(f64, usize)> = v
+            .iter()
+            .enumerate()
+            .filter_map(|(i, x)| x.map(|x| (worse_first(x), i)))
+            .collect();
         order.sort_by(|a, b| a.0.total_cmp(&b.0));
         let mut ranks = vec![None; v.len()];
         let mut prev: Option<(f64, u32)> = None;
@@ -158,7 +179,9 @@ impl Layer {
 
     /// Min, max and class breaks (quantiles, or whole numbers 1..10 for deciles) for colouring.
     pub fn breaks(&self) -> Option<(f64, f64, Vec<f64>)> {
-        let Values::Number(v) = &self.values else { return None };
+        let Values::Number(v) = &self.values else {
+            return None;
+        };
         let mut xs: Vec<f64> = v.iter().flatten().copied().collect();
         if xs.is_empty() {
             return None;
@@ -212,7 +235,11 @@ impl Clone for RankCache {
 impl LayerSet {
     /// Add a layer, replacing one with the same id (how a network result replaces an estimate).
     pub fn insert(&mut self, layer: Layer) {
-        self.ranks.0.get_mut().unwrap_or_else(|p| p.into_inner()).remove(&layer.meta.id);
+        self.ranks
+            .0
+            .get_mut()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&layer.meta.id);
         match self.by_id.get(&layer.meta.id) {
             Some(&i) => self.layers[i] = layer,
             None => {
@@ -237,7 +264,12 @@ impl LayerSet {
     pub fn regional_ranks(&self, id: &str) -> Option<Arc<Vec<Option<u32>>>> {
         let layer = self.get(id)?;
         let mut cache = self.ranks.0.lock().unwrap_or_else(|p| p.into_inner());
-        Some(cache.entry(id.to_string()).or_insert_with(|| Arc::new(layer.regional_ranks())).clone())
+        Some(
+            cache
+                .entry(id.to_string())
+                .or_insert_with(|| Arc::new(layer.regional_ranks()))
+                .clone(),
+        )
     }
 
     pub fn ids(&self) -> impl Iterator<Item = &str> {
@@ -271,8 +303,14 @@ mod tests {
 
     #[test]
     fn regional_ranks_put_the_worst_first_and_skip_missing() {
-        let l = layer(Direction::HigherIsWorse, vec![Some(1.0), None, Some(5.0), Some(5.0), Some(2.0)]);
-        assert_eq!(l.regional_ranks(), vec![Some(4), None, Some(1), Some(1), Some(3)]);
+        let l = layer(
+            Direction::HigherIsWorse,
+            vec![Some(1.0), None, Some(5.0), Some(5.0), Some(2.0)],
+        );
+        assert_eq!(
+            l.regional_ranks(),
+            vec![Some(4), None, Some(1), Some(1), Some(3)]
+        );
         let l = layer(Direction::LowerIsWorse, vec![Some(1.0), Some(3.0)]);
         assert_eq!(l.regional_ranks(), vec![Some(1), Some(2)]);
     }
@@ -298,7 +336,10 @@ mod tests {
 
     #[test]
     fn breaks_are_ascending_quantiles() {
-        let l = layer(Direction::HigherIsWorse, (0..100).map(|i| Some(i as f64)).collect());
+        let l = layer(
+            Direction::HigherIsWorse,
+            (0..100).map(|i| Some(i as f64)).collect(),
+        );
         let (min, max, b) = l.breaks().unwrap();
         assert_eq!((min, max), (0.0, 99.0));
         assert!(b.windows(2).all(|w| w[0] < w[1]) && b.len() == 6);

@@ -2,6 +2,7 @@
 
 pub mod gp;
 pub mod layers;
+pub mod snapshot;
 
 use crate::geodesy::degrees_for_metres;
 use crate::sources::codepoint::{Postcode, PostcodeBook, PostcodeError, PostcodePoint};
@@ -17,7 +18,14 @@ use std::fmt;
 use std::str::FromStr;
 
 /// The six districts of Gloucestershire (E10000013).
-pub const GLOUCESTERSHIRE_DISTRICTS: [&str; 6] = ["E07000078", "E07000079", "E07000080", "E07000081", "E07000082", "E07000083"];
+pub const GLOUCESTERSHIRE_DISTRICTS: [&str; 6] = [
+    "E07000078",
+    "E07000079",
+    "E07000080",
+    "E07000081",
+    "E07000082",
+    "E07000083",
+];
 
 /// How far beyond the region GP sites are kept: people cross a county line to see a GP.
 pub const GP_MARGIN_M: f64 = 15_000.0;
@@ -31,15 +39,25 @@ pub enum AtlasError {
     #[error("region {region} has no LSOAs in the IoD2019 file (are the district codes right? They are 2019 codes such as E07000078)")]
     EmptyRegion { region: String },
     #[error("LSOA {code} of region {region} is missing from {what}")]
-    Incomplete { code: String, region: String, what: String },
+    Incomplete {
+        code: String,
+        region: String,
+        what: String,
+    },
     #[error("unknown LSOA code '{0}'")]
     UnknownArea(String),
     #[error(transparent)]
     Postcode(#[from] PostcodeError),
     #[error("postcode {0} is not in OS Code-Point Open (it may be terminated or not exist)")]
     PostcodeNotFound(String),
+    #[error("the {0} atlas cannot be assembled by this build yet: its readers exist (sources::iod2025, sources::lookup) but no layers are registered for it; use --vintage 2019")]
+    VintageUnavailable(crate::vintage::Vintage),
     #[error("postcode {postcode} is in {district}, outside the loaded region ({region})")]
-    OutsideRegion { postcode: String, district: String, region: String },
+    OutsideRegion {
+        postcode: String,
+        district: String,
+        region: String,
+    },
 }
 
 pub type Result<T, E = AtlasError> = std::result::Result<T, E>;
@@ -55,7 +73,13 @@ pub enum Region {
 
 impl Default for Region {
     fn default() -> Self {
-        Region::Districts { name: "gloucestershire".into(), codes: GLOUCESTERSHIRE_DISTRICTS.iter().map(|s| s.to_string()).collect() }
+        Region::Districts {
+            name: "gloucestershire".into(),
+            codes: GLOUCESTERSHIRE_DISTRICTS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        }
     }
 }
 
@@ -69,12 +93,21 @@ impl FromStr for Region {
         if t.eq_ignore_ascii_case("england") {
             return Ok(Region::England);
         }
-        let codes: Vec<String> = t.split(',').map(|c| c.trim().to_ascii_uppercase()).filter(|c| !c.is_empty()).collect();
-        let valid = |c: &str| c.len() == 9 && c.starts_with('E') && c[1..].chars().all(|ch| ch.is_ascii_digit());
+        let codes: Vec<String> = t
+            .split(',')
+            .map(|c| c.trim().to_ascii_uppercase())
+            .filter(|c| !c.is_empty())
+            .collect();
+        let valid = |c: &str| {
+            c.len() == 9 && c.starts_with('E') && c[1..].chars().all(|ch| ch.is_ascii_digit())
+        };
         if codes.is_empty() || !codes.iter().all(|c| valid(c)) {
             return Err(AtlasError::UnknownRegion(s.to_string()));
         }
-        Ok(Region::Districts { name: codes.join(","), codes })
+        Ok(Region::Districts {
+            name: codes.join(","),
+            codes,
+        })
     }
 }
 
@@ -108,7 +141,13 @@ impl Region {
     /// super-generalised layer is used.
     fn boundary_source(&self) -> &'static str {
         match self {
-            Region::Districts { codes, .. } if codes.iter().all(|c| GLOUCESTERSHIRE_DISTRICTS.contains(&c.as_str())) => "lsoa11_bgc_gloucestershire",
+            Region::Districts { codes, .. }
+                if codes
+                    .iter()
+                    .all(|c| GLOUCESTERSHIRE_DISTRICTS.contains(&c.as_str())) =>
+            {
+                "lsoa11_bgc_gloucestershire"
+            }
             _ => "lsoa11_bsc_england_wales",
         }
     }
@@ -128,7 +167,7 @@ pub struct Lsoa {
 }
 
 /// One source the atlas was built from, for `healthz` and attribution.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UsedSource {
     pub id: String,
     pub title: String,
@@ -156,7 +195,11 @@ pub struct Atlas {
 
 impl fmt::Debug for Atlas {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Atlas").field("region", &self.region).field("areas", &self.areas.len()).field("layers", &self.layers.len()).finish()
+        f.debug_struct("Atlas")
+            .field("region", &self.region)
+            .field("areas", &self.areas.len())
+            .field("layers", &self.layers.len())
+            .finish()
     }
 }
 
@@ -170,19 +213,36 @@ impl Atlas {
         let manifest = &data.manifest;
         let used = |id: &str| -> Result<UsedSource> {
             let s = manifest.get(id)?;
-            Ok(UsedSource { id: s.id.clone(), title: s.title.clone(), vintage: s.vintage.clone(), licence: s.licence.clone(), attribution: s.attribution.clone() })
+            Ok(UsedSource {
+                id: s.id.clone(),
+                title: s.title.clone(),
+                vintage: s.vintage.clone(),
+                licence: s.licence.clone(),
+                attribution: s.attribution.clone(),
+            })
         };
 
         let iod_path = data.require("iod2019")?;
         let rows = sources::iod::read_file7(&iod_path)?;
         let english: Vec<&IodRow> = rows.iter().filter(|r| r.code.starts_with("E01")).collect();
         let national_count = english.len();
-        let idaci_ranks = rank_descending(&english.iter().map(|r| r.idaci_score).collect::<Vec<_>>());
-        let idaci_rank_of: HashMap<&str, u32> = english.iter().zip(&idaci_ranks).map(|(r, &k)| (r.code.as_str(), k)).collect();
+        let idaci_ranks =
+            rank_descending(&english.iter().map(|r| r.idaci_score).collect::<Vec<_>>());
+        let idaci_rank_of: HashMap<&str, u32> = english
+            .iter()
+            .zip(&idaci_ranks)
+            .map(|(r, &k)| (r.code.as_str(), k))
+            .collect();
 
-        let mut selected: Vec<&IodRow> = english.iter().copied().filter(|r| region.includes(&r.lad_code)).collect();
+        let mut selected: Vec<&IodRow> = english
+            .iter()
+            .copied()
+            .filter(|r| region.includes(&r.lad_code))
+            .collect();
         if selected.is_empty() {
-            return Err(AtlasError::EmptyRegion { region: region.to_string() });
+            return Err(AtlasError::EmptyRegion {
+                region: region.to_string(),
+            });
         }
         selected.sort_by(|a, b| a.code.cmp(&b.code));
         let wanted: HashSet<String> = selected.iter().map(|r| r.code.clone()).collect();
@@ -190,26 +250,37 @@ impl Atlas {
         let boundary_id = region.boundary_source();
         let boundary_path = data.require(boundary_id)?;
         let mut boundaries: HashMap<String, sources::boundaries::Boundary> =
-            sources::boundaries::read_geojson(&boundary_path, Some(&wanted))?.into_iter().map(|b| (b.code.clone(), b)).collect();
-        let centroids = sources::centroids::read_centroids(&data.require("lsoa11_pwc")?, Some(&wanted))?;
+            sources::boundaries::read_geojson(&boundary_path, Some(&wanted))?
+                .into_iter()
+                .map(|b| (b.code.clone(), b))
+                .collect();
+        let centroids =
+            sources::centroids::read_centroids(&data.require("lsoa11_pwc")?, Some(&wanted))?;
 
         let mut areas = Vec::with_capacity(selected.len());
         for r in &selected {
-            let b = boundaries.remove(&r.code).ok_or_else(|| AtlasError::Incomplete {
-                code: r.code.clone(),
-                region: region.to_string(),
-                what: format!("the boundaries ({})", boundary_path.display()),
-            })?;
-            let &(lon, lat) = centroids.get(&r.code).ok_or_else(|| AtlasError::Incomplete {
-                code: r.code.clone(),
-                region: region.to_string(),
-                what: "the population-weighted centroids".into(),
-            })?;
-            let bbox = b.polygon.bounding_rect().ok_or_else(|| AtlasError::Incomplete {
-                code: r.code.clone(),
-                region: region.to_string(),
-                what: "the boundaries (empty polygon)".into(),
-            })?;
+            let b = boundaries
+                .remove(&r.code)
+                .ok_or_else(|| AtlasError::Incomplete {
+                    code: r.code.clone(),
+                    region: region.to_string(),
+                    what: format!("the boundaries ({})", boundary_path.display()),
+                })?;
+            let &(lon, lat) = centroids
+                .get(&r.code)
+                .ok_or_else(|| AtlasError::Incomplete {
+                    code: r.code.clone(),
+                    region: region.to_string(),
+                    what: "the population-weighted centroids".into(),
+                })?;
+            let bbox = b
+                .polygon
+                .bounding_rect()
+                .ok_or_else(|| AtlasError::Incomplete {
+                    code: r.code.clone(),
+                    region: region.to_string(),
+                    what: "the boundaries (empty polygon)".into(),
+                })?;
             areas.push(Lsoa {
                 code: r.code.clone(),
                 name: r.name.clone(),
@@ -220,12 +291,24 @@ impl Atlas {
                 bbox,
             });
         }
-        let by_code = areas.iter().enumerate().map(|(i, a)| (a.code.clone(), i)).collect();
+        let by_code = areas
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.code.clone(), i))
+            .collect();
         let index = RTree::bulk_load(
             areas
                 .iter()
                 .enumerate()
-                .map(|(i, a)| GeomWithData::new(Rectangle::from_corners([a.bbox.min().x, a.bbox.min().y], [a.bbox.max().x, a.bbox.max().y]), i))
+                .map(|(i, a)| {
+                    GeomWithData::new(
+                        Rectangle::from_corners(
+                            [a.bbox.min().x, a.bbox.min().y],
+                            [a.bbox.max().x, a.bbox.max().y],
+                        ),
+                        i,
+                    )
+                })
                 .collect(),
         );
 
@@ -254,7 +337,15 @@ impl Atlas {
             index,
         };
         let keep = |lon: f64, lat: f64| atlas.within_distance(lon, lat, GP_MARGIN_M);
-        let gp_now = gp::select_sites(&practices, &branches, &atlas.postcodes, SiteDate::Current, &branch_vintage, &practice_vintage, keep)?;
+        let gp_now = gp::select_sites(
+            &practices,
+            &branches,
+            &atlas.postcodes,
+            SiteDate::Current,
+            &branch_vintage,
+            &practice_vintage,
+            keep,
+        )?;
         let gp_2019 = gp::select_sites(
             &practices,
             &branches,
@@ -266,17 +357,31 @@ impl Atlas {
         )?;
         atlas.gp_sites = gp_now;
         atlas.gp_sites_2019 = gp_2019;
-        atlas.sources = ["iod2019", boundary_id, "lsoa11_pwc", "epraccur", "ebranchs", "codepoint_open"]
-            .iter()
-            .map(|id| used(id))
-            .collect::<Result<_>>()?;
-        tracing::info!(areas = atlas.areas.len(), gp_sites = atlas.gp_sites.len(), "atlas loaded");
+        atlas.sources = [
+            "iod2019",
+            boundary_id,
+            "lsoa11_pwc",
+            "epraccur",
+            "ebranchs",
+            "codepoint_open",
+        ]
+        .iter()
+        .map(|id| used(id))
+        .collect::<Result<_>>()?;
+        tracing::info!(
+            areas = atlas.areas.len(),
+            gp_sites = atlas.gp_sites.len(),
+            "atlas loaded"
+        );
         Ok(atlas)
     }
 
     pub fn area(&self, code: &str) -> Result<(usize, &Lsoa)> {
         let key = code.trim().to_ascii_uppercase();
-        self.by_code.get(&key).map(|&i| (i, &self.areas[i])).ok_or_else(|| AtlasError::UnknownArea(code.trim().chars().take(40).collect()))
+        self.by_code
+            .get(&key)
+            .map(|&i| (i, &self.areas[i]))
+            .ok_or_else(|| AtlasError::UnknownArea(code.trim().chars().take(40).collect()))
     }
 
     pub fn index_of(&self, code: &str) -> Option<usize> {
@@ -286,14 +391,28 @@ impl Atlas {
     /// The LSOA containing a point (lon, lat). Points on a shared edge go to the first match.
     pub fn locate(&self, lon: f64, lat: f64) -> Option<usize> {
         let p = Point::new(lon, lat);
-        let mut hits: Vec<usize> = self.index.locate_all_at_point(&[lon, lat]).map(|g| g.data).collect();
+        let mut hits: Vec<usize> = self
+            .index
+            .locate_all_at_point(&[lon, lat])
+            .map(|g| g.data)
+            .collect();
         hits.sort_unstable();
-        hits.iter().copied().find(|&i| self.areas[i].polygon.contains(&p)).or_else(|| hits.into_iter().find(|&i| self.areas[i].polygon.intersects(&p)))
+        hits.iter()
+            .copied()
+            .find(|&i| self.areas[i].polygon.contains(&p))
+            .or_else(|| {
+                hits.into_iter()
+                    .find(|&i| self.areas[i].polygon.intersects(&p))
+            })
     }
 
     /// Areas whose bounding box intersects a lon/lat box.
     pub fn in_bbox(&self, west: f64, south: f64, east: f64, north: f64) -> Vec<usize> {
-        let mut v: Vec<usize> = self.index.locate_in_envelope_intersecting(&AABB::from_corners([west, south], [east, north])).map(|g| g.data).collect();
+        let mut v: Vec<usize> = self
+            .index
+            .locate_in_envelope_intersecting(&AABB::from_corners([west, south], [east, north]))
+            .map(|g| g.data)
+            .collect();
         v.sort_unstable();
         v
     }
@@ -304,16 +423,23 @@ impl Atlas {
         let (dlon, dlat) = degrees_for_metres(metres, lat);
         let cos = lat.to_radians().cos();
         let to_m = |c: geo::Coord<f64>| geo::coord! { x: (c.x - lon) * cos * 111_195.0, y: (c.y - lat) * 111_195.0 };
-        self.in_bbox(lon - dlon, lat - dlat, lon + dlon, lat + dlat).into_iter().any(|i| {
-            use geo::MapCoords;
-            let local = self.areas[i].polygon.map_coords(to_m);
-            Euclidean.distance(&Point::new(0.0, 0.0), &local) <= metres
-        })
+        self.in_bbox(lon - dlon, lat - dlat, lon + dlon, lat + dlat)
+            .into_iter()
+            .any(|i| {
+                use geo::MapCoords;
+                let local = self.areas[i].polygon.map_coords(to_m);
+                Euclidean.distance(&Point::new(0.0, 0.0), &local) <= metres
+            })
     }
 
     /// The region's bounds [west, south, east, north].
     pub fn bounds(&self) -> [f64; 4] {
-        let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+        let mut b = [
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ];
         for a in &self.areas {
             b[0] = b[0].min(a.bbox.min().x);
             b[1] = b[1].min(a.bbox.min().y);
@@ -326,10 +452,18 @@ impl Atlas {
     /// Look up a postcode and the LSOA it falls in.
     pub fn postcode(&self, input: &str) -> Result<(PostcodePoint, usize)> {
         let pc = Postcode::parse(input)?;
-        let point = self.postcodes.locate(&pc).map_err(AtlasError::Source)?.ok_or_else(|| AtlasError::PostcodeNotFound(pc.to_string()))?;
+        let point = self
+            .postcodes
+            .locate(&pc)
+            .map_err(AtlasError::Source)?
+            .ok_or_else(|| AtlasError::PostcodeNotFound(pc.to_string()))?;
         match self.locate(point.lon, point.lat) {
             Some(i) => Ok((point, i)),
-            None => Err(AtlasError::OutsideRegion { postcode: pc.to_string(), district: point.district_code.clone(), region: self.region.to_string() }),
+            None => Err(AtlasError::OutsideRegion {
+                postcode: pc.to_string(),
+                district: point.district_code.clone(),
+                region: self.region.to_string(),
+            }),
         }
     }
 
@@ -337,9 +471,12 @@ impl Atlas {
     pub fn districts(&self) -> Vec<(String, String, usize)> {
         let mut m: BTreeMap<(String, String), usize> = BTreeMap::new();
         for a in &self.areas {
-            *m.entry((a.district.clone(), a.district_code.clone())).or_default() += 1;
+            *m.entry((a.district.clone(), a.district_code.clone()))
+                .or_default() += 1;
         }
-        m.into_iter().map(|((name, code), n)| (code, name, n)).collect()
+        m.into_iter()
+            .map(|((name, code), n)| (code, name, n))
+            .collect()
     }
 
     pub fn number(&self, layer: &str, area: usize) -> Option<f64> {
@@ -347,8 +484,26 @@ impl Atlas {
     }
 }
 
-fn meta(id: &str, title: &str, unit: &str, description: String, source: &sources::Source, direction: Direction, method: Method, group: Group) -> LayerMeta {
-    LayerMeta::from_source(id, title, unit, description, source, direction, method, group)
+fn meta(
+    id: &str,
+    title: &str,
+    unit: &str,
+    description: String,
+    source: &sources::Source,
+    direction: Direction,
+    method: Method,
+    group: Group,
+) -> LayerMeta {
+    LayerMeta::from_source(
+        id,
+        title,
+        unit,
+        description,
+        source,
+        direction,
+        method,
+        group,
+    )
 }
 
 fn numbers<'a>(rows: &[&'a IodRow], f: impl Fn(&'a IodRow) -> f64) -> Values {
@@ -356,13 +511,21 @@ fn numbers<'a>(rows: &[&'a IodRow], f: impl Fn(&'a IodRow) -> f64) -> Values {
 }
 
 /// The IoD2019 layers: IMD, the seven domains, IDACI (ranked nationally here), population.
-fn deprivation_layers(rows: &[&IodRow], idaci_rank: &HashMap<&str, u32>, national: usize, src: &sources::Source) -> Vec<Layer> {
+fn deprivation_layers(
+    rows: &[&IodRow],
+    idaci_rank: &HashMap<&str, u32>,
+    national: usize,
+    src: &sources::Source,
+) -> Vec<Layer> {
     use Direction::*;
     use Group::*;
     use Method::*;
     let mut out = Vec::new();
     let with_ranks = |mut m: LayerMeta, prefix: &str| {
-        m.national = Some(NationalRanks { rank: format!("{prefix}_rank"), decile: format!("{prefix}_decile") });
+        m.national = Some(NationalRanks {
+            rank: format!("{prefix}_rank"),
+            decile: format!("{prefix}_decile"),
+        });
         m
     };
     out.push(Layer {
@@ -377,7 +540,17 @@ fn deprivation_layers(rows: &[&IodRow], idaci_rank: &HashMap<&str, u32>, nationa
         values: numbers(rows, |r| r.imd.rank as f64),
     });
     out.push(Layer {
-        meta: meta("imd_decile", "IMD 2019 national decile", "decile", "National decile of the IMD 2019 rank; 1 is the most deprived 10% of LSOAs in England.".into(), src, LowerIsWorse, Official, Deprivation),
+        meta: meta(
+            "imd_decile",
+            "IMD 2019 national decile",
+            "decile",
+            "National decile of the IMD 2019 rank; 1 is the most deprived 10% of LSOAs in England."
+                .into(),
+            src,
+            LowerIsWorse,
+            Official,
+            Deprivation,
+        ),
         values: numbers(rows, |r| r.imd.decile as f64),
     });
     // County deciles: rank the region's areas by their national IMD rank.
@@ -412,19 +585,68 @@ fn deprivation_layers(rows: &[&IodRow], idaci_rank: &HashMap<&str, u32>, nationa
         "Computed by needsmap from the {national} published English IDACI scores (3 d.p.): rank 1 = highest score, ties broken by file order; decile = ceil(rank × 10 / {national}). Where scores tie at 3 d.p. this can differ from MHCLG's own ranks, which use unrounded scores."
     );
     out.push(Layer {
-        meta: meta("idaci_rank", "IDACI 2019 national rank", "rank", computed_rank_note.clone(), src, LowerIsWorse, Computed, Children),
-        values: Values::Number(rows.iter().map(|r| idaci_rank.get(r.code.as_str()).map(|&k| k as f64)).collect()),
+        meta: meta(
+            "idaci_rank",
+            "IDACI 2019 national rank",
+            "rank",
+            computed_rank_note.clone(),
+            src,
+            LowerIsWorse,
+            Computed,
+            Children,
+        ),
+        values: Values::Number(
+            rows.iter()
+                .map(|r| idaci_rank.get(r.code.as_str()).map(|&k| k as f64))
+                .collect(),
+        ),
     });
     out.push(Layer {
-        meta: meta("idaci_decile", "IDACI 2019 national decile", "decile", computed_rank_note, src, LowerIsWorse, Computed, Children),
-        values: Values::Number(rows.iter().map(|r| idaci_rank.get(r.code.as_str()).map(|&k| decile_of_rank(k, national) as f64)).collect()),
+        meta: meta(
+            "idaci_decile",
+            "IDACI 2019 national decile",
+            "decile",
+            computed_rank_note,
+            src,
+            LowerIsWorse,
+            Computed,
+            Children,
+        ),
+        values: Values::Number(
+            rows.iter()
+                .map(|r| {
+                    idaci_rank
+                        .get(r.code.as_str())
+                        .map(|&k| decile_of_rank(k, national) as f64)
+                })
+                .collect(),
+        ),
     });
     out.push(Layer {
-        meta: meta("population", "Population (mid-2015)", "people", "Total population, mid-2015, excluding prisoners: the IoD2019 denominator.".into(), src, Neutral, Official, Population),
+        meta: meta(
+            "population",
+            "Population (mid-2015)",
+            "people",
+            "Total population, mid-2015, excluding prisoners: the IoD2019 denominator.".into(),
+            src,
+            Neutral,
+            Official,
+            Population,
+        ),
         values: numbers(rows, |r| r.population),
     });
     out.push(Layer {
-        meta: meta("children", "Children aged 0-15 (mid-2015)", "children", "Dependent children aged 0-15, mid-2015, excluding prisoners: the IoD2019 denominator.".into(), src, Neutral, Official, Population),
+        meta: meta(
+            "children",
+            "Children aged 0-15 (mid-2015)",
+            "children",
+            "Dependent children aged 0-15, mid-2015, excluding prisoners: the IoD2019 denominator."
+                .into(),
+            src,
+            Neutral,
+            Official,
+            Population,
+        ),
         values: numbers(rows, |r| r.children),
     });
     out.push(Layer {
@@ -443,7 +665,16 @@ fn deprivation_layers(rows: &[&IodRow], idaci_rank: &HashMap<&str, u32>, nationa
     for (d, (prefix, title, _)) in DOMAINS.iter().enumerate() {
         out.push(Layer {
             meta: with_ranks(
-                meta(&format!("{prefix}_score"), &format!("{title} domain score"), "score", format!("IoD2019 {title} domain score; higher is more deprived."), src, HigherIsWorse, Official, Domains),
+                meta(
+                    &format!("{prefix}_score"),
+                    &format!("{title} domain score"),
+                    "score",
+                    format!("IoD2019 {title} domain score; higher is more deprived."),
+                    src,
+                    HigherIsWorse,
+                    Official,
+                    Domains,
+                ),
                 prefix,
             ),
             values: numbers(rows, |r| r.domains[d].score),
@@ -453,7 +684,16 @@ fn deprivation_layers(rows: &[&IodRow], idaci_rank: &HashMap<&str, u32>, nationa
             values: numbers(rows, |r| r.domains[d].rank as f64),
         });
         out.push(Layer {
-            meta: meta(&format!("{prefix}_decile"), &format!("{title} domain national decile"), "decile", format!("National decile of the {title} domain; 1 is the most deprived 10%."), src, LowerIsWorse, Official, Domains),
+            meta: meta(
+                &format!("{prefix}_decile"),
+                &format!("{title} domain national decile"),
+                "decile",
+                format!("National decile of the {title} domain; 1 is the most deprived 10%."),
+                src,
+                LowerIsWorse,
+                Official,
+                Domains,
+            ),
             values: numbers(rows, |r| r.domains[d].decile as f64),
         });
     }
@@ -466,13 +706,22 @@ mod tests {
 
     #[test]
     fn regions_parse() {
-        assert_eq!("Gloucestershire".parse::<Region>().unwrap(), Region::default());
+        assert_eq!(
+            "Gloucestershire".parse::<Region>().unwrap(),
+            Region::default()
+        );
         assert_eq!("england".parse::<Region>().unwrap(), Region::England);
         let r: Region = "e07000078, E07000081".parse().unwrap();
         assert!(r.includes("E07000081") && !r.includes("E07000079"));
         assert!("mars".parse::<Region>().is_err());
         assert!("E0700007".parse::<Region>().is_err());
-        assert_eq!(Region::default().boundary_source(), "lsoa11_bgc_gloucestershire");
-        assert_eq!(Region::England.boundary_source(), "lsoa11_bsc_england_wales");
+        assert_eq!(
+            Region::default().boundary_source(),
+            "lsoa11_bgc_gloucestershire"
+        );
+        assert_eq!(
+            Region::England.boundary_source(),
+            "lsoa11_bsc_england_wales"
+        );
     }
 }

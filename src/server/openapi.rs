@@ -51,9 +51,15 @@ pub fn document() -> Value {
             })
             .collect();
         let ok = match *path {
-            p if p.ends_with(".mvt") => json!({ "description": "A vector tile", "content": { "application/vnd.mapbox-vector-tile": {} } }),
-            "/api/gp-sites" | "/api/districts" => json!({ "description": "GeoJSON FeatureCollection", "content": { "application/geo+json": {} } }),
-            "/api/areas" => json!({ "description": "Matching areas", "content": { "application/json": {}, "text/csv": {}, "application/geo+json": {} } }),
+            p if p.ends_with(".mvt") => {
+                json!({ "description": "A vector tile", "content": { "application/vnd.mapbox-vector-tile": {} } })
+            }
+            "/api/gp-sites" | "/api/districts" => {
+                json!({ "description": "GeoJSON FeatureCollection", "content": { "application/geo+json": {} } })
+            }
+            "/api/areas" => {
+                json!({ "description": "Matching areas", "content": { "application/json": {}, "text/csv": {}, "application/geo+json": {} } })
+            }
             _ => json!({ "description": "OK", "content": { "application/json": {} } }),
         };
         let mut responses = json!({ "200": ok, "304": { "description": "Not modified (If-None-Match)" }, "400": error_response("Bad filter, parameter or tile address (the body names it; filter errors carry `column`)"), "413": error_response("Request body too large"), "414": error_response("Request target too long") });

@@ -4,7 +4,10 @@ use crate::atlas::layers::Values;
 use crate::atlas::Atlas;
 use crate::query::Filter;
 use crate::selection::AreaRecord;
-use crate::tiles::{tiles_covering, MercatorShape, PropValue, TileCoord, TileEncoder, TileError, TileFeature, TileLayer, MAX_ZOOM};
+use crate::tiles::{
+    tiles_covering, MercatorShape, PropValue, TileCoord, TileEncoder, TileError, TileFeature,
+    TileLayer, MAX_ZOOM,
+};
 use moka::sync::Cache;
 use std::sync::Arc;
 
@@ -26,12 +29,25 @@ pub const TILE_CACHE_BYTES: u64 = 256 * 1024 * 1024;
 
 impl AreaTiles {
     pub fn new(atlas: Arc<Atlas>) -> Result<AreaTiles, TileError> {
-        let shapes = atlas.areas.iter().map(|a| MercatorShape::from_lonlat_polygons(&a.polygon)).collect::<Result<Vec<_>, _>>()?;
+        let shapes = atlas
+            .areas
+            .iter()
+            .map(|a| MercatorShape::from_lonlat_polygons(&a.polygon))
+            .collect::<Result<Vec<_>, _>>()?;
         let cache = Cache::builder()
-            .weigher(|_k: &(TileCoord, String), v: &TileBytes| v.as_ref().map(|b| b.len() as u32).unwrap_or(0).saturating_add(64))
+            .weigher(|_k: &(TileCoord, String), v: &TileBytes| {
+                v.as_ref()
+                    .map(|b| b.len() as u32)
+                    .unwrap_or(0)
+                    .saturating_add(64)
+            })
             .max_capacity(TILE_CACHE_BYTES)
             .build();
-        Ok(AreaTiles { atlas, shapes, cache })
+        Ok(AreaTiles {
+            atlas,
+            shapes,
+            cache,
+        })
     }
 
     /// The tile for a coordinate, with areas matching `filter` flagged `selected`.
@@ -46,7 +62,11 @@ impl AreaTiles {
     }
 
     /// Encode a tile without the cache: what every cache miss costs (the benchmark measures this).
-    pub fn encode_uncached(&self, coord: TileCoord, filter: Option<&Filter>) -> Result<Option<Vec<u8>>, TileError> {
+    pub fn encode_uncached(
+        &self,
+        coord: TileCoord,
+        filter: Option<&Filter>,
+    ) -> Result<Option<Vec<u8>>, TileError> {
         let atlas = &*self.atlas;
         let (w, s, e, n) = coord.bounds_lonlat();
         // Widen by the buffer (64/4096 of a tile) so features just outside still draw their edges.

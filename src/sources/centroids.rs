@@ -5,12 +5,18 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// Read centroids as code → (lon, lat). The ONS file calls longitude `X` and latitude `Y`.
-pub fn read_centroids(path: &Path, wanted: Option<&HashSet<String>>) -> Result<HashMap<String, (f64, f64)>> {
+pub fn read_centroids(
+    path: &Path,
+    wanted: Option<&HashSet<String>>,
+) -> Result<HashMap<String, (f64, f64)>> {
     let (mut reader, cols) = open_csv(path)?;
     let (x_i, y_i, code_i) = (cols.index("X")?, cols.index("Y")?, cols.index("lsoa11cd")?);
     let mut out = HashMap::new();
     let mut record = csv::StringRecord::new();
-    while reader.read_record(&mut record).map_err(|e| csv_error(path, e))? {
+    while reader
+        .read_record(&mut record)
+        .map_err(|e| csv_error(path, e))?
+    {
         let row = record.position().map(|p| p.line()).unwrap_or(0);
         let code = record.get(code_i).unwrap_or("").trim();
         if wanted.is_some_and(|w| !w.contains(code)) {

@@ -7,11 +7,27 @@ use std::path::Path;
 pub const DOMAINS: [(&str, &str, &str); 7] = [
     ("income", "Income", "Income Score (rate)"),
     ("employment", "Employment", "Employment Score (rate)"),
-    ("education", "Education, Skills and Training", "Education, Skills and Training Score"),
-    ("health", "Health Deprivation and Disability", "Health Deprivation and Disability Score"),
+    (
+        "education",
+        "Education, Skills and Training",
+        "Education, Skills and Training Score",
+    ),
+    (
+        "health",
+        "Health Deprivation and Disability",
+        "Health Deprivation and Disability Score",
+    ),
     ("crime", "Crime", "Crime Score"),
-    ("barriers", "Barriers to Housing and Services", "Barriers to Housing and Services Score"),
-    ("living_env", "Living Environment", "Living Environment Score"),
+    (
+        "barriers",
+        "Barriers to Housing and Services",
+        "Barriers to Housing and Services Score",
+    ),
+    (
+        "living_env",
+        "Living Environment",
+        "Living Environment Score",
+    ),
 ];
 
 /// A domain's score, national rank and decile as published.
@@ -56,9 +72,16 @@ pub fn read_file7(path: &Path) -> Result<Vec<IodRow>> {
     let lad_i = cols.index("Local Authority District code (2019)")?;
     let lad_name_i = cols.index("Local Authority District name (2019)")?;
     let triple = |prefix: &str, score_header: &str| -> Result<(usize, usize, usize)> {
-        Ok((cols.index(score_header)?, cols.index(&rank_header(prefix))?, cols.index(&decile_header(prefix))?))
+        Ok((
+            cols.index(score_header)?,
+            cols.index(&rank_header(prefix))?,
+            cols.index(&decile_header(prefix))?,
+        ))
     };
-    let imd_i = triple("Index of Multiple Deprivation (IMD)", "Index of Multiple Deprivation (IMD) Score")?;
+    let imd_i = triple(
+        "Index of Multiple Deprivation (IMD)",
+        "Index of Multiple Deprivation (IMD) Score",
+    )?;
     let mut dom_i = Vec::with_capacity(7);
     for (_, title, score_header) in DOMAINS {
         dom_i.push(triple(title, score_header)?);
@@ -87,7 +110,11 @@ pub fn read_file7(path: &Path) -> Result<Vec<IodRow>> {
                 _ => Err(SourceError::Field {
                     path: path.to_path_buf(),
                     row,
-                    field: headers.get(i).unwrap_or("?").trim_start_matches('\u{feff}').to_string(),
+                    field: headers
+                        .get(i)
+                        .unwrap_or("?")
+                        .trim_start_matches('\u{feff}')
+                        .to_string(),
                     value: raw.to_string(),
                     expected,
                 }),
@@ -114,13 +141,25 @@ pub fn read_file7(path: &Path) -> Result<Vec<IodRow>> {
                     expected: "a decile (1..10)",
                 });
             }
-            Ok(DomainValues { score: num(s, "a score")?, rank: rank as u32, decile: decile as u8 })
+            Ok(DomainValues {
+                score: num(s, "a score")?,
+                rank: rank as u32,
+                decile: decile as u8,
+            })
         };
         let code = text(code_i);
         if code.is_empty() {
-            return Err(SourceError::Row { path: path.to_path_buf(), row, message: "empty LSOA code".into() });
+            return Err(SourceError::Row {
+                path: path.to_path_buf(),
+                row,
+                message: "empty LSOA code".into(),
+            });
         }
-        let mut domains = [DomainValues { score: 0.0, rank: 1, decile: 1 }; 7];
+        let mut domains = [DomainValues {
+            score: 0.0,
+            rank: 1,
+            decile: 1,
+        }; 7];
         for (slot, idx) in domains.iter_mut().zip(dom_i.iter()) {
             *slot = domain(*idx)?;
         }
@@ -139,7 +178,10 @@ pub fn read_file7(path: &Path) -> Result<Vec<IodRow>> {
         });
     }
     if rows.is_empty() {
-        return Err(SourceError::Format { path: path.to_path_buf(), message: "no data rows".into() });
+        return Err(SourceError::Format {
+            path: path.to_path_buf(),
+            message: "no data rows".into(),
+        });
     }
     Ok(rows)
 }

@@ -6,9 +6,12 @@
 
 pub mod boundaries;
 pub mod centroids;
+pub mod child_poverty;
 pub mod codepoint;
 pub mod indicators;
 pub mod iod;
+pub mod iod2025;
+pub mod lookup;
 pub mod ods;
 
 use serde::{Deserialize, Serialize};
@@ -27,17 +30,44 @@ pub const MANIFEST_TOML: &str = include_str!("../../geodata/sources.toml");
 pub enum SourceError {
     #[error("source '{id}' ({file}) is not in the data directory {data_dir} and could not be fetched: {why}. \
              Get it from {url} ({licence}) and place it at {data_dir}/{file}, or run `needsmap data fetch --mirror DIR`")]
-    Missing { id: String, file: String, data_dir: String, url: String, licence: String, why: String },
+    Missing {
+        id: String,
+        file: String,
+        data_dir: String,
+        url: String,
+        licence: String,
+        why: String,
+    },
     #[error("checksum mismatch for {path}: expected sha256 {expected}, found {actual}. The file is damaged or \
              is a different release; delete it and run `needsmap data fetch` again")]
-    Checksum { path: PathBuf, expected: String, actual: String },
+    Checksum {
+        path: PathBuf,
+        expected: String,
+        actual: String,
+    },
     #[error("cannot read {path}: {source}")]
-    Io { path: PathBuf, #[source] source: io::Error },
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
     #[error("{path}, row {row}: {message}")]
-    Row { path: PathBuf, row: u64, message: String },
+    Row {
+        path: PathBuf,
+        row: u64,
+        message: String,
+    },
     #[error("{path}, row {row}, field '{field}': cannot read {value:?} as {expected}")]
-    Field { path: PathBuf, row: u64, field: String, value: String, expected: &'static str },
-    #[error("{path}: missing column '{column}' (is this the right file? expected the official layout)")]
+    Field {
+        path: PathBuf,
+        row: u64,
+        field: String,
+        value: String,
+        expected: &'static str,
+    },
+    #[error(
+        "{path}: missing column '{column}' (is this the right file? expected the official layout)"
+    )]
     MissingColumn { path: PathBuf, column: String },
     #[error("{path}: {message}")]
     Format { path: PathBuf, message: String },
@@ -87,17 +117,26 @@ impl Manifest {
     }
 
     pub fn parse(text: &str) -> Result<Manifest> {
-        let file: ManifestFile = toml::from_str(text).map_err(|e| SourceError::Manifest(e.to_string()))?;
+        let file: ManifestFile =
+            toml::from_str(text).map_err(|e| SourceError::Manifest(e.to_string()))?;
         for s in &file.source {
             if !s.sha256.is_empty() && (s.sha256.len() != 64 || hex::decode(&s.sha256).is_err()) {
-                return Err(SourceError::Manifest(format!("source '{}' has a malformed sha256", s.id)));
+                return Err(SourceError::Manifest(format!(
+                    "source '{}' has a malformed sha256",
+                    s.id
+                )));
             }
         }
-        Ok(Manifest { sources: file.source })
+        Ok(Manifest {
+            sources: file.source,
+        })
     }
 
     pub fn get(&self, id: &str) -> Result<&Source> {
-        self.sources.iter().find(|s| s.id == id).ok_or_else(|| SourceError::UnknownSource(id.to_string()))
+        self.sources
+            .iter()
+            .find(|s| s.id == id)
+            .ok_or_else(|| SourceError::UnknownSource(id.to_string()))
     }
 }
 
@@ -136,7 +175,12 @@ pub fn default_mirror() -> Option<PathBuf> {
 
 impl DataDir {
     pub fn new(root: impl Into<PathBuf>, mirror: Option<PathBuf>) -> DataDir {
-        DataDir { root: root.into(), mirror, manifest: Manifest::builtin(), allow_download: true }
+        DataDir {
+            root: root.into(),
+            mirror,
+            manifest: Manifest::builtin(),
+            allow_download: true,
+        }
     }
 
     /// The data directory of a checkout, as the tests and benchmarks use it: `NEEDSMAP_DATA_DIR`
@@ -144,11 +188,15 @@ impl DataDir {
     /// `<checkout>/../shared/opendata` when it exists). Downloads stay on; callers that must be
     /// offline turn `allow_download` off.
     pub fn from_env_at(checkout: &Path) -> DataDir {
-        let root = std::env::var_os("NEEDSMAP_DATA_DIR").map(PathBuf::from).unwrap_or_else(|| checkout.join(default_data_dir()));
-        let mirror = std::env::var_os("NEEDSMAP_MIRROR").map(PathBuf::from).or_else(|| {
-            let m = checkout.join("../shared/opendata");
-            m.is_dir().then_some(m)
-        });
+        let root = std::env::var_os("NEEDSMAP_DATA_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| checkout.join(default_data_dir()));
+        let mirror = std::env::var_os("NEEDSMAP_MIRROR")
+            .map(PathBuf::from)
+            .or_else(|| {
+                let m = checkout.join("../shared/opendata");
+                m.is_dir().then_some(m)
+            });
         DataDir::new(root, mirror)
     }
 
@@ -180,7 +228,12 @@ impl DataDir {
             let from = mirror.join(&source.file);
             if from.is_file() {
                 self.install(&source, &dest, |tmp| {
-                    fs::copy(&from, tmp).map(|_| ()).map_err(|e| SourceError::Io { path: from.clone(), source: e })
+                    fs::copy(&from, tmp)
+                        .map(|_| ())
+                        .map_err(|e| SourceError::Io {
+                            path: from.clone(),
+                            source: e,
+                        })
                 })?;
                 return Ok((dest, Provenance::Mirror));
             }
@@ -206,9 +259,17 @@ impl DataDir {
 
     /// Write via a temporary file and rename only after the checksum passed, so a failed or
     /// interrupted fetch never leaves a half file that later looks present.
-    fn install(&self, source: &Source, dest: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+    fn install(
+        &self,
+        source: &Source,
+        dest: &Path,
+        fill: impl FnOnce(&Path) -> Result<()>,
+    ) -> Result<()> {
         let parent = dest.parent().unwrap_or(Path::new("."));
-        fs::create_dir_all(parent).map_err(|e| SourceError::Io { path: parent.to_path_buf(), source: e })?;
+        fs::create_dir_all(parent).map_err(|e| SourceError::Io {
+            path: parent.to_path_buf(),
+            source: e,
+        })?;
         // A name of its own per call: two fetches of one source (threads, processes) never share it.
         static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -216,9 +277,16 @@ impl DataDir {
         let outcome = fill(&tmp).and_then(|()| {
             let actual = sha256_file(&tmp)?;
             if !source.sha256.is_empty() && !actual.eq_ignore_ascii_case(&source.sha256) {
-                return Err(SourceError::Checksum { path: dest.to_path_buf(), expected: source.sha256.clone(), actual });
+                return Err(SourceError::Checksum {
+                    path: dest.to_path_buf(),
+                    expected: source.sha256.clone(),
+                    actual,
+                });
             }
-            fs::rename(&tmp, dest).map_err(|e| SourceError::Io { path: dest.to_path_buf(), source: e })?;
+            fs::rename(&tmp, dest).map_err(|e| SourceError::Io {
+                path: dest.to_path_buf(),
+                source: e,
+            })?;
             self.remember_verified(source, dest, &actual);
             Ok(())
         });
@@ -243,7 +311,11 @@ impl DataDir {
         }
         let actual = sha256_file(path)?;
         if !actual.eq_ignore_ascii_case(&source.sha256) {
-            return Err(SourceError::Checksum { path: path.to_path_buf(), expected: source.sha256.clone(), actual });
+            return Err(SourceError::Checksum {
+                path: path.to_path_buf(),
+                expected: source.sha256.clone(),
+                actual,
+            });
         }
         self.remember_verified(source, path, &actual);
         Ok(())
@@ -271,8 +343,15 @@ impl DataDir {
             .map(|s| {
                 let path = self.root.join(&s.file);
                 let state = if !path.is_file() {
-                    let in_mirror = self.mirror.as_ref().is_some_and(|m| m.join(&s.file).is_file());
-                    if in_mirror { SourceState::InMirror } else { SourceState::Missing }
+                    let in_mirror = self
+                        .mirror
+                        .as_ref()
+                        .is_some_and(|m| m.join(&s.file).is_file());
+                    if in_mirror {
+                        SourceState::InMirror
+                    } else {
+                        SourceState::Missing
+                    }
                 } else {
                     match self.verify(s, &path) {
                         Ok(()) if s.sha256.is_empty() => SourceState::PresentUnpinned,
@@ -280,7 +359,11 @@ impl DataDir {
                         Err(_) => SourceState::ChecksumMismatch,
                     }
                 };
-                SourceStatus { source: s.clone(), state, path }
+                SourceStatus {
+                    source: s.clone(),
+                    state,
+                    path,
+                }
             })
             .collect()
     }
@@ -318,13 +401,20 @@ pub struct SourceStatus {
 
 fn file_stamp(path: &Path) -> Option<String> {
     let meta = fs::metadata(path).ok()?;
-    let mtime = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+    let mtime = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
     Some(format!("{}:{}", meta.len(), mtime.as_nanos()))
 }
 
 /// SHA-256 of a file, streamed.
 pub fn sha256_file(path: &Path) -> Result<String> {
-    let io_err = |e| SourceError::Io { path: path.to_path_buf(), source: e };
+    let io_err = |e| SourceError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    };
     let mut file = fs::File::open(path).map_err(io_err)?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
@@ -342,29 +432,59 @@ pub fn sha256_file(path: &Path) -> Result<String> {
 /// it handles proxies and TLS better than anything we would bundle). A zip download is unpacked
 /// to the manifest's `member`.
 fn download(source: &Source, dest: &Path) -> Result<()> {
-    let fail = |why: String| SourceError::Row { path: dest.to_path_buf(), row: 0, message: why };
-    let target = if source.member.is_some() { dest.with_extension("zip-download") } else { dest.to_path_buf() };
+    let fail = |why: String| SourceError::Row {
+        path: dest.to_path_buf(),
+        row: 0,
+        message: why,
+    };
+    let target = if source.member.is_some() {
+        dest.with_extension("zip-download")
+    } else {
+        dest.to_path_buf()
+    };
     let status = Command::new("curl")
-        .args(["--fail", "--location", "--silent", "--show-error", "--max-time", "600", "--output"])
+        .args([
+            "--fail",
+            "--location",
+            "--silent",
+            "--show-error",
+            "--max-time",
+            "600",
+            "--output",
+        ])
         .arg(&target)
         .arg(&source.url)
         .status()
         .map_err(|e| fail(format!("cannot run curl: {e}")))?;
     if !status.success() {
         let _ = fs::remove_file(&target);
-        return Err(fail(format!("curl could not download {} ({status})", source.url)));
+        return Err(fail(format!(
+            "curl could not download {} ({status})",
+            source.url
+        )));
     }
     if let Some(member) = &source.member {
         let result = (|| {
-            let file = fs::File::open(&target).map_err(|e| SourceError::Io { path: target.clone(), source: e })?;
-            let mut archive = zip::ZipArchive::new(file)
-                .map_err(|e| SourceError::Format { path: target.clone(), message: format!("not a zip file: {e}") })?;
+            let file = fs::File::open(&target).map_err(|e| SourceError::Io {
+                path: target.clone(),
+                source: e,
+            })?;
+            let mut archive = zip::ZipArchive::new(file).map_err(|e| SourceError::Format {
+                path: target.clone(),
+                message: format!("not a zip file: {e}"),
+            })?;
             let mut entry = archive.by_name(member).map_err(|_| SourceError::Format {
                 path: target.clone(),
                 message: format!("the download has no member '{member}'"),
             })?;
-            let mut out = fs::File::create(dest).map_err(|e| SourceError::Io { path: dest.to_path_buf(), source: e })?;
-            io::copy(&mut entry, &mut out).map_err(|e| SourceError::Io { path: dest.to_path_buf(), source: e })?;
+            let mut out = fs::File::create(dest).map_err(|e| SourceError::Io {
+                path: dest.to_path_buf(),
+                source: e,
+            })?;
+            io::copy(&mut entry, &mut out).map_err(|e| SourceError::Io {
+                path: dest.to_path_buf(),
+                source: e,
+            })?;
             Ok(())
         })();
         let _ = fs::remove_file(&target);
@@ -381,10 +501,14 @@ pub(crate) fn parse_number(raw: &str) -> std::result::Result<Option<f64>, ()> {
         return Ok(None);
     }
     let cleaned: String = t.chars().filter(|c| *c != ',').collect();
-    cleaned.parse::<f64>().map(Some).map_err(|_| ()).and_then(|v| match v {
-        Some(x) if x.is_finite() => Ok(Some(x)),
-        _ => Err(()),
-    })
+    cleaned
+        .parse::<f64>()
+        .map(Some)
+        .map_err(|_| ())
+        .and_then(|v| match v {
+            Some(x) if x.is_finite() => Ok(Some(x)),
+            _ => Err(()),
+        })
 }
 
 /// A CSV header lookup that reports the file when a column is missing.
@@ -395,15 +519,24 @@ pub(crate) struct Columns {
 
 impl Columns {
     pub fn new(path: &Path, headers: &csv::StringRecord) -> Columns {
-        let names = headers.iter().map(|h| h.trim_start_matches('\u{feff}').trim().to_string()).collect();
-        Columns { path: path.to_path_buf(), names }
+        let names = headers
+            .iter()
+            .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
+            .collect();
+        Columns {
+            path: path.to_path_buf(),
+            names,
+        }
     }
 
     pub fn index(&self, name: &str) -> Result<usize> {
         self.names
             .iter()
             .position(|n| n.eq_ignore_ascii_case(name))
-            .ok_or_else(|| SourceError::MissingColumn { path: self.path.clone(), column: name.to_string() })
+            .ok_or_else(|| SourceError::MissingColumn {
+                path: self.path.clone(),
+                column: name.to_string(),
+            })
     }
 }
 
@@ -411,21 +544,42 @@ impl Columns {
 pub(crate) fn csv_error(path: &Path, e: csv::Error) -> SourceError {
     let row = e.position().map(|p| p.line()).unwrap_or(0);
     match e.into_kind() {
-        csv::ErrorKind::Io(err) => SourceError::Io { path: path.to_path_buf(), source: err },
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => SourceError::Row {
+        csv::ErrorKind::Io(err) => SourceError::Io {
+            path: path.to_path_buf(),
+            source: err,
+        },
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => SourceError::Row {
             path: path.to_path_buf(),
             row,
-            message: format!("has {len} fields but the header has {expected_len} (truncated or malformed file?)"),
+            message: format!(
+                "has {len} fields but the header has {expected_len} (truncated or malformed file?)"
+            ),
         },
-        csv::ErrorKind::Utf8 { err, .. } => SourceError::Row { path: path.to_path_buf(), row, message: format!("invalid UTF-8: {err}") },
-        other => SourceError::Row { path: path.to_path_buf(), row, message: format!("{other:?}") },
+        csv::ErrorKind::Utf8 { err, .. } => SourceError::Row {
+            path: path.to_path_buf(),
+            row,
+            message: format!("invalid UTF-8: {err}"),
+        },
+        other => SourceError::Row {
+            path: path.to_path_buf(),
+            row,
+            message: format!("{other:?}"),
+        },
     }
 }
 
 /// Open a CSV file with a header row; a BOM on the first header is tolerated.
 pub(crate) fn open_csv(path: &Path) -> Result<(csv::Reader<fs::File>, Columns)> {
-    let file = fs::File::open(path).map_err(|e| SourceError::Io { path: path.to_path_buf(), source: e })?;
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(file);
+    let file = fs::File::open(path).map_err(|e| SourceError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(file);
     let headers = reader.headers().map_err(|e| csv_error(path, e))?.clone();
     let cols = Columns::new(path, &headers);
     Ok((reader, cols))
@@ -478,12 +632,22 @@ mod tests {
         assert_eq!(dd.fetch("a").unwrap().1, Provenance::Present);
         let err = dd.fetch("b").unwrap_err();
         assert!(matches!(err, SourceError::Checksum { .. }), "{err}");
-        assert!(!dd.root.join("x/b.txt").exists(), "a file that failed verification must not be installed");
-        assert!(std::fs::read_dir(dd.root.join("x")).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().ends_with(".partial")));
+        assert!(
+            !dd.root.join("x/b.txt").exists(),
+            "a file that failed verification must not be installed"
+        );
+        assert!(std::fs::read_dir(dd.root.join("x")).unwrap().all(|e| !e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .ends_with(".partial")));
         // A missing source says where to get it.
         dd.mirror = None;
         fs::remove_file(dd.root.join("x/a.txt")).unwrap();
         let msg = dd.fetch("a").unwrap_err().to_string();
-        assert!(msg.contains("http://127.0.0.1:9/none") && msg.contains("x/a.txt"), "{msg}");
+        assert!(
+            msg.contains("http://127.0.0.1:9/none") && msg.contains("x/a.txt"),
+            "{msg}"
+        );
     }
 }

@@ -47,25 +47,44 @@ impl Branch {
     }
 }
 
-fn read_rows(path: &Path, min_fields: usize, mut each: impl FnMut(u64, &csv::StringRecord) -> Result<()>) -> Result<usize> {
-    let file = std::fs::File::open(path).map_err(|e| SourceError::Io { path: path.to_path_buf(), source: e })?;
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(file);
+fn read_rows(
+    path: &Path,
+    min_fields: usize,
+    mut each: impl FnMut(u64, &csv::StringRecord) -> Result<()>,
+) -> Result<usize> {
+    let file = std::fs::File::open(path).map_err(|e| SourceError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(file);
     let mut record = csv::StringRecord::new();
     let mut n = 0;
-    while reader.read_record(&mut record).map_err(|e| csv_error(path, e))? {
+    while reader
+        .read_record(&mut record)
+        .map_err(|e| csv_error(path, e))?
+    {
         let row = record.position().map(|p| p.line()).unwrap_or(0);
         if record.len() < min_fields {
             return Err(SourceError::Row {
                 path: path.to_path_buf(),
                 row,
-                message: format!("has {} fields; the ODS layout has at least {min_fields} (truncated file?)", record.len()),
+                message: format!(
+                    "has {} fields; the ODS layout has at least {min_fields} (truncated file?)",
+                    record.len()
+                ),
             });
         }
         each(row, &record)?;
         n += 1;
     }
     if n == 0 {
-        return Err(SourceError::Format { path: path.to_path_buf(), message: "no rows".into() });
+        return Err(SourceError::Format {
+            path: path.to_path_buf(),
+            message: "no rows".into(),
+        });
     }
     Ok(n)
 }
@@ -76,8 +95,20 @@ fn date(path: &Path, row: u64, field: &str, raw: &str) -> Result<Option<OdsDate>
         return Ok(None);
     }
     match t.parse::<u32>() {
-        Ok(d) if (1900_01_01..=2100_12_31).contains(&d) && (1..=12).contains(&(d / 100 % 100)) && (1..=31).contains(&(d % 100)) => Ok(Some(d)),
-        _ => Err(SourceError::Field { path: path.to_path_buf(), row, field: field.into(), value: raw.into(), expected: "a date YYYYMMDD" }),
+        Ok(d)
+            if (1900_01_01..=2100_12_31).contains(&d)
+                && (1..=12).contains(&(d / 100 % 100))
+                && (1..=31).contains(&(d % 100)) =>
+        {
+            Ok(Some(d))
+        }
+        _ => Err(SourceError::Field {
+            path: path.to_path_buf(),
+            row,
+            field: field.into(),
+            value: raw.into(),
+            expected: "a date YYYYMMDD",
+        }),
     }
 }
 
@@ -146,6 +177,9 @@ mod tests {
         let e = read_epraccur(&p).unwrap_err().to_string();
         assert!(e.contains("row 1") && e.contains("open date"), "{e}");
         std::fs::write(&p, "\"L84003\",\"PARK\"\n").unwrap();
-        assert!(read_epraccur(&p).unwrap_err().to_string().contains("truncated"));
+        assert!(read_epraccur(&p)
+            .unwrap_err()
+            .to_string()
+            .contains("truncated"));
     }
 }

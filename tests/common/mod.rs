@@ -15,32 +15,59 @@ pub fn data() -> DataDir {
 
 /// The verified local path of a source.
 pub fn source(id: &str) -> PathBuf {
-    data().require(id).unwrap_or_else(|e| panic!("test data {id}: {e}"))
+    data()
+        .require(id)
+        .unwrap_or_else(|e| panic!("test data {id}: {e}"))
 }
 
 /// Gloucestershire with every layer, loaded once per test binary.
 pub fn atlas() -> &'static Atlas {
     static ATLAS: OnceLock<Atlas> = OnceLock::new();
-    ATLAS.get_or_init(|| needsmap::load_with_overlays(&data(), &Region::default(), None).expect("load the Gloucestershire atlas"))
+    ATLAS.get_or_init(|| {
+        needsmap::load_with_overlays(&data(), &Region::default(), None)
+            .expect("load the Gloucestershire atlas")
+    })
 }
 
 /// Open a CSV with the csv crate directly (not the product's readers), header row included.
 pub fn csv_rows(path: &Path) -> (Vec<String>, Vec<csv::StringRecord>) {
     let mut r = csv::Reader::from_path(path).unwrap();
-    let headers = r.headers().unwrap().iter().map(|h| h.trim_start_matches('\u{feff}').to_string()).collect();
+    let headers = r
+        .headers()
+        .unwrap()
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_string())
+        .collect();
     let rows = r.records().map(|x| x.unwrap()).collect();
     (headers, rows)
 }
 
 pub fn col(headers: &[String], name: &str) -> usize {
-    headers.iter().position(|h| h == name).unwrap_or_else(|| panic!("column {name} not in {headers:?}"))
+    headers
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("column {name} not in {headers:?}"))
 }
 
-pub const GLOS: [&str; 6] = ["E07000078", "E07000079", "E07000080", "E07000081", "E07000082", "E07000083"];
+pub const GLOS: [&str; 6] = [
+    "E07000078",
+    "E07000079",
+    "E07000080",
+    "E07000081",
+    "E07000082",
+    "E07000083",
+];
 
 /// The verified local path of the source whose manifest `file` is `rel` (a mirror-relative path).
 pub fn by_file(rel: &str) -> PathBuf {
     let d = data();
-    let id = d.manifest.sources.iter().find(|s| s.file == rel).map(|s| s.id.clone()).unwrap_or_else(|| panic!("{rel} is not a source in geodata/sources.toml"));
-    d.require(&id).unwrap_or_else(|e| panic!("test data {id}: {e}"))
+    let id = d
+        .manifest
+        .sources
+        .iter()
+        .find(|s| s.file == rel)
+        .map(|s| s.id.clone())
+        .unwrap_or_else(|| panic!("{rel} is not a source in geodata/sources.toml"));
+    d.require(&id)
+        .unwrap_or_else(|e| panic!("test data {id}: {e}"))
 }
