@@ -32,10 +32,29 @@ pub fn load_with_overlays(
     region: &Region,
     network: Option<&std::path::Path>,
 ) -> Result<Atlas, overlay::OverlayError> {
+    load_with_networks(data, region, network).map(|(atlas, _)| atlas)
+}
+
+/// [`load_with_overlays`], also handing back the road networks the GP-access layers were routed
+/// on (`None` when they are estimated), so a scenario routes on the same graphs without parsing
+/// the OSM file a second time.
+pub fn load_with_networks(
+    data: &DataDir,
+    region: &Region,
+    network: Option<&std::path::Path>,
+) -> Result<(Atlas, Option<travel::Networks>), overlay::OverlayError> {
     let mut atlas = Atlas::load(data, region)?;
-    let basis = overlay::add_gp_access_layers(&mut atlas, data, network)?;
+    let networks = match overlay::network_path(data, network)? {
+        Some(path) => Some((overlay::read_networks(&path)?, path)),
+        None => None,
+    };
+    let basis = overlay::add_gp_access_layers_on(
+        &mut atlas,
+        data,
+        networks.as_ref().map(|(n, p)| (p.as_path(), n)),
+    )?;
     tracing::info!(?basis, "GP-access layers added");
-    Ok(atlas)
+    Ok((atlas, networks.map(|(n, _)| n)))
 }
 
 /// Open the region's compiled atlas for a vintage (every layer, GP sites, the region's postcodes),

@@ -92,13 +92,54 @@ fn meta(
     )
 }
 
-/// Add every GP-access layer to the atlas. The network is used when `network` is given or the
-/// Gloucestershire OSM extract is in the data directory; otherwise the layers are estimates that
-/// say so.
+/// The OSM extract the GP-access layers route on: `network` when given, otherwise the
+/// Gloucestershire extract when it is in the data directory; `None` means they are estimated.
+pub fn network_path(
+    data: &DataDir,
+    network: Option<&Path>,
+) -> Result<Option<PathBuf>, OverlayError> {
+    Ok(match network {
+        Some(p) => Some(p.to_path_buf()),
+        None if data.has("osm_gloucestershire") => Some(data.require("osm_gloucestershire")?),
+        None => None,
+    })
+}
+
+/// Parse an OSM extract into its walk, cycle and car networks. The crate reads networks for the
+/// atlas only through here, so the log (target `needsmap::overlay`) shows how often a file is
+/// parsed, and callers keep the result to reuse it (scenarios) instead of parsing again.
+pub fn read_networks(path: &Path) -> Result<Networks, OverlayError> {
+    tracing::info!(path = %path.display(), "parsing OSM network");
+    Networks::from_pbf(path).map_err(|e| OverlayError::Network {
+        path: path.to_path_buf(),
+        source: e,
+    })
+}
+
+/// Add every GP-access layer to the atlas, reading the network [`network_path`] names (see
+/// [`add_gp_access_layers_on`] to route on networks already parsed).
 pub fn add_gp_access_layers(
     atlas: &mut Atlas,
     data: &DataDir,
     network: Option<&Path>,
+) -> Result<AccessBasis, OverlayError> {
+    let networks = match network_path(data, network)? {
+        Some(path) => Some((read_networks(&path)?, path)),
+        None => None,
+    };
+    add_gp_access_layers_on(
+        atlas,
+        data,
+        networks.as_ref().map(|(n, p)| (p.as_path(), n)),
+    )
+}
+
+/// Add every GP-access layer to the atlas: routed on `networks` (parsed from the file at the
+/// path) when given, otherwise estimates that say so.
+pub fn add_gp_access_layers_on(
+    atlas: &mut Atlas,
+    data: &DataDir,
+    networks: Option<(&Path, &Networks)>,
 ) -> Result<AccessBasis, OverlayError> {
     let codes: std::collections::HashSet<String> =
         atlas.areas.iter().map(|a| a.code.clone()).collect();
@@ -161,18 +202,9 @@ pub fn add_gp_access_layers(
         });
     }
 
-    let network_path = match network {
-        Some(p) => Some(p.to_path_buf()),
-        None if data.has("osm_gloucestershire") => Some(data.require("osm_gloucestershire")?),
-        None => None,
-    };
-    match network_path {
-        Some(path) => {
+    match networks {
+        Some((path, networks)) => {
             let osm = data.manifest.get("osm_gloucestershire")?.clone();
-            let networks = Networks::from_pbf(&path).map_err(|e| OverlayError::Network {
-                path: path.clone(),
-                source: e,
-            })?;
             let origins: Vec<(f64, f64)> = atlas
                 .areas
                 .iter()
@@ -265,7 +297,9 @@ pub fn add_gp_access_layers(
                 &osm,
                 Method::Network,
             );
-            Ok(AccessBasis::Network { file: path })
+            Ok(AccessBasis::Network {
+                file: path.to_path_buf(),
+            })
         }
         None => {
             let est = Estimate::new(atlas, &road_km);

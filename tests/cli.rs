@@ -31,6 +31,14 @@ fn fails(args: &[&str]) -> String {
     String::from_utf8(out.stderr).unwrap()
 }
 
+/// The exit code and stderr of a command that must fail.
+fn fails_with(args: &[&str]) -> (i32, String) {
+    let out = needsmap(args);
+    let code = out.status.code().expect("exited, not killed by a signal");
+    assert_ne!(code, 0, "needsmap {args:?} should fail");
+    (code, String::from_utf8(out.stderr).unwrap())
+}
+
 #[test]
 fn layers_lists_ids_units_sources_and_directions() {
     let t = ok(&["layers"]);
@@ -77,8 +85,16 @@ fn query_formats() {
     assert_eq!(g["features"].as_array().unwrap().len(), 12);
     let e = fails(&["query", "imd_decile <="]);
     assert!(e.contains("column 14") && e.contains('^'), "{e}");
+    // clap rejects an unknown format before any data is loaded, naming the valid ones.
     let e = fails(&["query", "imd_decile <= 1", "--format", "xml"]);
-    assert!(e.contains("unknown format"), "{e}");
+    assert!(
+        e.contains("invalid value 'xml' for '--format <FORMAT>'"),
+        "{e}"
+    );
+    assert!(
+        e.contains("[possible values: table, json, csv, geojson]"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -162,4 +178,179 @@ fn travel_command_on_the_liechtenstein_network() {
         d.to_str().unwrap(),
     ]);
     assert!(e.contains("nonexistent.csv"), "{e}");
+}
+
+#[test]
+fn bad_format_mode_and_region_are_usage_errors_listing_the_valid_values() {
+    for (args, listed) in [
+        (
+            &["query", "--format", "xlsx"][..],
+            "[possible values: table, json, csv, geojson]",
+        ),
+        (
+            &["layers", "--format", "csv"][..],
+            "[possible values: table, json]",
+        ),
+        (
+            &["postcode", "GL1 2EH", "--format", "geojson"][..],
+            "[possible values: table, json]",
+        ),
+        (
+            &["access", "--beyond", "20", "--mode", "bus"][..],
+            "[possible values: walk, cycle, car]",
+        ),
+        (
+            &["scenario", "--close", "L84001", "--mode", "train"][..],
+            "[possible values: walk, cycle, car]",
+        ),
+        (
+            &[
+                "travel",
+                "--origins",
+                "o.csv",
+                "--destinations",
+                "d.csv",
+                "--format",
+                "json",
+            ][..],
+            "[possible values: csv]",
+        ),
+    ] {
+        let (code, e) = fails_with(args);
+        assert_eq!(code, 2, "needsmap {args:?}: {e}");
+        assert!(
+            e.contains("invalid value") && e.contains(listed),
+            "needsmap {args:?}: {e}"
+        );
+    }
+    let (code, e) = fails_with(&["--region", "mars", "query"]);
+    assert_eq!(code, 2, "{e}");
+    assert!(
+        e.contains("invalid value 'mars' for '--region <REGION>'"),
+        "{e}"
+    );
+    assert!(
+        e.contains("'gloucestershire', 'england', or a comma-separated list"),
+        "{e}"
+    );
+    let (code, e) = fails_with(&["--region", "E07000078,X", "layers"]);
+    assert_eq!(code, 2, "district codes are checked too: {e}");
+    // Missing or conflicting flags are usage errors as well, with the flag named.
+    let (code, e) = fails_with(&["access", "--beyond", "5", "--within", "3"]);
+    assert_eq!(code, 2, "{e}");
+    assert!(e.contains("--within") && e.contains("--beyond"), "{e}");
+    let (code, e) = fails_with(&["scenario"]);
+    assert_eq!(code, 2, "{e}");
+    assert!(e.contains("--close"), "{e}");
+}
+
+#[test]
+fn wrong_requests_exit_2_and_unreadable_files_exit_1() {
+    let (code, e) = fails_with(&["area", "E0100000X"]);
+    assert_eq!(code, 2, "{e}");
+    let (code, e) = fails_with(&["query", "imd_decile <="]);
+    assert_eq!(code, 2, "{e}");
+    // A file that cannot be read is not a wrong request: exit 1, naming the file.
+    let pbf = source("osm_liechtenstein");
+    let (code, e) = fails_with(&[
+        "travel",
+        "--network",
+        pbf.to_str().unwrap(),
+        "--origins",
+        "/nonexistent/origins.csv",
+        "--destinations",
+        "/nonexistent/d.csv",
+    ]);
+    assert_eq!(code, 1, "{e}");
+    assert!(e.contains("/nonexistent/origins.csv"), "{e}");
+}
+
+#[test]
+fn query_csv_is_the_library_csv_for_the_official_decile_1_areas() {
+    // The areas, from the official IoD2019 File 1 read with the csv crate.
+    let (h, rows) = csv_rows(&source("iod2019_file1"));
+    let (code, lad, decile) = (
+        col(&h, "LSOA code (2011)"),
+        col(&h, "Local Authority District code (2019)"),
+        col(&h, "Index of Multiple Deprivation (IMD) Decile"),
+    );
+    let want: BTreeSet<String> = rows
+        .iter()
+        .filter(|r| GLOS.contains(&&r[lad]) && r[decile].trim() == "1")
+        .map(|r| r[code].to_string())
+        .collect();
+    assert!(
+        want.len() > 5,
+        "Gloucestershire has areas in national decile 1"
+    );
+    let atlas = atlas();
+    let areas: Vec<usize> = (0..atlas.areas.len())
+        .filter(|&i| want.contains(&atlas.areas[i].code))
+        .collect();
+    assert_eq!(areas.len(), want.len());
+    let expected = needsmap::report::selection_csv(atlas, &areas);
+
+    let out = needsmap(&["query", "imd_decile <= 1", "--format", "csv"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stdout == expected.as_bytes(),
+        "the CLI writes the library's CSV byte for byte, nothing added"
+    );
+    // And that CSV is what a spreadsheet needs: BOM, CRLF rows, one per area, missing values blank.
+    let text = String::from_utf8(out.stdout).unwrap();
+    let body = text
+        .strip_prefix('\u{feff}')
+        .expect("UTF-8 byte-order mark");
+    assert!(body.ends_with("\r\n") && body.matches("\r\n").count() == want.len() + 1);
+    let mut r = csv::Reader::from_reader(body.as_bytes());
+    let header = r.headers().unwrap().clone();
+    let dec = header.iter().position(|c| c == "imd_decile").unwrap();
+    let got: BTreeSet<String> = r
+        .records()
+        .map(|x| {
+            let x = x.unwrap();
+            assert_eq!(&x[dec], "1");
+            x[0].to_string()
+        })
+        .collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn scenario_and_access_parse_the_osm_file_once() {
+    let pbf = source("osm_liechtenstein");
+    let parses = |args: &[&str]| -> (String, usize) {
+        let d = data();
+        let out = Command::new(env!("CARGO_BIN_EXE_needsmap"))
+            .args(["--network", pbf.to_str().unwrap()])
+            .args(args)
+            .env("NEEDSMAP_DATA_DIR", &d.root)
+            .env("NEEDSMAP_MIRROR", d.mirror.unwrap())
+            .env("NEEDSMAP_LOG", "needsmap=info")
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(out.status.success(), "needsmap {args:?}: {stderr}");
+        let n = stderr
+            .lines()
+            .filter(|l| l.contains("parsing OSM network"))
+            .count();
+        (String::from_utf8(out.stdout).unwrap(), n)
+    };
+    // The county's centroids are far from Liechtenstein's roads, so nothing is reachable before or
+    // after: the point is that the scenario routes on the network the atlas was built on.
+    let (text, n) = parses(&["scenario", "--open", "GL1 2EH", "--mode", "car"]);
+    assert_eq!(
+        n, 1,
+        "the OSM file is parsed once for the atlas and the scenario"
+    );
+    assert!(text.starts_with("scenario (car network)"), "{text}");
+    assert!(text.contains("0 areas change"), "{text}");
+    let (_, n) = parses(&["access", "--beyond", "10", "--format", "json"]);
+    assert_eq!(n, 1);
 }

@@ -1,0 +1,339 @@
+//! What the command line accepts: every flag, its environment variable and its valid values,
+//! checked by clap before any data is loaded.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use needsmap::report::Format;
+use needsmap::travel::TravelMode;
+use needsmap::Region;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "needsmap",
+    version,
+    about = "Where help is most needed: deprivation, child poverty and GP access for small areas"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every subcommand takes: where the data is and which areas to load.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Local data directory (filled by `data fetch`).
+    #[arg(
+        long,
+        global = true,
+        env = "NEEDSMAP_DATA_DIR",
+        default_value = "geodata/cache"
+    )]
+    pub data_dir: PathBuf,
+    /// Folder mirroring the official files (defaults to ../shared/opendata when it exists).
+    #[arg(long, global = true, env = "NEEDSMAP_MIRROR")]
+    pub mirror: Option<PathBuf>,
+    /// Which areas to load: gloucestershire (default), england, or district codes E07000078,E07000081.
+    #[arg(
+        long,
+        global = true,
+        env = "NEEDSMAP_REGION",
+        default_value = "gloucestershire",
+        value_parser = parse_region
+    )]
+    pub region: Region,
+    /// OpenStreetMap PBF to route GP travel times on (default: the region's extract when present
+    /// in the data directory; without one, travel times are estimated and say so).
+    #[arg(long, global = true, env = "NEEDSMAP_NETWORK")]
+    pub network: Option<PathBuf>,
+}
+
+/// `--region`: a [`Region`], or clap's usage error (exit code 2) naming the accepted forms.
+fn parse_region(s: &str) -> Result<Region, String> {
+    s.parse().map_err(|e: needsmap::AtlasError| e.to_string())
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Every layer: id, title, unit, source, vintage, direction, method.
+    Layers(LayersArgs),
+    /// Areas matching a filter, e.g. 'imd_decile <= 2 and district = "Gloucester"'.
+    Query(QueryArgs),
+    /// The full profile of one LSOA.
+    Area(AreaArgs),
+    /// Which LSOA a postcode is in, its figures, and whether it is in the national top 10%.
+    Postcode(PostcodeArgs),
+    /// Areas beyond (or within) a travel time of a GP, with who lives there.
+    Access(AccessArgs),
+    /// What changes if GP sites close or open: areas whose nearest-GP time changes, and who lives there.
+    Scenario(ScenarioArgs),
+    /// Nearest destination for each origin on an OSM network (needs --network FILE.osm.pbf).
+    Travel(TravelArgs),
+    /// Serve the API, vector tiles and the map page.
+    Serve(ServeArgs),
+    /// Compile the sources into the region's atlas snapshot in the data directory (every other
+    /// command does this on first use; `--force` rebuilds a current one).
+    Build(BuildArgs),
+    /// The data directory: what is there, and fetching what is not.
+    Data {
+        #[command(subcommand)]
+        action: DataAction,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Rebuild even when the snapshot is current.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LayersArgs {
+    #[arg(long, value_enum, ignore_case = true, default_value_t = LayersFormat::Table)]
+    pub format: LayersFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    pub filter: Option<String>,
+    /// Field to sort on; `field:desc` or `-field` for descending.
+    #[arg(long)]
+    pub sort: Option<String>,
+    #[arg(long)]
+    pub limit: Option<usize>,
+    #[arg(long, value_enum, ignore_case = true, default_value_t = AreasFormat::Table)]
+    pub format: AreasFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct AreaArgs {
+    pub code: String,
+    #[arg(long, value_enum, ignore_case = true, default_value_t = AreasFormat::Table)]
+    pub format: AreasFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct PostcodeArgs {
+    pub postcode: String,
+    #[arg(long, value_enum, ignore_case = true, default_value_t = DocFormat::Table)]
+    pub format: DocFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct AccessArgs {
+    #[arg(long, value_enum, ignore_case = true, default_value_t = Mode::Walk)]
+    pub mode: Mode,
+    /// List areas with more than this many minutes to the nearest GP.
+    #[arg(long, conflicts_with = "within", required_unless_present = "within")]
+    pub beyond: Option<f64>,
+    /// List areas within this many minutes of a GP.
+    #[arg(long)]
+    pub within: Option<f64>,
+    /// An extra filter, e.g. 'imd_decile <= 2'.
+    #[arg(long = "where")]
+    pub filter: Option<String>,
+    #[arg(long, value_enum, ignore_case = true, default_value_t = AreasFormat::Table)]
+    pub format: AreasFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ScenarioArgs {
+    /// ODS code of a site to close (a practice code closes its branches too). Repeatable.
+    #[arg(long, required_unless_present = "open")]
+    pub close: Vec<String>,
+    /// A new site: postcode, "lon,lat" or an ODS code. Repeatable.
+    #[arg(long)]
+    pub open: Vec<String>,
+    #[arg(long, value_enum, ignore_case = true, default_value_t = Mode::Walk)]
+    pub mode: Mode,
+    #[arg(long, value_enum, ignore_case = true, default_value_t = DocFormat::Table)]
+    pub format: DocFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct TravelArgs {
+    /// CSV with id,lon,lat.
+    #[arg(long)]
+    pub origins: PathBuf,
+    /// CSV with id,lon,lat.
+    #[arg(long)]
+    pub destinations: PathBuf,
+    #[arg(long, value_enum, ignore_case = true, default_value_t = Mode::Walk)]
+    pub mode: Mode,
+    /// Only csv is offered.
+    #[arg(long, value_enum, ignore_case = true, default_value_t = CsvFormat::Csv)]
+    pub format: CsvFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[arg(long, env = "NEEDSMAP_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Folder of the web page (public/ and node_modules/maplibre-gl).
+    #[arg(long, env = "NEEDSMAP_WEB_DIR", default_value = "web")]
+    pub web: PathBuf,
+    /// Do not pre-encode the region's tiles z6..13 in the background at start-up.
+    #[arg(long)]
+    pub no_warm: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DataAction {
+    /// Which sources are present, their vintage, checksum state and licence; GP site counts.
+    Status {
+        #[arg(long, value_enum, ignore_case = true, default_value_t = DocFormat::Table)]
+        format: DocFormat,
+    },
+    /// Copy every source from the mirror (or download it from the publisher) and verify it.
+    Fetch {
+        /// Also fetch optional sources (road networks, test references).
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+/// How a list of areas is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AreasFormat {
+    /// An aligned terminal table with totals.
+    Table,
+    /// `{count, returned, totals, areas}`.
+    Json,
+    /// For spreadsheets: UTF-8 byte-order mark, CRLF, blank cells for missing values.
+    Csv,
+    /// An RFC 7946 FeatureCollection of the areas' polygons.
+    Geojson,
+}
+
+impl From<AreasFormat> for Format {
+    fn from(f: AreasFormat) -> Format {
+        match f {
+            AreasFormat::Table => Format::Table,
+            AreasFormat::Json => Format::Json,
+            AreasFormat::Csv => Format::Csv,
+            AreasFormat::Geojson => Format::Geojson,
+        }
+    }
+}
+
+/// How an answer that is not a list of areas is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DocFormat {
+    /// Text for a terminal.
+    Table,
+    /// The same answer the HTTP API gives.
+    Json,
+}
+
+/// How the layer list is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LayersFormat {
+    /// One aligned row per layer.
+    Table,
+    /// The same list `/api/layers` gives, with colouring hints.
+    Json,
+}
+
+/// `travel` writes one row per origin, as CSV only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CsvFormat {
+    Csv,
+}
+
+/// A way of travelling to a GP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Mode {
+    Walk,
+    Cycle,
+    Car,
+}
+
+impl From<Mode> for TravelMode {
+    fn from(m: Mode) -> TravelMode {
+        match m {
+            Mode::Walk => TravelMode::Walk,
+            Mode::Cycle => TravelMode::Cycle,
+            Mode::Car => TravelMode::Car,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::error::ErrorKind;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_mode_maps_to_its_travel_mode() {
+        for m in Mode::value_variants() {
+            let name = m.to_possible_value().unwrap().get_name().to_string();
+            assert_eq!(name.parse::<TravelMode>().unwrap(), TravelMode::from(*m));
+        }
+    }
+
+    #[test]
+    fn every_areas_format_maps_to_the_report_format() {
+        for f in AreasFormat::value_variants() {
+            let name = f.to_possible_value().unwrap().get_name().to_string();
+            assert_eq!(name.parse::<Format>().unwrap(), Format::from(*f));
+        }
+    }
+
+    #[test]
+    fn region_is_parsed_by_clap_into_the_library_type() {
+        let cli = Cli::try_parse_from(["needsmap", "--region", "e07000078, E07000081", "layers"])
+            .unwrap();
+        assert_eq!(
+            cli.global.region,
+            "E07000078,E07000081".parse::<Region>().unwrap()
+        );
+        let cli = Cli::try_parse_from(["needsmap", "layers", "--region", "England"]).unwrap();
+        assert_eq!(cli.global.region, Region::England);
+        let e = Cli::try_parse_from(["needsmap", "--region", "mars", "layers"]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::ValueValidation);
+        assert!(
+            e.to_string().contains("'gloucestershire', 'england'"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn formats_and_modes_are_case_insensitive_and_closed() {
+        let cli = Cli::try_parse_from(["needsmap", "query", "--format", "CSV"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::Query(QueryArgs {
+                format: AreasFormat::Csv,
+                ..
+            })
+        ));
+        let e = Cli::try_parse_from(["needsmap", "postcode", "GL1 2EH", "--format", "csv"])
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidValue);
+        let e = Cli::try_parse_from(["needsmap", "access", "--beyond", "5", "--mode", "bus"])
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidValue);
+        assert!(e.to_string().contains("walk, cycle, car"), "{e}");
+    }
+
+    #[test]
+    fn access_needs_exactly_one_threshold_and_scenario_a_change() {
+        let e = Cli::try_parse_from(["needsmap", "access"]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::MissingRequiredArgument);
+        let e = Cli::try_parse_from(["needsmap", "access", "--beyond", "5", "--within", "3"])
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::ArgumentConflict);
+        let e = Cli::try_parse_from(["needsmap", "scenario", "--mode", "car"]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::MissingRequiredArgument);
+        assert!(Cli::try_parse_from(["needsmap", "scenario", "--open", "GL1 2EH"]).is_ok());
+    }
+}

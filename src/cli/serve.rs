@@ -1,0 +1,34 @@
+//! `needsmap serve`: the API, vector tiles and the map page over HTTP.
+
+use super::args::{Global, ServeArgs};
+use anyhow::{bail, Result};
+use needsmap::server::{self, AppState};
+use std::sync::Arc;
+
+pub fn run(g: &Global, args: &ServeArgs) -> Result<()> {
+    let index = args.web.join("public/index.html");
+    if !index.is_file() {
+        bail!(
+            "no web page at {}: run from the repository root or pass --web DIR",
+            index.display()
+        );
+    }
+    let maplibre = args.web.join("node_modules/maplibre-gl");
+    if !maplibre.join("dist/maplibre-gl.js").is_file() {
+        tracing::warn!(
+            "{} is missing; run `npm ci --prefix web` (scripts/run.sh does) so the map can load MapLibre GL JS",
+            maplibre.display()
+        );
+    }
+    let atlas = Arc::new(g.load()?);
+    let state = Arc::new(AppState::new(atlas, args.web.clone())?);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(server::serve(
+        state,
+        args.addr,
+        (!args.no_warm).then_some(6..=13),
+    ))?;
+    Ok(())
+}
