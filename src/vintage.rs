@@ -470,7 +470,10 @@ mod tests {
         );
         assert_eq!(Vintage::V2025.geography().label(), "LSOA 2021");
         use clap::ValueEnum;
-        assert_eq!(Vintage::from_str("2025", true).unwrap(), Vintage::V2025);
+        assert_eq!(
+            <Vintage as ValueEnum>::from_str("2025", true).unwrap(),
+            Vintage::V2025
+        );
         for v in Vintage::ALL {
             assert_eq!(v.as_str().parse::<Vintage>().unwrap(), v);
         }

@@ -328,6 +328,8 @@ fn child_poverty_district_totals_from_msoas_agree_with_the_official_ltla_table()
     let msoas = child_poverty::read_msoa_table(&source("cilif_msoa11_gloucestershire")).unwrap();
     assert_eq!(msoas.len(), 75);
     let ltla = child_poverty::read_statxplore(&source("cilif_ltla_gb")).unwrap();
+    assert!(ltla.ambiguous.is_empty(), "{:?}", ltla.ambiguous);
+    let ltla = ltla.areas;
     let totals = child_poverty::district_totals(&msoas);
     let names = district_names();
     assert_eq!(totals.len(), 6);
@@ -367,6 +369,15 @@ fn child_poverty_district_totals_from_msoas_agree_with_the_official_ltla_table()
     }
     // The county MSOA table equals the raw GB MSOA export, matched by name.
     let gb = child_poverty::read_statxplore(&source("cilif_msoa11_gb")).unwrap();
+    // Scottish Intermediate Zone names repeat across cities; English MSOA names never do.
+    assert!(
+        gb.ambiguous.iter().all(|n| !n
+            .rsplit_once(' ')
+            .is_some_and(|(_, d)| d.len() == 3 && d.bytes().all(|b| b.is_ascii_digit()))),
+        "{:?}",
+        gb.ambiguous
+    );
+    let gb = gb.areas;
     for m in &msoas {
         assert_eq!(gb.get(&m.name), Some(&m.counts), "{}", m.name);
     }

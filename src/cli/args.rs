@@ -48,6 +48,10 @@ pub struct Global {
     /// in the data directory; without one, travel times are estimated and say so).
     #[arg(long, global = true, env = "NEEDSMAP_NETWORK")]
     pub network: Option<PathBuf>,
+    /// Which edition of the deprivation index: 2019 (IoD2019 on LSOA 2011, the county's grant
+    /// scheme) or 2025 (IoD2025 on LSOA 2021).
+    #[arg(long, global = true, env = "NEEDSMAP_VINTAGE", value_enum, default_value_t = needsmap::vintage::Vintage::V2019)]
+    pub vintage: needsmap::vintage::Vintage,
 }
 
 /// `--region`: a [`Region`], or clap's usage error (exit code 2) naming the accepted forms.

@@ -116,7 +116,7 @@ impl Global {
         let opened = needsmap::open_atlas(
             &self.data(),
             &self.region,
-            needsmap::vintage::Vintage::V2019,
+            self.vintage,
             self.network.as_deref(),
             force,
         );

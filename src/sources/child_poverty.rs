@@ -7,7 +7,7 @@
 //! "Unknown" and "Total"; ".." marks a suppressed cell).
 
 use super::{csv_error, open_csv, parse_number, Result, SourceError};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::path::Path;
 
@@ -112,10 +112,20 @@ fn count(
     }
 }
 
+/// A Stat-Xplore table keyed by area name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatXplore {
+    /// Area name → counts, for names that occur once.
+    pub areas: BTreeMap<String, YearCounts>,
+    /// Names that occur more than once (e.g. Scottish Intermediate Zones "Tollcross" in two
+    /// cities): a name-keyed row cannot be attributed, so they are set aside, never guessed.
+    pub ambiguous: BTreeSet<String>,
+}
+
 /// Read a raw Stat-Xplore export (LTLA or MSOA table): area name → counts per year. The title row,
-/// "Unknown" and "Total" are left out. A name that appears twice is an error (the tables are keyed
-/// by name only, so a duplicate would be ambiguous).
-pub fn read_statxplore(path: &Path) -> Result<BTreeMap<String, YearCounts>> {
+/// "Unknown" and "Total" are left out. Names that appear more than once go to
+/// [`StatXplore::ambiguous`] (the tables are keyed by name only).
+pub fn read_statxplore(path: &Path) -> Result<StatXplore> {
     let file = File::open(path).map_err(|e| SourceError::Io {
         path: path.to_path_buf(),
         source: e,
@@ -153,6 +163,7 @@ pub fn read_statxplore(path: &Path) -> Result<BTreeMap<String, YearCounts>> {
         })
         .collect::<Result<_>>()?;
     let mut out = BTreeMap::new();
+    let mut ambiguous = BTreeSet::new();
     let mut record = csv::StringRecord::new();
     while reader
         .read_record(&mut record)
@@ -160,20 +171,37 @@ pub fn read_statxplore(path: &Path) -> Result<BTreeMap<String, YearCounts>> {
     {
         let row = record.position().map(|p| p.line()).unwrap_or(0);
         let name = record.get(0).unwrap_or("").trim().to_string();
-        // The title row has a single field; "Unknown" and "Total" are not areas.
-        if record.len() <= 1 || name.is_empty() || name == "Unknown" || name == "Total" {
+        // The title row has no figures; "Unknown" and "Total" are not areas.
+        if record.iter().skip(1).all(|f| f.trim().is_empty())
+            || name.is_empty()
+            || name == "Unknown"
+            || name == "Total"
+        {
             continue;
+        }
+        if let Some(&last) = year_i.iter().max() {
+            if record.len() <= last {
+                return Err(SourceError::Row {
+                    path: path.to_path_buf(),
+                    row,
+                    message: format!(
+                        "{name:?} has {} fields, the header has {} (truncated?)",
+                        record.len(),
+                        headers.len()
+                    ),
+                });
+            }
         }
         let mut counts = [None; 8];
         for (slot, &i) in counts.iter_mut().zip(&year_i) {
             *slot = count(path, row, &headers, &record, i)?;
         }
+        if ambiguous.contains(&name) {
+            continue;
+        }
         if out.insert(name.clone(), counts).is_some() {
-            return Err(SourceError::Row {
-                path: path.to_path_buf(),
-                row,
-                message: format!("area name {name:?} appears twice; the table is keyed by name"),
-            });
+            out.remove(&name);
+            ambiguous.insert(name);
         }
     }
     if out.is_empty() {
@@ -182,7 +210,10 @@ pub fn read_statxplore(path: &Path) -> Result<BTreeMap<String, YearCounts>> {
             message: "no area rows".into(),
         });
     }
-    Ok(out)
+    Ok(StatXplore {
+        areas: out,
+        ambiguous,
+    })
 }
 
 /// District totals from MSOA counts, per year: `None` for a year where any MSOA of the district is
@@ -238,15 +269,22 @@ mod tests {
              \"National - Regional - LA - OAs\",\n\
              \"Cheltenham\",3307,,3260,,2987,,2960,,3084,,3265,,3105,,3754,,\n\
              \"Nowhere\",..,,1,,2,,3,,4,,5,,6,,7,,\n\
+             \"Twice\",1,,1,,1,,1,,1,,1,,1,,1,,\n\
+             \"Twice\",2,,2,,2,,2,,2,,2,,2,,2,,\n\
              \"Unknown\",..,,..,,..,,..,,..,,..,,..,,..,,\n\
              \"Total\",1,,2,,3,,4,,5,,6,,7,,8\n",
         )
         .unwrap();
         let t = read_statxplore(&p).unwrap();
+        assert_eq!(t.ambiguous, BTreeSet::from(["Twice".to_string()]));
+        let t = t.areas;
         assert_eq!(t.len(), 2);
         assert_eq!(t["Cheltenham"][0], Some(3307.0));
         assert_eq!(t["Cheltenham"][7], Some(3754.0));
         assert_eq!(t["Nowhere"][0], None);
+        std::fs::write(&p, "\"Year\",\"2014/15\",\"2015/16\",\"2016/17\",\"2017/18\",\"2018/19\",\"2019/20\",\"2020/21\",\"2021/22 (p)\"\n\"A\",1,2,3\n").unwrap();
+        let err = read_statxplore(&p).unwrap_err().to_string();
+        assert!(err.contains("row 2") && err.contains("truncated"), "{err}");
         std::fs::write(&p, "\"Year\",\"2014/15\"\n\"A\",1\n").unwrap();
         assert!(read_statxplore(&p)
             .unwrap_err()

@@ -323,7 +323,7 @@ mod tests {
         .unwrap();
         let err = read_imd2025(&p, None).unwrap_err().to_string();
         assert!(
-            err.contains("row 3") && err.contains("IMD_rank") && err.contains("\"x\""),
+            err.contains("row 3") && err.contains("_rank'") && err.contains("\"x\""),
             "{err}"
         );
         std::fs::write(&p, "lsoa21_code,IMD_score\nE01000001,1\n").unwrap();
