@@ -12,6 +12,7 @@
 
 pub mod atlas;
 pub mod geodesy;
+pub mod model;
 pub mod overlay;
 pub mod query;
 pub mod report;

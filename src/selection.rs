@@ -1,6 +1,6 @@
 //! Choosing areas: the filter language applied to the atlas, with sorting, limits and totals.
 
-use crate::atlas::layers::Values;
+use crate::atlas::layers::{ids, Values};
 use crate::atlas::Atlas;
 use crate::query::{FieldKind, Filter, QueryError, Record, Schema, SortKey};
 use serde::Serialize;
@@ -57,11 +57,12 @@ impl Schema for Atlas {
 }
 
 /// Sums over a selection: who lives in the chosen areas.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Totals {
     pub areas: usize,
     pub population: f64,
     pub children: f64,
+    /// IDACI rate × children, to one decimal.
     pub children_income_deprived: f64,
 }
 
@@ -77,9 +78,9 @@ impl Totals {
         };
         Totals {
             areas: areas.len(),
-            population: sum("population"),
-            children: sum("children"),
-            children_income_deprived: (sum("children_income_deprived") * 10.0).round() / 10.0,
+            population: sum(ids::POPULATION),
+            children: sum(ids::CHILDREN),
+            children_income_deprived: (sum(ids::CHILDREN_INCOME_DEPRIVED) * 10.0).round() / 10.0,
         }
     }
 }
@@ -133,14 +134,28 @@ impl AreaQuery {
     }
 
     pub fn run(&self, atlas: &Atlas) -> Selection {
-        let mut hits: Vec<usize> = (0..atlas.areas.len())
-            .filter(|&i| {
+        self.run_until(atlas, || true).expect("never stopped")
+    }
+
+    /// [`AreaQuery::run`], asking `keep_going` every [`CHECK_EVERY`] areas and before sorting;
+    /// `None` once it says stop (the server's request timed out).
+    pub fn run_until(&self, atlas: &Atlas, keep_going: impl Fn() -> bool) -> Option<Selection> {
+        let mut hits: Vec<usize> = Vec::new();
+        for start in (0..atlas.areas.len()).step_by(CHECK_EVERY) {
+            if !keep_going() {
+                return None;
+            }
+            let end = (start + CHECK_EVERY).min(atlas.areas.len());
+            hits.extend((start..end).filter(|&i| {
                 self.filter
                     .as_ref()
                     .is_none_or(|f| f.matches(&AreaRecord { atlas, index: i }))
-            })
-            .collect();
+            }));
+        }
         if let Some(key) = &self.sort {
+            if !keep_going() {
+                return None;
+            }
             // Stable sort: ties keep code order.
             hits.sort_by(|&a, &b| {
                 key.compare(
@@ -154,10 +169,13 @@ impl AreaQuery {
         if let Some(limit) = self.limit {
             hits.truncate(limit);
         }
-        Selection {
+        Some(Selection {
             areas: hits,
             count,
             totals,
-        }
+        })
     }
 }
+
+/// Areas filtered between two checks of `keep_going` (a few milliseconds of work).
+pub const CHECK_EVERY: usize = 2048;

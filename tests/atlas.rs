@@ -537,3 +537,118 @@ proptest! {
         }
     }
 }
+
+/// Every layer the atlas holds is a catalogue row, and says what the row says.
+#[test]
+fn every_layer_in_the_registry_is_declared_in_the_catalogue() {
+    use needsmap::atlas::layers::{catalogue, Method};
+    let atlas = atlas();
+    let manifest = &data().manifest;
+    for l in atlas.layers.iter() {
+        let spec = catalogue::spec(&l.meta.id)
+            .unwrap_or_else(|| panic!("{} is not in the catalogue", l.meta.id));
+        let m = &l.meta;
+        assert_eq!(
+            (m.title.as_str(), m.unit.as_str(), m.direction, m.group),
+            (spec.title, spec.unit, spec.direction, spec.group),
+            "{}",
+            m.id
+        );
+        // Routed layers fall back to the estimate where no network covers the area (here: all).
+        let fallback = spec.method == Method::Network && m.method == Method::Estimate;
+        assert!(
+            m.method == spec.method || fallback,
+            "{}: {:?} vs {:?}",
+            m.id,
+            m.method,
+            spec.method
+        );
+        assert!(
+            manifest.get(&m.source).is_ok(),
+            "{}: source {} not in the manifest",
+            m.id,
+            m.source
+        );
+        assert!(
+            !m.description.contains('{'),
+            "{}: unfilled placeholder in {}",
+            m.id,
+            m.description
+        );
+    }
+    let present: BTreeSet<&str> = atlas.layers.ids().collect();
+    let absent: BTreeSet<&str> = atlas
+        .layers
+        .absent()
+        .iter()
+        .map(|a| a.id.as_str())
+        .collect();
+    let declared: BTreeSet<&str> = catalogue::for_vintage(catalogue::Vintage::DEFAULT)
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(
+        present.union(&absent).copied().collect::<BTreeSet<_>>(),
+        declared,
+        "every row is either a layer or listed as absent"
+    );
+    assert!(present.is_disjoint(&absent));
+    // Presentation order is the catalogue's.
+    let order: Vec<&str> = catalogue::for_vintage(catalogue::Vintage::DEFAULT)
+        .map(|s| s.id)
+        .filter(|id| present.contains(id))
+        .collect();
+    assert_eq!(atlas.layers.ids().collect::<Vec<_>>(), order);
+}
+
+/// Regional ranks and class breaks are computed at load; checked here against a direct count.
+#[test]
+fn derived_ranks_and_breaks_match_a_direct_computation() {
+    use needsmap::atlas::layers::{ids, Direction};
+    let atlas = atlas();
+    for id in [
+        ids::IMD_SCORE,
+        ids::IDACI_SCORE,
+        ids::CHILDREN_INCOME_DEPRIVED,
+        ids::GP_WALK_MIN,
+    ] {
+        let l = atlas.layers.get(id).unwrap();
+        let v: Vec<f64> = (0..atlas.areas.len())
+            .map(|i| l.number(i).unwrap())
+            .collect();
+        let worse = |a: f64, b: f64| {
+            if l.meta.direction == Direction::HigherIsWorse {
+                a > b
+            } else {
+                a < b
+            }
+        };
+        let ranks = l.regional_ranks().unwrap();
+        assert_eq!(ranks.ranked(), 373);
+        for (i, &x) in v.iter().enumerate() {
+            let expected = 1 + v.iter().filter(|&&y| worse(y, x)).count() as u32;
+            assert_eq!(ranks.rank(i), Some(expected), "{id} area {i}");
+        }
+        let b = l.breaks().unwrap();
+        assert_eq!(b.min, v.iter().copied().fold(f64::INFINITY, f64::min));
+        assert_eq!(b.max, v.iter().copied().fold(f64::NEG_INFINITY, f64::max));
+    }
+    // The region's top decile by IMD score is the region's IMD decile 1 (no ties at the top).
+    let by_score = atlas
+        .layers
+        .get(ids::IMD_SCORE)
+        .unwrap()
+        .regional_ranks()
+        .unwrap();
+    let top: BTreeSet<usize> = (0..373)
+        .filter(|&i| by_score.decile(i) == Some(1))
+        .collect();
+    let county1: BTreeSet<usize> = (0..373)
+        .filter(|&i| atlas.number(ids::IMD_COUNTY_DECILE, i) == Some(1.0))
+        .collect();
+    assert_eq!(top, county1);
+    // Ranks and deciles are not ranked again; neutral layers have no ranks.
+    assert!(
+        atlas.layers.regional_ranks(ids::IMD_DECILE).is_none()
+            && atlas.layers.regional_ranks(ids::POPULATION).is_none()
+    );
+}

@@ -2,8 +2,9 @@
 
 mod common;
 use common::*;
-use needsmap::atlas::layers::Method;
+use needsmap::atlas::layers::{ids, Method};
 use needsmap::geodesy::haversine_m;
+use needsmap::overlay::{km_layer_id, layer_id};
 use needsmap::overlay::{run_scenario, Scenario};
 use needsmap::selection::AreaQuery;
 use needsmap::travel::TravelMode;
@@ -240,42 +241,113 @@ fn scenarios_never_touch_the_base_data_and_move_times_the_right_way() {
     assert!(Scenario::site_from(atlas, "not a place", 1).is_err());
 }
 
+/// A network that covers none of the region (the only OSM extract here is Liechtenstein's) must
+/// leave every area its estimate — the same values as with no network at all — and say why. It
+/// used to switch every layer to "network" and leave all 373 areas blank.
 #[test]
-fn a_network_file_switches_the_layers_to_network_routing() {
-    // The only OSM extract here is Liechtenstein: routing Gloucestershire on it must switch the
-    // method to "network" and leave every area honestly blank (no road within reach), never a time.
+fn a_network_covering_no_area_keeps_every_estimate_and_says_so() {
     let data = data();
     let pbf = source("osm_liechtenstein");
-    let atlas =
+    let routed =
         needsmap::load_with_overlays(&data, &needsmap::Region::default(), Some(&pbf)).unwrap();
-    for id in [
-        "gp_walk_min",
-        "gp_cycle_min",
-        "gp_car_min",
-        "gp_walk_km",
-        "gp_car_km",
-    ] {
-        let l = atlas.layers.get(id).unwrap();
-        assert_eq!(l.meta.method, Method::Network);
-        assert_eq!(l.values.missing(), 373, "{id}");
-        assert!(
-            !id.ends_with("_min") || l.meta.description.contains("373 areas have no route"),
-            "{}",
-            l.meta.description
-        );
+    let base = atlas();
+    let n = base.areas.len();
+    for mode in needsmap::overlay::MODES {
+        for id in [layer_id(mode), km_layer_id(mode)] {
+            let (l, b) = (routed.layers.get(id).unwrap(), base.layers.get(id).unwrap());
+            assert_eq!(l.meta.method, Method::Estimate, "{id}");
+            assert_eq!(l.values.missing(), 0, "{id}");
+            for i in 0..n {
+                assert_eq!(l.number(i), b.number(i), "{id} of {}", base.areas[i].code);
+                assert_eq!(l.method_of(i), Method::Estimate);
+            }
+            let d = &l.meta.description;
+            assert!(
+                d.contains("ESTIMATE for all 373 areas")
+                    && d.contains("liechtenstein")
+                    && d.contains("does not cover them"),
+                "{d}"
+            );
+            assert!(!d.contains("Routed by needsmap"), "{d}");
+        }
     }
+    let nearest = (
+        routed.layers.get(ids::GP_NEAREST).unwrap(),
+        base.layers.get(ids::GP_NEAREST).unwrap(),
+    );
+    assert!((0..n).all(|i| nearest.0.text(i) == nearest.1.text(i) && nearest.0.text(i).is_some()));
     assert!(
-        atlas.layers.get("gp_detour_factor").is_none(),
-        "no estimate inputs when routing"
+        routed.layers.get(ids::GP_DETOUR_FACTOR).is_some(),
+        "the estimate's inputs stay listed"
     );
     // The official reference layers stay.
     assert_eq!(
-        atlas
+        routed
             .layers
-            .get("gp_road_km_iod2019")
+            .get(ids::GP_ROAD_KM_IOD2019)
             .unwrap()
             .values
             .missing(),
         0
+    );
+    // A scenario on that network estimates every area too, as the base layer does.
+    let networks = needsmap::travel::Networks::from_pbf(&pbf).unwrap();
+    let closed = Scenario {
+        close: vec!["L84003".into()],
+        open: vec![],
+    };
+    let with = run_scenario(&routed, &closed, TravelMode::Walk, Some(&networks)).unwrap();
+    let without = run_scenario(base, &closed, TravelMode::Walk, None).unwrap();
+    assert_eq!(with.method, "estimate");
+    assert_eq!(
+        with.changes
+            .iter()
+            .map(|c| (&c.code, c.after_min))
+            .collect::<Vec<_>>(),
+        without
+            .changes
+            .iter()
+            .map(|c| (&c.code, c.after_min))
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn public_transport_layers_are_absent_with_a_reason() {
+    let atlas = atlas();
+    for id in [ids::GP_PT_MIN, ids::GP_PT_WALK_MIN] {
+        assert!(atlas.layers.get(id).is_none());
+        let a = atlas
+            .layers
+            .absent()
+            .iter()
+            .find(|a| a.id == id)
+            .unwrap_or_else(|| panic!("{id} not listed as absent"));
+        assert!(
+            a.reason.contains("no GTFS feed in the data directory"),
+            "{}",
+            a.reason
+        );
+    }
+    let j: serde_json::Value = serde_json::from_str(
+        &String::from_utf8(
+            std::process::Command::new(env!("CARGO_BIN_EXE_needsmap"))
+                .args(["layers", "--format", "json"])
+                .env("NEEDSMAP_DATA_DIR", data().root)
+                .env("NEEDSMAP_MIRROR", data().mirror.unwrap())
+                .output()
+                .unwrap()
+                .stdout,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert!(
+        j["absent"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["id"] == ids::GP_PT_MIN && a["reason"].as_str().unwrap().contains("GTFS")),
+        "{j}"
     );
 }

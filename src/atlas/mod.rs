@@ -4,13 +4,14 @@ pub mod gp;
 pub mod layers;
 pub mod snapshot;
 
-use crate::geodesy::degrees_for_metres;
+use crate::geodesy::{degrees_for_metres, LocalMetres};
 use crate::sources::codepoint::{Postcode, PostcodeBook, PostcodeError, PostcodePoint};
-use crate::sources::iod::{decile_of_rank, rank_descending, IodRow, DOMAINS};
+use crate::sources::iod::{decile_of_rank, rank_descending, IodRow};
 use crate::sources::{self, DataDir, SourceError};
 use geo::{BoundingRect, Contains, Intersects, MultiPolygon, Point, Rect};
 use gp::{GpSites, SiteDate};
-use layers::{Direction, Group, Layer, LayerMeta, LayerSet, Method, NationalRanks, Values};
+use layers::catalogue::{self, Vars};
+use layers::{ids, Layer, LayerSet, Values};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -313,7 +314,7 @@ impl Atlas {
         );
 
         let mut layer_set = LayerSet::default();
-        let iod_source = manifest.get("iod2019")?;
+        let iod_source = manifest.get(catalogue::source::IOD2019)?;
         for layer in deprivation_layers(&selected, &idaci_rank_of, national_count, iod_source) {
             layer_set.insert(layer);
         }
@@ -419,16 +420,20 @@ impl Atlas {
 
     /// Whether a point is within `metres` of any area of the region.
     pub fn within_distance(&self, lon: f64, lat: f64, metres: f64) -> bool {
-        use geo::{Distance, Euclidean};
+        use geo::{Distance, Euclidean, MapCoords};
         let (dlon, dlat) = degrees_for_metres(metres, lat);
-        let cos = lat.to_radians().cos();
-        let to_m = |c: geo::Coord<f64>| geo::coord! { x: (c.x - lon) * cos * 111_195.0, y: (c.y - lat) * 111_195.0 };
+        let plane = LocalMetres::around(lon, lat);
+        let to_m = |c: geo::Coord<f64>| {
+            let (x, y) = plane.forward(c.x, c.y);
+            geo::coord! { x: x, y: y }
+        };
         self.in_bbox(lon - dlon, lat - dlat, lon + dlon, lat + dlat)
             .into_iter()
             .any(|i| {
-                use geo::MapCoords;
-                let local = self.areas[i].polygon.map_coords(to_m);
-                Euclidean.distance(&Point::new(0.0, 0.0), &local) <= metres
+                Euclidean.distance(
+                    &Point::new(0.0, 0.0),
+                    &self.areas[i].polygon.map_coords(to_m),
+                ) <= metres
             })
     }
 
@@ -484,218 +489,60 @@ impl Atlas {
     }
 }
 
-fn meta(
-    id: &str,
-    title: &str,
-    unit: &str,
-    description: String,
-    source: &sources::Source,
-    direction: Direction,
-    method: Method,
-    group: Group,
-) -> LayerMeta {
-    LayerMeta::from_source(
-        id,
-        title,
-        unit,
-        description,
-        source,
-        direction,
-        method,
-        group,
-    )
-}
-
-fn numbers<'a>(rows: &[&'a IodRow], f: impl Fn(&'a IodRow) -> f64) -> Values {
-    Values::Number(rows.iter().map(|r| Some(f(r))).collect())
-}
-
-/// The IoD2019 layers: IMD, the seven domains, IDACI (ranked nationally here), population.
+/// The IoD2019 layers: IMD, the seven domains, IDACI (ranked nationally here), population. Which
+/// layers exist and what they say is the catalogue's; this only supplies their values.
 fn deprivation_layers(
     rows: &[&IodRow],
     idaci_rank: &HashMap<&str, u32>,
     national: usize,
     src: &sources::Source,
 ) -> Vec<Layer> {
-    use Direction::*;
-    use Group::*;
-    use Method::*;
-    let mut out = Vec::new();
-    let with_ranks = |mut m: LayerMeta, prefix: &str| {
-        m.national = Some(NationalRanks {
-            rank: format!("{prefix}_rank"),
-            decile: format!("{prefix}_decile"),
-        });
-        m
+    let vars = Vars {
+        national,
+        areas: rows.len(),
     };
-    out.push(Layer {
-        meta: with_ranks(
-            meta("imd_score", "IMD 2019 score", "score", "Index of Multiple Deprivation 2019 score: the weighted combination of the seven domains. Higher is more deprived.".into(), src, HigherIsWorse, Official, Deprivation),
-            "imd",
-        ),
-        values: numbers(rows, |r| r.imd.score),
-    });
-    out.push(Layer {
-        meta: meta("imd_rank", "IMD 2019 national rank", "rank", format!("National rank of the IMD 2019 score among {national} English LSOAs; 1 is the most deprived."), src, LowerIsWorse, Official, Deprivation),
-        values: numbers(rows, |r| r.imd.rank as f64),
-    });
-    out.push(Layer {
-        meta: meta(
-            "imd_decile",
-            "IMD 2019 national decile",
-            "decile",
-            "National decile of the IMD 2019 rank; 1 is the most deprived 10% of LSOAs in England."
-                .into(),
-            src,
-            LowerIsWorse,
-            Official,
-            Deprivation,
-        ),
-        values: numbers(rows, |r| r.imd.decile as f64),
-    });
-    // County deciles: rank the region's areas by their national IMD rank.
-    let n = rows.len();
-    let mut order: Vec<usize> = (0..n).collect();
+    let layer = |id: &str, values: Vec<Option<f64>>| {
+        Layer::new(
+            catalogue::declared(id).meta(src, &vars),
+            Values::Number(values),
+        )
+    };
+    let each = |f: &dyn Fn(&IodRow) -> f64| rows.iter().map(|r| Some(f(r))).collect::<Vec<_>>();
+    // Region deciles: rank the region's areas by their national IMD rank.
+    let mut order: Vec<usize> = (0..rows.len()).collect();
     order.sort_by_key(|&i| rows[i].imd.rank);
-    let mut county = vec![None; n];
+    let mut county = vec![None; rows.len()];
     for (pos, &i) in order.iter().enumerate() {
-        county[i] = Some(decile_of_rank(pos as u32 + 1, n) as f64);
+        county[i] = Some(decile_of_rank(pos as u32 + 1, rows.len()) as f64);
     }
-    out.push(Layer {
-        meta: meta(
-            "imd_county_decile",
-            "IMD 2019 decile within the region",
-            "decile",
-            format!("Computed: the {n} LSOAs of the loaded region ranked by national IMD 2019 rank and cut into tenths (decile = ceil(rank × 10 / {n})); 1 is the region's most deprived 10%."),
-            src,
-            LowerIsWorse,
-            Computed,
-            Deprivation,
+    let idaci = |r: &IodRow| idaci_rank.get(r.code.as_str()).copied();
+    let mut out = vec![
+        layer(ids::IMD_SCORE, each(&|r| r.imd.score)),
+        layer(ids::IMD_RANK, each(&|r| r.imd.rank as f64)),
+        layer(ids::IMD_DECILE, each(&|r| r.imd.decile as f64)),
+        layer(ids::IMD_COUNTY_DECILE, county),
+        layer(ids::IDACI_SCORE, each(&|r| r.idaci_score)),
+        layer(
+            ids::IDACI_RANK,
+            rows.iter().map(|r| idaci(r).map(f64::from)).collect(),
         ),
-        values: Values::Number(county),
-    });
-    out.push(Layer {
-        meta: with_ranks(
-            meta("idaci_score", "IDACI 2019 score", "rate", "Income Deprivation Affecting Children Index 2019: the share of children aged 0-15 living in income-deprived families.".into(), src, HigherIsWorse, Official, Children),
-            "idaci",
-        ),
-        values: numbers(rows, |r| r.idaci_score),
-    });
-    let computed_rank_note = format!(
-        "Computed by needsmap from the {national} published English IDACI scores (3 d.p.): rank 1 = highest score, ties broken by file order; decile = ceil(rank × 10 / {national}). Where scores tie at 3 d.p. this can differ from MHCLG's own ranks, which use unrounded scores."
-    );
-    out.push(Layer {
-        meta: meta(
-            "idaci_rank",
-            "IDACI 2019 national rank",
-            "rank",
-            computed_rank_note.clone(),
-            src,
-            LowerIsWorse,
-            Computed,
-            Children,
-        ),
-        values: Values::Number(
+        layer(
+            ids::IDACI_DECILE,
             rows.iter()
-                .map(|r| idaci_rank.get(r.code.as_str()).map(|&k| k as f64))
+                .map(|r| idaci(r).map(|k| decile_of_rank(k, national) as f64))
                 .collect(),
         ),
-    });
-    out.push(Layer {
-        meta: meta(
-            "idaci_decile",
-            "IDACI 2019 national decile",
-            "decile",
-            computed_rank_note,
-            src,
-            LowerIsWorse,
-            Computed,
-            Children,
+        layer(ids::POPULATION, each(&|r| r.population)),
+        layer(ids::CHILDREN, each(&|r| r.children)),
+        layer(
+            ids::CHILDREN_INCOME_DEPRIVED,
+            each(&|r| r.idaci_score * r.children),
         ),
-        values: Values::Number(
-            rows.iter()
-                .map(|r| {
-                    idaci_rank
-                        .get(r.code.as_str())
-                        .map(|&k| decile_of_rank(k, national) as f64)
-                })
-                .collect(),
-        ),
-    });
-    out.push(Layer {
-        meta: meta(
-            "population",
-            "Population (mid-2015)",
-            "people",
-            "Total population, mid-2015, excluding prisoners: the IoD2019 denominator.".into(),
-            src,
-            Neutral,
-            Official,
-            Population,
-        ),
-        values: numbers(rows, |r| r.population),
-    });
-    out.push(Layer {
-        meta: meta(
-            "children",
-            "Children aged 0-15 (mid-2015)",
-            "children",
-            "Dependent children aged 0-15, mid-2015, excluding prisoners: the IoD2019 denominator."
-                .into(),
-            src,
-            Neutral,
-            Official,
-            Population,
-        ),
-        values: numbers(rows, |r| r.children),
-    });
-    out.push(Layer {
-        meta: meta(
-            "children_income_deprived",
-            "Children in income-deprived families",
-            "children",
-            "Computed: IDACI 2019 rate × children aged 0-15 (mid-2015). An estimate of the number of children in income-deprived families, not a published count.".into(),
-            src,
-            HigherIsWorse,
-            Computed,
-            Children,
-        ),
-        values: numbers(rows, |r| r.idaci_score * r.children),
-    });
-    for (d, (prefix, title, _)) in DOMAINS.iter().enumerate() {
-        out.push(Layer {
-            meta: with_ranks(
-                meta(
-                    &format!("{prefix}_score"),
-                    &format!("{title} domain score"),
-                    "score",
-                    format!("IoD2019 {title} domain score; higher is more deprived."),
-                    src,
-                    HigherIsWorse,
-                    Official,
-                    Domains,
-                ),
-                prefix,
-            ),
-            values: numbers(rows, |r| r.domains[d].score),
-        });
-        out.push(Layer {
-            meta: meta(&format!("{prefix}_rank"), &format!("{title} domain national rank"), "rank", format!("National rank of the {title} domain among {national} English LSOAs; 1 is the most deprived."), src, LowerIsWorse, Official, Domains),
-            values: numbers(rows, |r| r.domains[d].rank as f64),
-        });
-        out.push(Layer {
-            meta: meta(
-                &format!("{prefix}_decile"),
-                &format!("{title} domain national decile"),
-                "decile",
-                format!("National decile of the {title} domain; 1 is the most deprived 10%."),
-                src,
-                LowerIsWorse,
-                Official,
-                Domains,
-            ),
-            values: numbers(rows, |r| r.domains[d].decile as f64),
-        });
+    ];
+    for (d, (score, rank, decile)) in ids::DOMAINS.into_iter().enumerate() {
+        out.push(layer(score, each(&|r| r.domains[d].score)));
+        out.push(layer(rank, each(&|r| r.domains[d].rank as f64)));
+        out.push(layer(decile, each(&|r| r.domains[d].decile as f64)));
     }
     out
 }

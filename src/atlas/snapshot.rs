@@ -19,7 +19,7 @@
 //! half-written snapshot under the real name.
 
 use super::gp::{Exclusion, GpKind, GpSite, GpSites};
-use super::layers::{Layer, LayerMeta, LayerSet, Values};
+use super::layers::{AbsentLayer, Layer, LayerMeta, LayerSet, Method, Values};
 use super::{Atlas, Lsoa, Region, UsedSource, GP_MARGIN_M};
 use crate::geodesy::degrees_for_metres;
 use crate::sources::codepoint::{PostcodeBook, PostcodePoint};
@@ -159,6 +159,8 @@ struct LayerRec {
     /// (optional fields) that a non-self-describing encoding cannot.
     meta_json: String,
     values: ValuesRec,
+    /// Each area's method when the layer mixes methods (routed here, estimated there).
+    area_methods: Option<Vec<Method>>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -172,6 +174,8 @@ struct Body {
     national_count: u64,
     areas: Vec<AreaRec>,
     layers: Vec<LayerRec>,
+    /// Layers the catalogue lists that this atlas could not make, with the reason.
+    absent: Vec<AbsentLayer>,
     gp_sites: SitesRec,
     gp_sites_2019: SitesRec,
     sources: Vec<UsedSource>,
@@ -297,6 +301,15 @@ pub fn inputs_for(
         .iter()
         .filter_map(|id| data.path_of(id).ok().map(|p| (id.to_string(), p)))
         .collect();
+    // GTFS feeds: their presence decides the public-transport layers.
+    if let Ok(dir) = fs::read_dir(data.root.join(crate::overlay::GTFS_DIR)) {
+        let mut feeds: Vec<PathBuf> = dir
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("zip")))
+            .collect();
+        feeds.sort();
+        out.extend(feeds.into_iter().map(|p| ("gtfs".to_string(), p)));
+    }
     match network {
         Some(p) => out.push(("network".into(), p.to_path_buf())),
         None if data.has("osm_gloucestershire") => out.extend(
@@ -423,6 +436,8 @@ fn body_of(atlas: &Atlas, postcodes: Vec<PostcodePoint>) -> Result<Body, String>
                     Values::Number(v) => ValuesRec::Number(v.clone()),
                     Values::Text(v) => ValuesRec::Text(v.clone()),
                 },
+                area_methods: (l.meta.method == Method::Mixed)
+                    .then(|| (0..l.values.len()).map(|i| l.method_of(i)).collect()),
             })
         })
         .collect::<Result<_, String>>()?;
@@ -438,6 +453,7 @@ fn body_of(atlas: &Atlas, postcodes: Vec<PostcodePoint>) -> Result<Body, String>
         national_count: atlas.national_count as u64,
         areas,
         layers,
+        absent: atlas.layers.absent().to_vec(),
         gp_sites: sites(&atlas.gp_sites),
         gp_sites_2019: sites(&atlas.gp_sites_2019),
         sources: atlas.sources.clone(),
@@ -497,7 +513,20 @@ fn atlas_of(body: Body, region: Region, postcodes: PostcodeBook) -> Result<Atlas
                 values.len()
             ));
         }
-        layers.insert(Layer { meta, values });
+        layers.insert(match l.area_methods {
+            Some(methods) if methods.len() == n => Layer::with_area_methods(meta, values, methods),
+            Some(methods) => {
+                return Err(format!(
+                    "layer {} has {} area methods for {n} areas",
+                    meta.id,
+                    methods.len()
+                ))
+            }
+            None => Layer::new(meta, values),
+        });
+    }
+    for a in body.absent {
+        layers.restore_absent(a);
     }
     let sites = |s: SitesRec| {
         GpSites::new(

@@ -1,10 +1,12 @@
 //! `needsmap access`: areas beyond (or within) a travel time of a GP, worst first.
 
 use super::args::{AccessArgs, AreasFormat, Global};
-use super::output::write_areas;
+use super::output::{write_areas, write_json};
 use super::UsageError;
 use anyhow::{Context, Result};
+use needsmap::model::{AccessAnswer, AreaList};
 use needsmap::overlay;
+use needsmap::report::table;
 use needsmap::selection::AreaQuery;
 use needsmap::travel::TravelMode;
 use std::io::Write;
@@ -20,38 +22,17 @@ pub fn run(g: &Global, args: &AccessArgs, out: &mut dyn Write) -> Result<()> {
         .layers
         .get(id)
         .with_context(|| format!("the atlas has no {id} layer"))?;
+    let answer = AccessAnswer {
+        filter: text.clone(),
+        layer: id,
+        method: layer.meta.method,
+        description: &layer.meta.description,
+        missing: layer.values.missing(),
+        result: AreaList::of(&atlas, &sel),
+    };
     match args.format {
-        AreasFormat::Table => {
-            write_areas(
-                out,
-                &atlas,
-                &sel,
-                args.format,
-                &[id, "gp_nearest", "gp_road_km_iod2019"],
-            )?;
-            writeln!(
-                out,
-                "method: {:?}. {}",
-                layer.meta.method, layer.meta.description
-            )?;
-            let missing = layer.values.missing();
-            if missing > 0 {
-                writeln!(
-                    out,
-                    "{missing} areas have no {id} value and are in neither list."
-                )?;
-            }
-            Ok(())
-        }
-        AreasFormat::Json => super::output::write_json(
-            out,
-            &serde_json::json!({
-                "filter": text,
-                "method": layer.meta.method,
-                "description": layer.meta.description,
-                "result": needsmap::report::selection_json(&atlas, &sel),
-            }),
-        ),
+        AreasFormat::Table => Ok(write!(out, "{}", table::access(&answer))?),
+        AreasFormat::Json => write_json(out, &answer),
         AreasFormat::Csv | AreasFormat::Geojson => write_areas(out, &atlas, &sel, args.format, &[]),
     }
 }

@@ -239,6 +239,8 @@ pub enum LayersFormat {
     Table,
     /// The same list `/api/layers` gives, with colouring hints.
     Json,
+    /// The page's generated ES module of layer ids (`web/public/generated/layers.js`).
+    Js,
 }
 
 /// `travel` writes one row per origin, as CSV only.

@@ -5,11 +5,9 @@ use super::args::{DataAction, DocFormat, Global};
 use super::output::write_json;
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use needsmap::atlas::gp::GpKind;
-use needsmap::atlas::layers::Group;
-use needsmap::atlas::Atlas;
-use needsmap::report;
-use needsmap::sources::{DataDir, SourceState, SourceStatus};
+use needsmap::model::StatusAnswer;
+use needsmap::report::table;
+use needsmap::sources::SourceState;
 use std::io::Write;
 
 pub fn run(g: &Global, action: &DataAction, out: &mut dyn Write) -> Result<()> {
@@ -70,90 +68,9 @@ fn status(g: &Global, format: DocFormat, out: &mut dyn Write) -> Result<()> {
     } else {
         Some(g.load().context("loading the atlas to count GP sites")?)
     };
+    let answer = StatusAnswer::of(&data, &status, atlas.as_ref());
     match format {
-        DocFormat::Json => write_json(out, &report::status_json(&data, &status, atlas.as_ref())),
-        DocFormat::Table => {
-            write_sources(out, &data, &status)?;
-            match &atlas {
-                Some(atlas) => write_gp_summary(out, atlas),
-                None => Ok(()),
-            }
-        }
+        DocFormat::Json => write_json(out, &answer),
+        DocFormat::Table => Ok(write!(out, "{}", table::status(&answer))?),
     }
-}
-
-fn write_sources(out: &mut dyn Write, data: &DataDir, status: &[SourceStatus]) -> Result<()> {
-    let mirror = data
-        .mirror
-        .as_ref()
-        .map(|m| m.display().to_string())
-        .unwrap_or_else(|| "none".into());
-    writeln!(
-        out,
-        "data directory: {}   mirror: {mirror}\n",
-        data.root.display()
-    )?;
-    writeln!(
-        out,
-        "{:<34} {:<32} {:<9} {:<10} vintage",
-        "source", "state", "licence", "sha256"
-    )?;
-    for s in status {
-        let sha = s.source.sha256.get(..8).unwrap_or("-");
-        writeln!(
-            out,
-            "{:<34} {:<32} {:<9} {:<10} {}",
-            s.source.id,
-            s.state.to_string(),
-            s.source.licence,
-            sha,
-            s.source.vintage
-        )?;
-    }
-    Ok(())
-}
-
-fn write_gp_summary(out: &mut dyn Write, atlas: &Atlas) -> Result<()> {
-    writeln!(
-        out,
-        "\nregion {}: {} LSOAs in {} districts",
-        atlas.region,
-        atlas.areas.len(),
-        atlas.districts().len()
-    )?;
-    for (label, set) in [
-        ("today", &atlas.gp_sites),
-        ("on 2019-01-01 (IoD2019 reference)", &atlas.gp_sites_2019),
-    ] {
-        let practices = set
-            .sites
-            .iter()
-            .filter(|s| s.kind == GpKind::Practice)
-            .count();
-        writeln!(
-            out,
-            "\nGP sites {label}: {} ({} practices, {} branch surgeries)",
-            set.len(),
-            practices,
-            set.len() - practices
-        )?;
-        for ((kind, why), n) in &set.excluded {
-            writeln!(out, "  excluded {n:>6} {kind:?}: {why}")?;
-        }
-    }
-    for l in atlas
-        .layers
-        .iter()
-        .filter(|l| l.meta.group == Group::GpAccess)
-    {
-        writeln!(
-            out,
-            "\n{}: {:?}, {} areas without a value. {}",
-            l.meta.id,
-            l.meta.method,
-            l.values.missing(),
-            l.meta.description
-        )?;
-    }
-    Ok(())
 }

@@ -1,39 +1,23 @@
-//! `needsmap layers`: every layer with its unit, source, method and direction.
+//! `needsmap layers`: every layer with its unit, source, method and direction, and the layers
+//! the region cannot have yet with the reason; `--format js` writes the page's list of ids.
 
 use super::args::{Global, LayersArgs, LayersFormat};
-use super::output::{wire_name, write_json};
+use super::output::write_json;
 use anyhow::Result;
-use needsmap::atlas::Atlas;
-use needsmap::report;
+use needsmap::atlas::layers::catalogue;
+use needsmap::model::LayerList;
+use needsmap::report::table;
 use std::io::Write;
 
 pub fn run(g: &Global, args: &LayersArgs, out: &mut dyn Write) -> Result<()> {
-    let atlas = g.load()?;
     match args.format {
-        LayersFormat::Json => write_json(out, &report::layers_json(&atlas)),
-        LayersFormat::Table => write_table(out, &atlas),
-    }
-}
-
-fn write_table(out: &mut dyn Write, atlas: &Atlas) -> Result<()> {
-    writeln!(
-        out,
-        "{:<26} {:<45} {:<9} {:<18} {:<10} {:<16} vintage",
-        "id", "title", "unit", "source", "method", "direction"
-    )?;
-    for l in atlas.layers.iter() {
-        let m = &l.meta;
-        writeln!(
+        // From the catalogue alone: no data is loaded.
+        LayersFormat::Js => Ok(write!(out, "{}", catalogue::page_module())?),
+        LayersFormat::Json => write_json(out, &LayerList::of(&g.load()?)),
+        LayersFormat::Table => Ok(write!(
             out,
-            "{:<26} {:<45} {:<9} {:<18} {:<10} {:<16} {}",
-            m.id,
-            m.title,
-            m.unit,
-            m.source,
-            wire_name(&m.method),
-            wire_name(&m.direction),
-            m.vintage
-        )?;
+            "{}",
+            table::layers(&LayerList::of(&g.load()?))
+        )?),
     }
-    Ok(())
 }

@@ -11,10 +11,11 @@ use geo_types::{
 
 use super::TileError;
 
-/// Sphere radius of Web Mercator (the WGS84 semi-major axis), metres.
-pub const EARTH_RADIUS_M: f64 = 6_378_137.0;
+/// Sphere radius of Web Mercator (the WGS84 semi-major axis), metres, from the leaf module
+/// [`crate::geodesy`]: not the mean radius used for distances on the ground.
+pub use crate::geodesy::WEB_MERCATOR_RADIUS_M;
 /// Half the width of the projected world: x and y both run over -HALF_WORLD_M..=HALF_WORLD_M.
-pub const HALF_WORLD_M: f64 = PI * EARTH_RADIUS_M;
+pub const HALF_WORLD_M: f64 = PI * WEB_MERCATOR_RADIUS_M;
 /// Latitude at which the Mercator square ends (atan(sinh(pi)) in degrees); latitudes are clamped to it.
 pub const MAX_LATITUDE: f64 = 85.051_128_779_806_59;
 
@@ -23,17 +24,17 @@ pub const MAX_LATITUDE: f64 = 85.051_128_779_806_59;
 #[inline]
 pub fn lonlat_to_mercator(lon: f64, lat: f64) -> (f64, f64) {
     let lat = lat.clamp(-MAX_LATITUDE, MAX_LATITUDE);
-    let x = lon.to_radians() * EARTH_RADIUS_M;
+    let x = lon.to_radians() * WEB_MERCATOR_RADIUS_M;
     // asinh(tan φ) = ln tan(π/4 + φ/2), but exact at the equator and better conditioned near it.
-    let y = lat.to_radians().tan().asinh() * EARTH_RADIUS_M;
+    let y = lat.to_radians().tan().asinh() * WEB_MERCATOR_RADIUS_M;
     (x, y)
 }
 
 /// Inverse of [`lonlat_to_mercator`]: EPSG:3857 metres to longitude/latitude in degrees.
 #[inline]
 pub fn mercator_to_lonlat(x: f64, y: f64) -> (f64, f64) {
-    let lon = (x / EARTH_RADIUS_M).to_degrees();
-    let lat = (y / EARTH_RADIUS_M).sinh().atan().to_degrees();
+    let lon = (x / WEB_MERCATOR_RADIUS_M).to_degrees();
+    let lat = (y / WEB_MERCATOR_RADIUS_M).sinh().atan().to_degrees();
     (lon, lat)
 }
 
@@ -325,7 +326,7 @@ mod tests {
         assert!((x - HALF_WORLD_M).abs() < 1e-6);
         assert!((y - HALF_WORLD_M).abs() < 1e-3);
         let (_, y45) = lonlat_to_mercator(0.0, 45.0);
-        let expected = EARTH_RADIUS_M * (1.0 + 2f64.sqrt()).ln();
+        let expected = WEB_MERCATOR_RADIUS_M * (1.0 + 2f64.sqrt()).ln();
         assert!((y45 - expected).abs() < 1e-6, "{y45} vs {expected}");
     }
 

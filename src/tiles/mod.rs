@@ -30,8 +30,8 @@ pub use clip::{clip_polygon, clip_ring};
 pub use coord::{tiles_covering, TileCoord, TileRange};
 pub use encode::{encode_tile, PropValue, TileEncoder, TileFeature, TileLayer};
 pub use mercator::{
-    lonlat_to_mercator, mercator_to_lonlat, MercatorGeometry, MercatorShape, EARTH_RADIUS_M,
-    HALF_WORLD_M, MAX_LATITUDE,
+    lonlat_to_mercator, mercator_to_lonlat, MercatorGeometry, MercatorShape, HALF_WORLD_M,
+    MAX_LATITUDE, WEB_MERCATOR_RADIUS_M,
 };
 pub use simplify::simplify_ring;
 

@@ -171,18 +171,16 @@ impl Network {
     }
 }
 
-/// Great-circle distance in metres (haversine, mean Earth radius). Used for edge lengths,
-/// snap legs and straight-line comparisons.
+/// Great-circle distance in metres: the crate's one haversine ([`crate::geodesy::haversine_m`],
+/// a leaf module), in the argument order of this module's flat lon/lat arrays. Used for edge
+/// lengths, snap legs and straight-line comparisons.
+#[inline]
 pub fn haversine_m(lon1: f64, lat1: f64, lon2: f64, lat2: f64) -> f64 {
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let dp = p2 - p1;
-    let dl = (lon2 - lon1).to_radians();
-    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-    2.0 * EARTH_RADIUS_M * a.sqrt().min(1.0).asin()
+    crate::geodesy::haversine_m((lon1, lat1), (lon2, lat2))
 }
 
-/// Mean Earth radius (IUGG), metres.
-pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
+/// Mean Earth radius, metres (from the leaf module [`crate::geodesy`]).
+pub use crate::geodesy::EARTH_RADIUS_M;
 
 #[cfg(test)]
 mod tests {
@@ -204,7 +202,10 @@ mod tests {
     fn haversine_matches_known_distance() {
         // One degree of latitude is ~111.2 km on the mean sphere.
         let d = haversine_m(0.0, 0.0, 0.0, 1.0);
-        assert!((d - 111_195.08).abs() < 1.0, "{d}");
+        assert!(
+            (d - crate::geodesy::METRES_PER_DEGREE_LAT).abs() < 1e-6,
+            "{d}"
+        );
         // London (51.5074, -0.1278) to Paris (48.8566, 2.3522) is ~343.5 km great-circle.
         let d = haversine_m(-0.1278, 51.5074, 2.3522, 48.8566);
         assert!((d - 343_500.0).abs() < 1_500.0, "{d}");

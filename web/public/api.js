@@ -1,7 +1,7 @@
-// Thin client for the needsmap HTTP API (see API.md). Every failure becomes an ApiError that
-// carries what the page needs to tell the user: the server's `detail`, and for filter errors the
-// `column` where the filter went wrong. A network failure is kept apart from a 4xx/5xx answer so
-// the page can say "the server is unreachable" rather than blaming the user's query.
+// Client for the needsmap HTTP API (see API.md). Every failure becomes an ApiError that carries
+// what the page needs to tell the user: the server's `detail`, and for filter errors the `column`
+// where the filter went wrong. A network failure is kept apart from a 4xx/5xx answer so the page
+// can say "the server is unreachable" rather than blaming the user's query.
 
 export class ApiError extends Error {
   /**
@@ -27,9 +27,21 @@ export class ApiError extends Error {
 
 const TIMEOUT_MS = 20000;
 
-/** Fetches a JSON document from the server; rejects with ApiError. */
-export async function getJson(path, { signal } = {}) {
-  const url = new URL(path, window.location.href).href;
+/** The reason given when a newer request replaces an older one. */
+export const SUPERSEDED = 'superseded';
+
+/** True for a request cancelled on purpose (superseded or aborted), which is never shown. */
+export function isAbort(e) {
+  return !!e && (e === SUPERSEDED || e.name === 'AbortError' || e.message === SUPERSEDED);
+}
+
+function pageUrl() {
+  return globalThis.location?.href || 'http://localhost/';
+}
+
+/** Fetches a JSON document from the server; rejects with ApiError (or the abort reason). */
+export async function getJson(path, { signal, fetchFn = globalThis.fetch } = {}) {
+  const url = new URL(path, pageUrl()).href;
   const ctl = new AbortController();
   const timer = setTimeout(() => ctl.abort(new Error('timeout')), TIMEOUT_MS);
   const onAbort = () => ctl.abort(signal.reason);
@@ -39,9 +51,9 @@ export async function getJson(path, { signal } = {}) {
   }
   let res;
   try {
-    res = await fetch(url, { signal: ctl.signal, headers: { accept: 'application/json' } });
+    res = await fetchFn(url, { signal: ctl.signal, headers: { accept: 'application/json' } });
   } catch (e) {
-    if (signal?.aborted) throw e; // superseded by a newer request: not an error to show
+    if (signal?.aborted) throw signal.reason ?? e; // superseded by a newer request: not an error to show
     const why = ctl.signal.aborted ? `no answer within ${TIMEOUT_MS / 1000} s` : String(e.message || e);
     throw new ApiError({ kind: 'network', detail: `The needsmap server cannot be reached (${why}).`, url });
   } finally {
@@ -81,4 +93,59 @@ export function query(params) {
     if (v !== undefined && v !== null && v !== '') parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
   }
   return parts.length ? `?${parts.join('&')}` : '';
+}
+
+/**
+ * "Only the latest answer counts": each `run(fn)` aborts the previous one still in flight, and
+ * rejects with SUPERSEDED if a newer run started before it finished. Every panel that asks the
+ * server while the user keeps typing or clicking uses one of these.
+ */
+export function latest() {
+  let current = null;
+  return {
+    async run(fn) {
+      current?.abort(SUPERSEDED);
+      const ctl = new AbortController();
+      current = ctl;
+      const value = await fn(ctl.signal);
+      if (ctl.signal.aborted) throw SUPERSEDED;
+      return value;
+    },
+    abort() {
+      current?.abort(SUPERSEDED);
+      current = null;
+    },
+  };
+}
+
+/** Paths of the API, in one place. */
+export const api = {
+  health: (o) => getJson('/healthz', o),
+  layers: (o) => getJson('/api/layers', o),
+  region: (o) => getJson('/api/region', o),
+  districts: (o) => getJson('/api/districts', o),
+  tilejson: (o) => getJson('/tiles/areas.json', o),
+  gpSites: (o) => getJson('/api/gp-sites', o),
+  area: (code, o) => getJson(`/api/areas/${encodeURIComponent(code)}`, o),
+  postcode: (pc, o) => getJson(`/api/postcode/${encodeURIComponent(pc)}`, o),
+  areasUrl: (params) => `/api/areas${query(params)}`,
+  areas: (params, o) => getJson(`/api/areas${query(params)}`, o),
+};
+
+/**
+ * A TileJSON `tiles` template made absolute against the page (the contract allows relative
+ * URLs), keeping `{z}/{x}/{y}` as they are (URL resolution would percent-encode the braces).
+ */
+export function absoluteTemplate(template, pageHref = pageUrl()) {
+  return new URL(template, pageHref).href.replace(/%7B([a-z]+)%7D/gi, '{$1}');
+}
+
+/**
+ * The URL template of the area tiles, asking only for the layers the map draws
+ * (CONTRACTS.md §A: `?layers=a,b` and `where=` when filtering).
+ */
+export function tileUrl(template, { layers = [], where = '' } = {}) {
+  const q = query({ layers: layers.filter(Boolean).join(','), where });
+  if (!q) return template;
+  return template + (template.includes('?') ? `&${q.slice(1)}` : q);
 }

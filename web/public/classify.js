@@ -142,3 +142,25 @@ export function endWords(layer) {
   if (layer.direction === 'lower_is_worse') return dec ? ['most deprived 10%', 'least deprived 10%'] : ['worse', 'better'];
   return ['better', 'worse'];
 }
+
+/**
+ * Class breaks (upper bounds, ascending, distinct) cutting `values` into about `k` equal-count
+ * classes; used when a static archive comes without the server's breaks. The last break is the
+ * maximum. Missing values are ignored.
+ */
+export function quantileBreaks(values, k = 7) {
+  const v = values.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (!v.length) return [];
+  const out = [];
+  for (let i = 1; i <= k; i++) {
+    const x = v[Math.min(v.length - 1, Math.ceil((i * v.length) / k) - 1)];
+    if (!out.length || x > out[out.length - 1]) out.push(x);
+  }
+  return out;
+}
+
+/** Legend rows for a layer's classes, with the direction's words at both ends. */
+export function legendRows(layer, cls) {
+  const [low, high] = endWords(layer);
+  return cls.map((c, i) => ({ colour: c.colour, label: c.label, end: i === 0 ? low : i === cls.length - 1 ? high : '' }));
+}

@@ -49,7 +49,13 @@ export function withUnit(v, unit) {
   return s + (UNIT_SUFFIX[unit] || '');
 }
 
-/** Escapes text for insertion into HTML. */
-export function esc(s) {
-  return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+/** Names published in capitals ("THE SURGERY") in title case; mixed-case names unchanged. */
+export function titleCase(s) {
+  const t = String(s || '');
+  return t === t.toUpperCase() ? t.toLowerCase().replace(/\b([a-z])/g, (c) => c.toUpperCase()) : t;
+}
+
+/** "1 area", "2 areas". */
+export function plural(n, one, many = `${one}s`) {
+  return n === 1 ? one : many;
 }

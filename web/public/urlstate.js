@@ -2,10 +2,11 @@
 // #layer=imd_decile&district=E07000081&filter=imd_decile%20%3C%3D%201&mode=walk&min=45&beyond=1
 //  &area=E01022333&pc=GL1%202EH&gp=0&map=10.50/51.8600/-2.2400
 // (map = zoom/lat/lon, the order used by openstreetmap.org links).
+import { LAYER_IDS } from './generated/layers.js';
 
 export const DEFAULTS = Object.freeze({
-  layer: 'imd_decile',
-  district: '', // district code, '' = whole county
+  layer: LAYER_IDS.IMD_DECILE,
+  district: '', // district code, '' = the whole region
   filter: '', // filter-language text of the area list
   mode: 'walk',
   minutes: 45,
@@ -16,7 +17,8 @@ export const DEFAULTS = Object.freeze({
   view: null, // {zoom, lat, lon}
 });
 
-const MODES = new Set(['walk', 'cycle', 'car']);
+/** Travel modes, in the order the page offers them. */
+export const MODES = Object.freeze(['walk', 'cycle', 'car']);
 
 /** State from a location hash ("#a=b&…"); unknown or malformed values fall back to defaults. */
 export function parseHash(hash) {
@@ -25,7 +27,7 @@ export function parseHash(hash) {
   if (p.get('layer')) s.layer = p.get('layer');
   if (p.get('district')) s.district = p.get('district');
   if (p.has('filter')) s.filter = p.get('filter');
-  if (MODES.has(p.get('mode'))) s.mode = p.get('mode');
+  if (MODES.includes(p.get('mode'))) s.mode = p.get('mode');
   const m = Number(p.get('min'));
   if (p.has('min') && Number.isFinite(m) && m > 0 && m <= 1440) s.minutes = m;
   if (p.has('beyond')) s.beyond = p.get('beyond') === '1';

@@ -16,6 +16,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { chromium } from 'playwright-core';
+import { writePmtiles, tilesCovering } from './helpers/pmtiles-writer.mjs';
+import { staticHost } from './helpers/static-host.mjs';
 
 const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const REPO = path.resolve(WEB, '..');
@@ -33,6 +35,7 @@ const POSTCODE_FILE = 'postcodes/postcodes_gloucestershire_ons_may22_lsoa11_with
 const COL_LSOA = 'LSOA code (2011)';
 const COL_NAME = 'LSOA name (2011)';
 const COL_LAD = 'Local Authority District code (2019)';
+const COL_LAD_NAME = 'Local Authority District name (2019)';
 const COL_IMD_RANK = 'Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)';
 const COL_IMD_DECILE = 'Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs)';
 
@@ -92,12 +95,12 @@ async function fetchJson(url, ms = 5000) {
   return { status: res.status, body };
 }
 
-async function waitForHealth(url, ms) {
+async function waitForHealth(url, ms, proc = server, log = () => serverLog) {
   const until = Date.now() + ms;
   let last = '';
   while (Date.now() < until) {
-    if (server && server.exitCode !== null) {
-      throw new Error(`needsmap serve exited with ${server.exitCode} before it was healthy:\n${serverLog.slice(-4000)}`);
+    if (proc && proc.exitCode !== null) {
+      throw new Error(`needsmap serve exited with ${proc.exitCode} before it was healthy:\n${log().slice(-4000)}`);
     }
     try {
       const { status, body } = await fetchJson(`${url}/healthz`, 2000);
@@ -108,7 +111,7 @@ async function waitForHealth(url, ms) {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`server not healthy within ${ms} ms (${last}):\n${serverLog.slice(-4000)}`);
+  throw new Error(`server not healthy within ${ms} ms (${last}):\n${log().slice(-4000)}`);
 }
 
 async function startServer() {
@@ -129,9 +132,8 @@ async function startServer() {
   await waitForHealth(base, Number(process.env.NEEDSMAP_START_TIMEOUT_MS || 120000));
 }
 
-async function stopServer() {
-  const s = server;
-  server = null;
+async function stopServer(s = server) {
+  if (s === server) server = null;
   if (!s || s.exitCode !== null || s.signalCode) return;
   const gone = new Promise((r) => s.once('exit', r));
   s.kill('SIGTERM');
@@ -140,8 +142,10 @@ async function stopServer() {
   clearTimeout(timer);
 }
 
+let england = null; // a second server with --region england, for the district type-ahead
+
 process.on('exit', () => {
-  if (server && server.exitCode === null) server.kill('SIGKILL');
+  for (const s of [server, england]) if (s && s.exitCode === null) s.kill('SIGKILL');
 });
 
 function chromiumPath() {
@@ -174,6 +178,8 @@ async function mapIdle() {
 async function openPage(url) {
   const p = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   p.setDefaultTimeout(STEP_MS);
+  p.requests = []; // every URL the page asked for (no third-party requests allowed)
+  p.on('request', (r) => p.requests.push(r.url()));
   p.on('pageerror', (e) => console.error('[page error]', e.message));
   p.on('console', (m) => {
     if (m.type() === 'error') console.error('[page console]', m.text());
@@ -261,7 +267,51 @@ test('the page draws the LSOA choropleth', { timeout: 60000 }, async () => {
   const attr = await page.textContent('[data-testid="attribution"]');
   assert.match(attr, /Open Government Licence v3\.0/);
   assert.match(attr, /Royal Mail copyright and database right 2025/);
+
+  // tiles ask for the drawn layer only (CONTRACTS.md §A), and nothing leaves the server
+  const tiles = page.requests.filter((u) => u.includes('/tiles/areas/') && !u.includes('where='));
+  assert.ok(tiles.length > 0, 'tiles were requested');
+  const layer = await page.inputValue('[data-testid="layer-select"]');
+  for (const u of tiles) assert.equal(new URL(u).searchParams.get('layers'), layer, u);
+  const origin = new URL(base).origin;
+  assert.deepEqual(page.requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')), [], 'no third-party requests');
   await shot('01-initial.png');
+});
+
+/** The region as the server describes it: /api/region, or (older servers) /healthz and districts. */
+async function serverRegion(url = base) {
+  const h = (await fetchJson(`${url}/healthz`)).body;
+  if (typeof h.region === 'object') {
+    const r = await fetchJson(`${url}/api/region`, 60000);
+    assert.equal(r.status, 200);
+    return { name: r.body.name, districts: r.body.districts.map((d) => d.code), bbox: Object.fromEntries(r.body.districts.map((d) => [d.code, d.bbox])) };
+  }
+  const d = (await fetchJson(`${url}/api/districts`, 60000)).body;
+  const bbox = (f) => {
+    const pts = JSON.stringify(f.geometry.coordinates).match(/-?\d+(\.\d+)?(e-?\d+)?/g).map(Number);
+    const xs = pts.filter((_, i) => i % 2 === 0);
+    const ys = pts.filter((_, i) => i % 2 === 1);
+    return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+  };
+  return {
+    name: h.region[0].toUpperCase() + h.region.slice(1),
+    districts: d.features.map((f) => f.properties.code),
+    bbox: Object.fromEntries(d.features.map((f) => [f.properties.code, bbox(f)])),
+  };
+}
+
+test('the region name and districts come from the server', { timeout: 60000 }, async () => {
+  const region = await serverRegion();
+  assert.equal((await page.textContent('[data-testid="region-heading"]')).trim(), `${region.name} neighbourhood needs`);
+  const options = await page.$$eval('[data-testid="district-select"] option', (o) => o.map((x) => [x.value, x.textContent]));
+  assert.equal(options[0][1], `All ${region.name}`);
+  assert.deepEqual(options.slice(1).map(([v]) => v).sort(), [...region.districts].sort());
+  // the six Gloucestershire districts of the official file, independently of the server
+  assert.deepEqual(options.slice(1).map(([v]) => v).sort(), [...GLOUCESTERSHIRE_LADS].sort());
+  assert.match(await page.textContent('[data-testid="preset-region"]'), new RegExp(`Top 10% within ${region.name}`));
+  assert.match(await page.textContent('[data-testid="map-title"] .s'), new RegExp(`^${region.name} · LSOA 2011$`));
+  // six districts need no type-ahead
+  assert.equal(await page.isVisible('[data-testid="district-search"]'), false);
 });
 
 test('switching the layer changes the legend', { timeout: 60000 }, async () => {
@@ -291,8 +341,8 @@ test('hovering names an area and clicking opens its profile', { timeout: 60000 }
       for (const [dx, dy] of [[0, 0], [r, 0], [-r, 0], [0, r], [0, -r]]) {
         const pt = [c.width / 2 + dx, c.height / 2 + dy];
         const f = m.queryRenderedFeatures(pt, { layers: ['areas-fill'] })[0];
-        if (f && !m.queryRenderedFeatures(pt, { layers: ['gp-circles'] }).length) {
-          return { x: c.left + pt[0], y: c.top + pt[1], code: f.properties.code };
+        if (f && f.id !== undefined && !m.queryRenderedFeatures(pt, { layers: ['gp-circles'] }).length) {
+          return { x: c.left + pt[0], y: c.top + pt[1], code: f.properties.code, id: f.id };
         }
       }
     }
@@ -303,8 +353,23 @@ test('hovering names an area and clicking opens its profile', { timeout: 60000 }
   assert.ok(official, `${hit.code} is a Gloucestershire LSOA`);
   await page.mouse.move(hit.x, hit.y);
   await page.waitForSelector('#tooltip:not([hidden])');
+  // the name comes from the tile, or (tiles that carry only the drawn layer) from the profile
+  await page.waitForFunction((n) => document.querySelector('#tooltip').textContent.includes(n), official[COL_NAME])
+    .catch(() => {});
   const tip = await page.textContent('#tooltip');
   assert.ok(tip.includes(official[COL_NAME]), `tooltip names ${official[COL_NAME]}: ${tip}`);
+  // the hover outline is feature-state on the MVT feature id, not a filter on a property
+  const hoverState = (id) => page.evaluate((fid) => window.needsmap.map.getFeatureState({ source: 'areas', sourceLayer: 'areas', id: fid }).hover, id);
+  assert.equal(await hoverState(hit.id), true, 'hovered feature has hover feature-state');
+  const hovered = await page.evaluate((fid) => window.needsmap.map.querySourceFeatures('areas', { sourceLayer: 'areas' }).find((f) => f.id === fid)?.properties.code, hit.id);
+  assert.equal(hovered, hit.code, 'the feature id names the hovered area');
+  await shot('02a-hover.png');
+  // leaving the areas (onto the sidebar) clears it and hides the tooltip
+  await page.mouse.move(40, 300);
+  await page.waitForSelector('#tooltip', { state: 'hidden' });
+  assert.equal(await hoverState(hit.id), false, 'hover state cleared on leave');
+  await page.mouse.move(hit.x, hit.y);
+  await page.waitForSelector('#tooltip:not([hidden])');
   await page.mouse.click(hit.x, hit.y);
   await page.waitForFunction((n) => document.querySelector('[data-testid="profile-name"]')?.textContent === n, official[COL_NAME]);
   const dec = await page.textContent('[data-testid="profile-table"] tr[data-layer="imd_decile"] td.val');
@@ -370,6 +435,32 @@ test('filtering to one district narrows the list to that district', { timeout: 6
   await shot('03b-district.png');
   await page.selectOption('[data-testid="district-select"]', '');
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid="result-row"]').length === n, facts.decile1.length);
+});
+
+test('choosing a district fits the map to it', { timeout: 60000 }, async () => {
+  const lad = 'E07000078'; // Cheltenham, the smallest of the six
+  const inLad = new Set(facts.rows.filter((r) => r[COL_LAD] === lad).map((r) => r[COL_LSOA]));
+  await page.waitForTimeout(700); // let an earlier fit finish
+  await mapIdle();
+  const zoomBefore = await page.evaluate(() => window.needsmap.map.getZoom());
+  try {
+    await page.selectOption('[data-testid="district-select"]', lad);
+    await page.waitForTimeout(700); // the fit is animated (600 ms)
+    await mapIdle();
+    const zoom = await page.evaluate(() => window.needsmap.map.getZoom());
+    assert.ok(zoom > zoomBefore + 0.5, `zoomed in from ${zoomBefore.toFixed(2)} to ${zoom.toFixed(2)}`);
+    const drawn = await page.evaluate(() => [...new Set(window.needsmap.map.queryRenderedFeatures({ layers: ['areas-fill'] }).map((f) => f.properties.code))]);
+    const mine = drawn.filter((c) => inLad.has(c));
+    assert.ok(mine.length >= inLad.size * 0.95, `${mine.length} of the district's ${inLad.size} LSOAs are in view`);
+    assert.ok(drawn.length < facts.rows.length / 2, `${drawn.length} LSOAs in view: the map shows the district, not the region`);
+    // the other districts are veiled
+    assert.deepEqual(await page.evaluate(() => window.needsmap.map.getFilter('districts-mask')), ['!=', ['get', 'code'], lad]);
+    await shot('03c-district-fit.png');
+  } finally {
+    await page.selectOption('[data-testid="district-select"]', '');
+    await page.waitForTimeout(700);
+    await mapIdle();
+  }
 });
 
 test('a postcode check names the LSOA and says whether it is eligible', { timeout: 60000 }, async () => {
@@ -474,6 +565,167 @@ test('download PNG gives a picture of the map', { timeout: 60000 }, async () => 
   const buf = fs.readFileSync(file);
   assert.deepEqual([...buf.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
   assert.ok(buf.length > 50000, `PNG is ${buf.length} bytes`);
+});
+
+test('England: ~300 districts from the server, chosen by type-ahead', { timeout: 240000 }, async (t) => {
+  if (!server) {
+    t.skip('server not started by this test');
+    return;
+  }
+  // the official file's English districts, and their names, independently of the server
+  const all = readCsv(IOD_FILE);
+  const names = new Map(all.map((r) => [r[COL_LAD], r[COL_LAD_NAME]]));
+  assert.equal(all.length, 32844);
+  const bin = path.resolve(WEB, process.env.NEEDSMAP_BIN || '../target/release/needsmap');
+  const port = await freePort();
+  let log = '';
+  england = spawn(bin, ['--region', 'england', 'serve', '--addr', `127.0.0.1:${port}`], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  england.stdout.on('data', (d) => { log = (log + d).slice(-20000); });
+  england.stderr.on('data', (d) => { log = (log + d).slice(-20000); });
+  const url = `http://127.0.0.1:${port}`;
+  let p;
+  try {
+    await waitForHealth(url, 180000, england, () => log);
+    const region = await serverRegion(url);
+    assert.equal(region.name, 'England');
+    assert.deepEqual([...region.districts].sort(), [...names.keys()].sort(), 'the server lists every English district');
+
+    p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    p.setDefaultTimeout(90000);
+    await p.goto(`${url}/#gp=0`, { waitUntil: 'load' });
+    await p.waitForSelector('[data-testid="district-search"]', { state: 'visible' });
+    assert.equal((await p.textContent('[data-testid="region-heading"]')).trim(), 'England neighbourhood needs');
+    assert.equal(await p.textContent('[data-testid="district-select"] option[value=""]'), 'All England');
+    assert.equal(await p.$$eval('[data-testid="district-select"] option', (o) => o.length), names.size + 1);
+    assert.match(await p.textContent('[data-testid="preset-region"]'), /Top 10% within England/);
+
+    // typing narrows the chooser to the districts with a word starting with the text
+    await p.fill('[data-testid="district-search"]', 'upon');
+    const expected = [...names].filter(([, n]) => n.toLowerCase().split(/[\s,'-]+/).some((w) => w.startsWith('upon'))).map(([c]) => c).sort();
+    assert.ok(expected.length >= 3, `official names with "upon": ${expected}`);
+    const shown = (await p.$$eval('[data-testid="district-select"] option', (o) => o.map((x) => x.value))).filter(Boolean).sort();
+    assert.deepEqual(shown, expected);
+    assert.match(await p.textContent('[data-testid="district-matches"]'), new RegExp(`^${expected.length} districts match$`));
+
+    // Enter picks the best match and the map fits to it
+    const code = [...names].find(([, n]) => n === 'Cheltenham')[0];
+    await p.fill('[data-testid="district-search"]', 'chelt');
+    await p.press('[data-testid="district-search"]', 'Enter');
+    await p.waitForFunction((c) => window.needsmap.state.district === c, code);
+    assert.equal(await p.inputValue('[data-testid="district-select"]'), code);
+    await p.waitForFunction(() => !window.needsmap.map.isMoving() && window.needsmap.map.getZoom() > 9);
+    const view = await p.evaluate(() => {
+      const m = window.needsmap.map;
+      const c = m.getCenter();
+      return { lon: c.lng, lat: c.lat, zoom: m.getZoom() };
+    });
+    const [w, s, e, n] = region.bbox[code];
+    assert.ok(view.lon > w && view.lon < e && view.lat > s && view.lat < n, `centre ${view.lon},${view.lat} inside Cheltenham ${region.bbox[code]}`);
+    assert.match(await p.textContent('[data-testid="map-title"] .s'), /^Cheltenham · LSOA 2011$/);
+    await p.screenshot({ path: path.join(ARTIFACTS, '10-england-typeahead.png') });
+  } finally {
+    await p?.close();
+    await stopServer(england);
+    england = null;
+  }
+});
+
+test('static mode: the map runs from a PMTiles archive on a plain file host', { timeout: 180000 }, async () => {
+  // pack the server's tiles for two layers into an archive, as `needsmap export pmtiles` does
+  const ids = ['imd_decile', 'imd_score'];
+  const tj = (await fetchJson(`${base}/tiles/areas.json`)).body;
+  const tiles = [];
+  for (let z = 0; z <= 11; z++) {
+    for (const t of tilesCovering(tj.bounds, z)) {
+      const res = await fetch(`${base}/tiles/areas/${t.z}/${t.x}/${t.y}.mvt?layers=${ids.join(',')}`, { signal: AbortSignal.timeout(20000) });
+      if (res.status === 204) continue;
+      assert.equal(res.status, 200, `tile ${t.z}/${t.x}/${t.y}`);
+      tiles.push({ ...t, data: new Uint8Array(await res.arrayBuffer()) });
+    }
+  }
+  const dir = path.join(ARTIFACTS, 'static');
+  fs.mkdirSync(dir, { recursive: true });
+  // metadata as the exporter writes it: the server's TileJSON (fields = every id) plus `layers`
+  const metadata = { name: tj.name, vector_layers: tj.vector_layers, layers: ids.join(',') };
+  fs.writeFileSync(path.join(dir, 'areas.pmtiles'), writePmtiles(tiles, { metadata, bounds: tj.bounds, gzip: true }));
+  const region = await serverRegion();
+  fs.writeFileSync(path.join(dir, 'static.json'), JSON.stringify({ pmtiles: 'areas.pmtiles', region: { name: region.name }, layers: layers.filter((l) => ids.includes(l.id)) }));
+
+  const host = await staticHost({
+    '/': path.join(WEB, 'public'),
+    '/vendor/maplibre-gl/': path.join(WEB, 'node_modules', 'maplibre-gl', 'dist'),
+    '/vendor/pmtiles/': path.join(WEB, 'node_modules', 'pmtiles', 'dist'),
+    '/data/': dir,
+  });
+  let p;
+  try {
+    p = await openPage(`${host.url}/index.html?static=data/static.json`);
+    await p.waitForFunction(() => {
+      const m = window.needsmap?.map;
+      return m && m.loaded() && m.areTilesLoaded() && !m.isMoving();
+    }, null, { timeout: STEP_MS, polling: 100 });
+    // every request went to the file host: no needsmap server, no third party
+    assert.deepEqual(p.requests.filter((u) => !u.startsWith(host.url) && !u.startsWith('data:') && !u.startsWith('blob:')), []);
+    assert.ok(p.requests.some((u) => u.endsWith('/data/areas.pmtiles')), 'the archive was read');
+    assert.equal(await p.isVisible('[data-testid="static-note"]'), true);
+    assert.equal(await p.isVisible('[data-testid="filter-input"]'), false, 'the area list needs the API and is hidden');
+    assert.equal(await p.isVisible('[data-testid="postcode-input"]'), false, 'the postcode check needs the API and is hidden');
+    assert.deepEqual((await p.$$eval('[data-testid="layer-select"] option', (o) => o.map((x) => x.value))).sort(), [...ids].sort());
+    assert.equal((await p.textContent('[data-testid="region-heading"]')).trim(), `${region.name} neighbourhood needs`);
+    assert.match(await p.textContent('[data-testid="attribution"]'), /Open Government Licence v3\.0/);
+    const codes = await p.evaluate(() => [...new Set(window.needsmap.map.queryRenderedFeatures({ layers: ['areas-fill'] }).map((f) => f.properties.code))]);
+    assert.deepEqual(codes.filter((c) => !facts.byCode.has(c)), []);
+    assert.ok(codes.length >= Math.floor(facts.rows.length * 0.95), `drawn ${codes.length} of ${facts.rows.length} LSOAs`);
+    const distinct = await p.evaluate(() => {
+      const c = document.createElement('canvas');
+      c.width = 200;
+      c.height = 150;
+      const ctx = c.getContext('2d');
+      ctx.drawImage(window.needsmap.map.getCanvas(), 0, 0, 200, 150);
+      const d = ctx.getImageData(0, 0, 200, 150).data;
+      const seen = new Set();
+      for (let i = 0; i < d.length; i += 4) seen.add(`${d[i] >> 3},${d[i + 1] >> 3},${d[i + 2] >> 3}`);
+      return seen.size;
+    });
+    assert.ok(distinct >= 12, `static canvas has ${distinct} distinct colours`);
+    await p.screenshot({ path: path.join(ARTIFACTS, '09-static.png') });
+    // clicking an area shows the archive's values for it, matching the official file
+    const hit = await p.evaluate(() => {
+      const m = window.needsmap.map;
+      const r = m.getCanvas().getBoundingClientRect();
+      for (let d = 0; d < 300; d += 15) {
+        const pt = [r.width / 2 + d, r.height / 2];
+        const f = m.queryRenderedFeatures(pt, { layers: ['areas-fill'] })[0];
+        if (f) return { x: r.left + pt[0], y: r.top + pt[1], code: f.properties.code };
+      }
+      return null;
+    });
+    assert.ok(hit, 'an area is drawn near the centre');
+    await p.mouse.click(hit.x, hit.y);
+    await p.waitForSelector('[data-testid="profile"]:not([hidden]) [data-testid="profile-static-note"]');
+    const dec = await p.textContent('[data-testid="profile-table"] tr[data-layer="imd_decile"] td.val');
+    assert.equal(Number(dec), num(facts.byCode.get(hit.code)[COL_IMD_DECILE]));
+    await p.screenshot({ path: path.join(ARTIFACTS, '09b-static-profile.png') });
+    await p.close();
+
+    // the archive alone (no config): titles from the generated catalogue, classes from the tiles
+    p = await openPage(`${host.url}/index.html?pmtiles=data/areas.pmtiles#layer=imd_score`);
+    await p.waitForFunction(() => {
+      const m = window.needsmap?.map;
+      return m && m.loaded() && m.areTilesLoaded() && !m.isMoving();
+    }, null, { timeout: STEP_MS, polling: 100 });
+    assert.deepEqual((await p.$$eval('[data-testid="layer-select"] option', (o) => o.map((x) => x.value))).sort(), [...ids].sort());
+    assert.equal((await p.textContent('[data-testid="region-heading"]')).trim(), `${region.name} neighbourhood needs`);
+    assert.equal((await p.textContent('[data-testid="legend-title"]')).trim(), layers.find((l) => l.id === 'imd_score').title);
+    // quantile classes of the drawn scores: several classes, each holding some of the areas
+    const legendRows = await p.$$eval('[data-testid="legend"] .legend-rows li', (li) => li.length);
+    assert.ok(legendRows >= 5, `${legendRows} classes in the legend`);
+    assert.deepEqual(p.requests.filter((u) => !u.startsWith(host.url) && !u.startsWith('data:') && !u.startsWith('blob:')), []);
+    await p.screenshot({ path: path.join(ARTIFACTS, '09c-static-archive-only.png') });
+  } finally {
+    await p?.close();
+    await host.close();
+  }
 });
 
 test('an unreachable server is reported in words', { timeout: 60000 }, async (t) => {

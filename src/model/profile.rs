@@ -1,0 +1,100 @@
+//! The full profile of one area: `/api/areas/{code}` and `needsmap area`.
+
+use super::area::cell;
+use super::figure::{Cell, Figure};
+use super::gp::NearbyGpSite;
+use crate::atlas::layers::{Direction, Method};
+use crate::atlas::Atlas;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// How many nearest GP sites a profile lists.
+pub const NEAREST_GP_SITES: usize = 3;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AreaProfile<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub district: &'a str,
+    pub district_code: &'a str,
+    pub lon: f64,
+    pub lat: f64,
+    /// The loaded region's id (`gloucestershire`, `england`, or district codes).
+    pub region: String,
+    pub layers: Vec<ProfileLayer<'a>>,
+    /// The nearest GP sites by straight line.
+    pub gp_sites: Vec<NearbyGpSite<'a>>,
+}
+
+/// One layer of a profile, with its national and regional position where they exist.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProfileLayer<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub unit: &'a str,
+    pub value: Option<Cell<'a>>,
+    pub national_rank: Option<Figure>,
+    pub national_decile: Option<Figure>,
+    /// Rank within the loaded region, 1 = most in need.
+    pub county_rank: Option<u32>,
+    pub county_decile: Option<u8>,
+    /// Areas of the region with a value (the denominator of `county_rank`).
+    pub county_of: usize,
+    pub source: &'a str,
+    pub vintage: &'a str,
+    #[schema(value_type = String)]
+    pub method: Method,
+    #[schema(value_type = String)]
+    pub direction: Direction,
+}
+
+impl<'a> AreaProfile<'a> {
+    /// The profile of area `i`; regional ranks are the layer's own, computed once at load.
+    pub fn of(atlas: &'a Atlas, i: usize) -> AreaProfile<'a> {
+        let a = &atlas.areas[i];
+        let layers = atlas
+            .layers
+            .iter()
+            .map(|l| {
+                let national = l.meta.national.as_ref();
+                let ranks = l.regional_ranks();
+                let county_rank = ranks.and_then(|r| r.rank(i));
+                let county_of = ranks.map(|r| r.ranked()).unwrap_or(0);
+                ProfileLayer {
+                    id: &l.meta.id,
+                    title: &l.meta.title,
+                    unit: &l.meta.unit,
+                    value: cell(l, i),
+                    national_rank: national.and_then(|n| atlas.number(&n.rank, i)).map(Figure),
+                    national_decile: national
+                        .and_then(|n| atlas.number(&n.decile, i))
+                        .map(Figure),
+                    county_rank,
+                    county_decile: ranks.and_then(|r| r.decile(i)),
+                    county_of,
+                    source: &l.meta.source,
+                    vintage: &l.meta.vintage,
+                    method: l.method_of(i),
+                    direction: l.meta.direction,
+                }
+            })
+            .collect();
+        let gp_sites = atlas
+            .gp_sites
+            .nearest(a.centroid.x(), a.centroid.y(), NEAREST_GP_SITES)
+            .into_iter()
+            .map(|(s, m)| NearbyGpSite::new(s, m))
+            .collect();
+        AreaProfile {
+            code: &a.code,
+            name: &a.name,
+            district: &a.district,
+            district_code: &a.district_code,
+            lon: a.centroid.x(),
+            lat: a.centroid.y(),
+            region: atlas.region.to_string(),
+            layers,
+            gp_sites,
+        }
+    }
+}
