@@ -146,16 +146,8 @@ fn round_trip_equals_a_fresh_build_for_every_layer_area_and_postcode() {
         .filter(|r| r[term].is_empty() && !r[lon].is_empty())
         .step_by(7)
     {
-        let a = built
-            .atlas
-            .postcode(&r[pc])
-            .map(|(p, i)| (p, i))
-            .map_err(|e| e.to_string());
-        let b = opened
-            .atlas
-            .postcode(&r[pc])
-            .map(|(p, i)| (p, i))
-            .map_err(|e| e.to_string());
+        let a = built.atlas.postcode(&r[pc]).map_err(|e| e.to_string());
+        let b = opened.atlas.postcode(&r[pc]).map_err(|e| e.to_string());
         assert_eq!(a, b, "{}", &r[pc]);
         checked += 1;
     }
