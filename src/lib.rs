@@ -23,6 +23,7 @@ pub mod server;
 pub mod sources;
 pub mod tiles;
 pub mod travel;
+pub mod vintage;
 
 pub use atlas::{Atlas, AtlasError, Region};
 pub use sources::DataDir;
@@ -57,4 +58,20 @@ pub fn load_with_networks(
     )?;
     tracing::info!(?basis, "GP-access layers added");
     Ok((atlas, networks.map(|(n, _)| n)))
+}
+
+/// Open the region's compiled atlas for a vintage (every layer, GP sites, the region's postcodes),
+/// building it with [`load_with_overlays`] and writing its snapshot when the snapshot is missing,
+/// stale or damaged. See [`atlas::snapshot`]. `force` rebuilds it unconditionally (`needsmap build`).
+pub fn open_atlas(
+    data: &DataDir,
+    region: &Region,
+    vintage: vintage::Vintage,
+    network: Option<&std::path::Path>,
+    force: bool,
+) -> Result<atlas::snapshot::Opened, overlay::OverlayError> {
+    atlas::snapshot::open_or_build(data, region, vintage, network, force, || match vintage {
+        vintage::Vintage::V2019 => load_with_overlays(data, region, network),
+        other => Err(AtlasError::VintageUnavailable(other).into()),
+    })
 }

@@ -359,6 +359,8 @@ fn scenario_and_access_parse_the_osm_file_once() {
         "the OSM file is parsed once for the atlas and the scenario"
     );
     assert!(text.contains("scenario (car estimate)"), "{text}");
+    // `access` opens the atlas snapshot: it parses the file once when it builds the snapshot,
+    // and not at all once the snapshot for this network exists.
     let (_, n) = parses(&["access", "--beyond", "10", "--format", "json"]);
-    assert_eq!(n, 1);
+    assert!(n <= 1, "parsed {n} times");
 }

@@ -5,10 +5,10 @@ use crate::sources::ods::{Branch, OdsDate, Practice};
 use crate::sources::Result;
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum GpKind {
     Practice,
@@ -16,7 +16,7 @@ pub enum GpKind {
 }
 
 /// A place where a GP can be seen: a practice's main site or one of its branch surgeries.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GpSite {
     pub code: String,
     pub name: String,
@@ -33,7 +33,7 @@ pub struct GpSite {
 }
 
 /// Why an ODS row did not become a site: `data status` reports these counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Exclusion {
     /// Practice status not A (closed, dormant, proposed).

@@ -2,6 +2,7 @@
 
 pub mod gp;
 pub mod layers;
+pub mod snapshot;
 
 use crate::geodesy::{degrees_for_metres, LocalMetres};
 use crate::sources::codepoint::{Postcode, PostcodeBook, PostcodeError, PostcodePoint};
@@ -56,6 +57,8 @@ pub enum AtlasError {
     Postcode(#[from] PostcodeError),
     #[error("postcode {0} is not in OS Code-Point Open (it may be terminated or not exist)")]
     PostcodeNotFound(String),
+    #[error("the {0} atlas cannot be assembled by this build yet: its readers exist (sources::iod2025, sources::lookup) but no layers are registered for it; use --vintage 2019")]
+    VintageUnavailable(crate::vintage::Vintage),
     #[error("postcode {postcode} is in {district}, outside the loaded region ({region})")]
     OutsideRegion {
         postcode: String,
@@ -171,7 +174,7 @@ pub struct Lsoa {
 }
 
 /// One source the atlas was built from, for `healthz` and attribution.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UsedSource {
     pub id: String,
     pub title: String,

@@ -48,6 +48,10 @@ pub struct Global {
     /// in the data directory; without one, travel times are estimated and say so).
     #[arg(long, global = true, env = "NEEDSMAP_NETWORK")]
     pub network: Option<PathBuf>,
+    /// Which edition of the deprivation index: 2019 (IoD2019 on LSOA 2011, the county's grant
+    /// scheme) or 2025 (IoD2025 on LSOA 2021).
+    #[arg(long, global = true, env = "NEEDSMAP_VINTAGE", value_enum, default_value_t = needsmap::vintage::Vintage::V2019)]
+    pub vintage: needsmap::vintage::Vintage,
 }
 
 /// `--region`: a [`Region`], or clap's usage error (exit code 2) naming the accepted forms.
@@ -75,11 +79,21 @@ pub enum Command {
     Serve(ServeArgs),
     /// Write the tiles as a PMTiles archive (for static hosting) or every area as GeoJSON or CSV.
     Export(ExportArgs),
+    /// Compile the sources into the region's atlas snapshot in the data directory (every other
+    /// command does this on first use; `--force` rebuilds a current one).
+    Build(BuildArgs),
     /// The data directory: what is there, and fetching what is not.
     Data {
         #[command(subcommand)]
         action: DataAction,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Rebuild even when the snapshot is current.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

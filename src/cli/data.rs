@@ -37,7 +37,7 @@ fn fetch(g: &Global, all: bool, out: &mut dyn Write) -> Result<()> {
             Ok((path, how)) => bar.println(format!("{:<34} {:?} -> {}", s.id, how, path.display())),
             Err(e) => {
                 bar.println(format!("{:<34} FAILED: {e}", s.id));
-                if s.needed_for != "network" {
+                if !matches!(s.needed_for.as_str(), "network" | "optional") {
                     failures.push(s.id.clone());
                 }
             }

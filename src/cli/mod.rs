@@ -4,6 +4,7 @@
 mod access;
 mod area;
 pub mod args;
+mod build;
 mod data;
 mod export;
 mod layers;
@@ -37,6 +38,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
         Command::Serve(a) => serve::run(g, a),
         Command::Export(a) => export::run(g, a, out),
         Command::Data { action } => data::run(g, action, out),
+        Command::Build(a) => build::run(g, a, out),
     }
 }
 
@@ -78,6 +80,7 @@ fn is_wrong_request(e: &AtlasError) -> bool {
             | AtlasError::Postcode(_)
             | AtlasError::PostcodeNotFound(_)
             | AtlasError::OutsideRegion { .. }
+            | AtlasError::VintageUnavailable(_)
     )
 }
 
@@ -100,9 +103,27 @@ impl Global {
         DataDir::new(self.data_dir.clone(), mirror)
     }
 
-    /// The region's atlas with every layer, behind a spinner.
+    /// The region's atlas with every layer, from its compiled snapshot (built on first use).
     fn load(&self) -> Result<Atlas> {
-        Ok(self.load_with_networks()?.0)
+        Ok(self.open(false)?.atlas)
+    }
+
+    /// The region's snapshot, behind a spinner; `force` rebuilds it.
+    fn open(&self, force: bool) -> Result<needsmap::atlas::snapshot::Opened> {
+        let spinner = spinner(format!(
+            "opening {} from {}",
+            self.region,
+            self.data_dir.display()
+        ));
+        let opened = needsmap::open_atlas(
+            &self.data(),
+            &self.region,
+            self.vintage,
+            self.network.as_deref(),
+            force,
+        );
+        spinner.finish_and_clear();
+        Ok(opened?)
     }
 
     /// The atlas and the networks its GP-access layers were routed on (`None` when estimated),

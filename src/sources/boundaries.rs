@@ -23,6 +23,50 @@ pub type Wanted<'a> = Option<&'a HashSet<String>>;
 /// RFC 7946 GeoJSON is WGS84; a file that declares another CRS, or whose coordinates are plainly
 /// grid metres, is refused rather than silently misplaced.
 pub fn read_geojson(path: &Path, wanted: Wanted) -> Result<Vec<Boundary>> {
+    Ok(
+        read_geojson_keyed(path, "LSOA11CD", "LSOA11NM", &[], wanted)?
+            .into_iter()
+            .map(|(b, _)| b)
+            .collect(),
+    )
+}
+
+/// An LSOA 2021 boundary with the district ONS assigns it today (`LADCD_ACTIVE`).
+#[derive(Debug, Clone)]
+pub struct Boundary21 {
+    pub boundary: Boundary,
+    pub district_code: String,
+}
+
+/// Read LSOA 2021 boundaries from an ONS GeoJSON (`LSOA21CD`, `LSOA21NM`, `LADCD_ACTIVE`).
+pub fn read_lsoa21_geojson(path: &Path, wanted: Wanted) -> Result<Vec<Boundary21>> {
+    read_geojson_keyed(path, "LSOA21CD", "LSOA21NM", &["LADCD_ACTIVE"], wanted)?
+        .into_iter()
+        .map(|(boundary, mut extra)| {
+            let district_code = extra.pop().flatten().ok_or_else(|| SourceError::Format {
+                path: path.to_path_buf(),
+                message: format!(
+                    "feature {} has no LADCD_ACTIVE property (the district of a 2021 LSOA)",
+                    boundary.code
+                ),
+            })?;
+            Ok(Boundary21 {
+                boundary,
+                district_code,
+            })
+        })
+        .collect()
+}
+
+/// Read any ONS area GeoJSON (LSOA, MSOA; 2011 or 2021) by its code and name properties, with
+/// the values of `extra` properties alongside each boundary.
+pub fn read_geojson_keyed(
+    path: &Path,
+    code_key: &str,
+    name_key: &str,
+    extra: &[&str],
+    wanted: Wanted,
+) -> Result<Vec<(Boundary, Vec<Option<String>>)>> {
     let file = File::open(path).map_err(|e| SourceError::Io {
         path: path.to_path_buf(),
         source: e,
@@ -58,15 +102,16 @@ pub fn read_geojson(path: &Path, wanted: Wanted) -> Result<Vec<Boundary>> {
                 .as_str()
                 .map(|s| s.trim().to_string())
         };
-        let code = prop("LSOA11CD").ok_or_else(|| SourceError::Row {
+        let code = prop(code_key).ok_or_else(|| SourceError::Row {
             path: path.to_path_buf(),
             row,
-            message: "feature has no LSOA11CD property".into(),
+            message: format!("feature has no {code_key} property"),
         })?;
         if wanted.is_some_and(|w| !w.contains(&code)) {
             continue;
         }
-        let name = prop("LSOA11NM").unwrap_or_default();
+        let name = prop(name_key).unwrap_or_default();
+        let extras: Vec<Option<String>> = extra.iter().map(|k| prop(k)).collect();
         let geometry = feature.geometry.ok_or_else(|| SourceError::Row {
             path: path.to_path_buf(),
             row,
@@ -86,11 +131,14 @@ pub fn read_geojson(path: &Path, wanted: Wanted) -> Result<Vec<Boundary>> {
                 message: format!("feature {code} is not a polygon"),
             })?;
         check_lonlat(path, row, &code, &polygon)?;
-        out.push(Boundary {
-            code,
-            name,
-            polygon,
-        });
+        out.push((
+            Boundary {
+                code,
+                name,
+                polygon,
+            },
+            extras,
+        ));
     }
     Ok(out)
 }

@@ -10,7 +10,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// A syntactically valid UK postcode in its canonical form ("GL1 2EH").
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(transparent)]
 pub struct Postcode(String);
 
 /// Why a postcode could not be read.
@@ -93,7 +96,7 @@ impl fmt::Display for Postcode {
 }
 
 /// Where Code-Point Open puts a postcode.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PostcodePoint {
     pub postcode: Postcode,
     pub easting: f64,
@@ -113,6 +116,9 @@ pub struct PostcodeBook {
     path: PathBuf,
     members: BTreeMap<String, String>,
     cache: Mutex<HashMap<String, Arc<AreaTable>>>,
+    /// Postcodes known without reading the zip (a compiled atlas carries its region's); any other
+    /// postcode is still looked up in the zip, so nothing outside them is reported as unknown.
+    preloaded: HashMap<String, PostcodePoint>,
 }
 
 impl fmt::Debug for PostcodeBook {
@@ -154,7 +160,47 @@ impl PostcodeBook {
             path: path.to_path_buf(),
             members,
             cache: Mutex::new(HashMap::new()),
+            preloaded: HashMap::new(),
         })
+    }
+
+    /// Answer these postcodes from memory; others still come from the zip.
+    pub fn with_preloaded(
+        mut self,
+        points: impl IntoIterator<Item = PostcodePoint>,
+    ) -> PostcodeBook {
+        self.preloaded
+            .extend(points.into_iter().map(|p| (p.postcode.0.clone(), p)));
+        self
+    }
+
+    /// How many postcodes are answered from memory without reading the zip.
+    pub fn preloaded_len(&self) -> usize {
+        self.preloaded.len()
+    }
+
+    /// Every postcode whose location lies in a lon/lat box, reading every area file once (in
+    /// parallel; cached). Used to compile a region's postcodes into its atlas snapshot.
+    pub fn points_within(
+        &self,
+        west: f64,
+        south: f64,
+        east: f64,
+        north: f64,
+    ) -> Result<Vec<PostcodePoint>> {
+        let areas: Vec<&str> = self.members.keys().map(|s| s.as_str()).collect();
+        let tables: Vec<Arc<AreaTable>> = areas
+            .par_iter()
+            .map(|a| self.area_table(a))
+            .collect::<Result<_>>()?;
+        let mut out: Vec<PostcodePoint> = tables
+            .iter()
+            .flat_map(|t| t.values())
+            .filter(|p| (west..=east).contains(&p.lon) && (south..=north).contains(&p.lat))
+            .cloned()
+            .collect();
+        out.sort_by(|a, b| a.postcode.cmp(&b.postcode));
+        Ok(out)
     }
 
     /// The postcode areas in the product.
@@ -165,6 +211,9 @@ impl PostcodeBook {
     /// Locate one postcode. `Ok(None)` means a well-formed postcode that Code-Point Open does not
     /// hold (terminated, non-geographic, or simply not real).
     pub fn locate(&self, postcode: &Postcode) -> Result<Option<PostcodePoint>> {
+        if let Some(p) = self.preloaded.get(postcode.as_str()) {
+            return Ok(Some(p.clone()));
+        }
         let area = postcode.area();
         if !self.members.contains_key(area) {
             return Ok(None);

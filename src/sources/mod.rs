@@ -6,9 +6,12 @@
 
 pub mod boundaries;
 pub mod centroids;
+pub mod child_poverty;
 pub mod codepoint;
 pub mod indicators;
 pub mod iod;
+pub mod iod2025;
+pub mod lookup;
 pub mod ods;
 
 use serde::{Deserialize, Serialize};

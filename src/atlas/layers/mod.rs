@@ -15,7 +15,7 @@ use std::collections::HashMap;
 pub use catalogue::{LayerSpec, Vintage};
 
 /// Which way is worse, so maps colour the right end and "top 10%" means the most in need.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     HigherIsWorse,
@@ -34,7 +34,7 @@ impl Direction {
 }
 
 /// How a figure was obtained: users must be able to tell a published statistic from our estimate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     /// Copied from the publisher's file.
@@ -65,7 +65,7 @@ impl Method {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Group {
     Deprivation,
@@ -88,13 +88,13 @@ impl Group {
 }
 
 /// Ids of the layers that publish a national rank/decile for a score (e.g. `imd_score` → `imd_rank`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct NationalRanks {
     pub rank: String,
     pub decile: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct LayerMeta {
     pub id: String,
     pub title: String,
@@ -345,7 +345,7 @@ fn round_sig(x: f64) -> f64 {
 
 /// A layer the catalogue declares but this atlas could not make, and why (e.g. public transport
 /// times without a GTFS feed): listings show it instead of silently leaving it out.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct AbsentLayer {
     pub id: String,
     pub title: String,
@@ -387,6 +387,15 @@ impl LayerSet {
             title: spec.title.into(),
             reason: reason.into(),
         });
+    }
+
+    /// Record a layer as absent exactly as a previous build recorded it (an atlas snapshot
+    /// restores its absent layers through here; builders use [`LayerSet::mark_absent`]).
+    pub fn restore_absent(&mut self, absent: AbsentLayer) {
+        if self.get(&absent.id).is_none() {
+            self.absent.retain(|a| a.id != absent.id);
+            self.absent.push(absent);
+        }
     }
 
     /// Put the layers in catalogue order (layers the catalogue does not know go last, in their
