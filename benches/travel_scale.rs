@@ -115,7 +115,11 @@ fn points(dir: &Path, region: &str) {
     );
 }
 
-fn read_points(dir: &Path) -> (Vec<(f64, f64)>, Vec<(f64, f64)>) {
+/// Longitude, latitude pairs.
+type Points = Vec<(f64, f64)>;
+
+/// The origins and the practices written by `points`.
+fn read_points(dir: &Path) -> (Points, Points) {
     let o = read_points_csv(dir.join("origins.csv")).expect("origins.csv (run `points` first)");
     let d = read_points_csv(dir.join("practices.csv")).expect("practices.csv");
     (

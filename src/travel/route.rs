@@ -1271,16 +1271,13 @@ mod tests {
         .unwrap();
     }
 
+    /// One chain of a street graph: (junction a, junction b, interior coords, direction 0 both /
+    /// 1 forward / 2 backward, speed index).
+    type Chain = (usize, usize, Vec<(f64, f64)>, u8, usize);
+
     /// A street-like graph: junctions joined by chains of 0–4 intermediate nodes, each chain
-    /// with one direction rule and one speed. (junction coords, chains (a, b, interior coords,
-    /// direction 0 both / 1 forward / 2 backward, speed index)).
-    #[allow(clippy::type_complexity)]
-    fn street_graph() -> impl Strategy<
-        Value = (
-            Vec<(f64, f64)>,
-            Vec<(usize, usize, Vec<(f64, f64)>, u8, usize)>,
-        ),
-    > {
+    /// with one direction rule and one speed.
+    fn street_graph() -> impl Strategy<Value = (Vec<(f64, f64)>, Vec<Chain>)> {
         (
             prop::collection::vec((0.0f64..0.01, 0.0f64..0.01), 2..8),
             prop::collection::vec(
@@ -1296,11 +1293,7 @@ mod tests {
         )
     }
 
-    fn build_streets(
-        junctions: &[(f64, f64)],
-        chains: &[(usize, usize, Vec<(f64, f64)>, u8, usize)],
-        contract: bool,
-    ) -> Network {
+    fn build_streets(junctions: &[(f64, f64)], chains: &[Chain], contract: bool) -> Network {
         let mut b = NetworkBuilder::new(TravelMode::Car).contract(contract);
         for &(x, y) in junctions {
             b.add_node(x, y);
