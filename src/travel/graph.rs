@@ -952,9 +952,12 @@ impl Network {
             }
         }
         strong = strong - junctions + strong_junction_components;
+        // A lone node is no network to route on: with no component of two or more nodes there is
+        // no main component. (It also keeps the answer independent of contraction: a lone node
+        // may be the interior of a one-way chain, which the contracted graph does not list.)
         let main_component = (0..count)
             .max_by_key(|&c| (sizes[c], std::cmp::Reverse(lowest[c])))
-            .filter(|&c| sizes[c] > 0);
+            .filter(|&c| sizes[c] > 1);
         let mut main = vec![0u64; jn.div_ceil(64)];
         if let Some(m) = main_component {
             for j in 0..jn {
