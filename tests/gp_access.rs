@@ -325,7 +325,7 @@ fn public_transport_layers_are_absent_with_a_reason() {
             .find(|a| a.id == id)
             .unwrap_or_else(|| panic!("{id} not listed as absent"));
         assert!(
-            a.reason.contains("no GTFS feed in the data directory"),
+            a.reason.contains("no GTFS timetable in") && a.reason.contains("transit/gtfs"),
             "{}",
             a.reason
         );
