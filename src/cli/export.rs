@@ -10,6 +10,7 @@ use std::io::Write;
 use std::sync::Arc;
 
 pub fn run(g: &Global, args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
+    remove_partial_on_signal(&args.file);
     let atlas = Arc::new(g.load()?);
     let (summary, what) = match args.format {
         ExportFormat::Pmtiles => {
@@ -41,4 +42,39 @@ pub fn run(g: &Global, args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
         summary.bytes
     )?;
     Ok(())
+}
+
+/// Ctrl-C or SIGTERM during an export: remove the temporary file (the target was never touched)
+/// and exit 130, so an interrupted export leaves nothing behind. Unwinding cannot do this, since a
+/// signal does not unwind.
+fn remove_partial_on_signal(target: &std::path::Path) {
+    let Some(tmp) = export::partial_path(target) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .build()
+        else {
+            return;
+        };
+        rt.block_on(async {
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending().await } } => {}
+            }
+        });
+        let removed = std::fs::remove_file(&tmp).is_ok();
+        eprintln!(
+            "interrupted{}",
+            if removed {
+                format!("; removed the partial file {}", tmp.display())
+            } else {
+                String::new()
+            }
+        );
+        std::process::exit(130);
+    });
 }
