@@ -40,7 +40,7 @@ impl FromStr for ExportFormat {
 pub enum ExportError {
     #[error("export format {0:?} is not offered: use pmtiles, geojson or csv")]
     Format(String),
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}")]
     Io {
         path: PathBuf,
         source: std::io::Error,

@@ -608,6 +608,7 @@ test('England: ~300 districts from the server, chosen by type-ahead', { timeout:
       return { codes: [...new Set(feats.map((f) => f.properties.code))], zoom: m.getZoom(), bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()] };
     });
     console.log(`[england] whole country drawn ${Math.round(drawnAt)} ms after navigation start; zoom ${drawn.zoom.toFixed(2)}, ${drawn.codes.length} LSOAs drawn`);
+    await p.screenshot({ path: path.join(ARTIFACTS, '10-england-whole.png') });
     // the view holds the country, and areas of its far corners (official districts) are drawn
     const [bw, bs, be, bn] = drawn.bounds;
     assert.ok(bw < -5.5 && be > 1.7 && bs < 50.0 && bn > 55.7, `the view holds England: ${drawn.bounds}`);
@@ -617,7 +618,11 @@ test('England: ~300 districts from the server, chosen by type-ahead', { timeout:
     for (const corner of ['Cornwall', 'Northumberland', 'North Norfolk', 'Dover', 'Carlisle', 'Isle of Wight']) {
       assert.ok(lads.has(byName(corner)), `${corner} is drawn`);
     }
-    assert.ok(drawn.codes.length >= 0.9 * all.length, `drawn ${drawn.codes.length} of ${all.length} LSOAs`);
+    // below z8 areas under 3 x 3 px are coalesced into squares (src/tiles/mod.rs), so not every
+    // LSOA is a feature; but (nearly) every district of the official file has areas drawn
+    const drawnLads = [...names.keys()].filter((c) => lads.has(c));
+    console.log(`[england] areas of ${drawnLads.length} of ${names.size} districts drawn; missing: ${[...names].filter(([c]) => !lads.has(c)).map(([, n]) => n).join(', ')}`);
+    assert.ok(drawnLads.length >= 0.95 * names.size, `areas of ${drawnLads.length} of ${names.size} districts drawn`);
     const px = await p.evaluate(() => {
       const c = document.createElement('canvas');
       c.width = 200;
@@ -630,7 +635,6 @@ test('England: ~300 districts from the server, chosen by type-ahead', { timeout:
       return seen.size;
     });
     assert.ok(px >= 12, `England canvas has ${px} distinct colours`);
-    await p.screenshot({ path: path.join(ARTIFACTS, '10-england-whole.png') });
     await p.close();
 
     p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -780,7 +784,7 @@ test('static mode: the map runs from a PMTiles archive on a plain file host', { 
       return a.getMetadata();
     });
     assert.deepEqual(meta.region, { id: 'gloucestershire', name: region.name });
-    assert.equal(meta.layers, ids.join(','));
+    assert.deepEqual(meta.layers.split(',').sort(), [...ids].sort());
     assert.deepEqual(meta.needsmap.layers.map((l) => l.id).sort(), [...ids].sort());
     assert.deepEqual(meta.needsmap.layers.find((l) => l.id === 'imd_score').breaks, layers.find((l) => l.id === 'imd_score').breaks, 'the server\'s class breaks');
     assert.ok(meta.vector_layers[0].fields.imd_decile, 'vector_layers lists the fields');
