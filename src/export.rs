@@ -365,7 +365,7 @@ mod tests {
         std::fs::create_dir(&folder).unwrap();
         let mut s = Staged::create(&folder).unwrap();
         s.writer().write_all(b"a,b\n").unwrap();
-        let err = s.commit().err().expect("cannot rename onto a folder");
+        let err = s.commit().expect_err("cannot rename onto a folder");
         assert!(err.to_string().contains("folder.csv"), "{err}");
         std::fs::remove_dir(&folder).unwrap();
         assert_eq!(

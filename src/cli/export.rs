@@ -51,6 +51,7 @@ fn remove_partial_on_signal(target: &std::path::Path) {
     let Some(tmp) = export::partial_path(target) else {
         return;
     };
+    let target = target.to_path_buf();
     std::thread::spawn(move || {
         let Ok(rt) = tokio::runtime::Builder::new_current_thread()
             .enable_io()
@@ -66,15 +67,18 @@ fn remove_partial_on_signal(target: &std::path::Path) {
                 _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending().await } } => {}
             }
         });
-        let removed = std::fs::remove_file(&tmp).is_ok();
-        eprintln!(
-            "interrupted{}",
-            if removed {
-                format!("; removed the partial file {}", tmp.display())
-            } else {
-                String::new()
-            }
-        );
+        match std::fs::remove_file(&tmp) {
+            Ok(()) => eprintln!(
+                "interrupted: removed the partial file {}; {} is unchanged",
+                tmp.display(),
+                target.display()
+            ),
+            // Not started yet, or already renamed: either way nothing half-written is there.
+            Err(_) => eprintln!(
+                "interrupted: no partial file of {} was left",
+                target.display()
+            ),
+        }
         std::process::exit(130);
     });
 }
