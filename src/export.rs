@@ -40,7 +40,7 @@ impl FromStr for ExportFormat {
 pub enum ExportError {
     #[error("export format {0:?} is not offered: use pmtiles, geojson or csv")]
     Format(String),
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}")]
     Io {
         path: PathBuf,
         source: std::io::Error,
@@ -78,24 +78,32 @@ pub struct ExportSummary {
     pub bytes: u64,
 }
 
+/// The temporary name this process writes `target` under (`.NAME.PID.partial` beside it), so a
+/// signal handler at the edge can remove it when the export is interrupted; `None` when `target`
+/// names no file.
+pub fn partial_path(target: &Path) -> Option<PathBuf> {
+    let name = target.file_name()?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".{}.partial", std::process::id()));
+    Some(target.with_file_name(tmp_name))
+}
+
 /// A file written under a temporary name in the target's folder and renamed onto the target by
 /// [`Staged::commit`]; dropped uncommitted, the temporary file is removed.
 struct Staged {
     target: PathBuf,
     tmp: PathBuf,
     file: Option<BufWriter<File>>,
+    renamed: bool,
 }
 
 impl Staged {
     fn create(target: &Path) -> Result<Staged, ExportError> {
-        let name = target.file_name().ok_or_else(|| ExportError::Io {
+        let tmp = partial_path(target).ok_or_else(|| ExportError::Io {
             path: target.to_path_buf(),
             source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"),
         })?;
-        let mut tmp_name = std::ffi::OsString::from(".");
-        tmp_name.push(name);
-        tmp_name.push(format!(".{}.partial", std::process::id()));
-        let tmp = target.with_file_name(tmp_name);
         let file = File::create(&tmp).map_err(|source| ExportError::Io {
             path: target.to_path_buf(),
             source,
@@ -104,6 +112,7 @@ impl Staged {
             target: target.to_path_buf(),
             tmp,
             file: Some(BufWriter::new(file)),
+            renamed: false,
         })
     }
 
@@ -125,13 +134,17 @@ impl Staged {
         let len = file.metadata().map_err(|e| self.io(e))?.len();
         drop(file);
         std::fs::rename(&self.tmp, &self.target).map_err(|e| self.io(e))?;
+        self.renamed = true;
         Ok(len)
     }
 }
 
 impl Drop for Staged {
+    /// Anything short of the rename (an error, a panic, a failed rename onto a folder) removes the
+    /// temporary file.
     fn drop(&mut self) {
-        if self.file.take().is_some() {
+        drop(self.file.take());
+        if !self.renamed {
             let _ = std::fs::remove_file(&self.tmp);
         }
     }
@@ -223,6 +236,20 @@ pub fn write_pmtiles(
         m.insert("minzoom".into(), opts.minzoom.into());
         m.insert("maxzoom".into(), opts.maxzoom.into());
         m.insert("layers".into(), opts.layers.ids().join(",").into());
+        // What the static page reads (web/public/static.js): the region for its labels, and the
+        // picked layers' registry rows (titles, units, class breaks) as `/api/layers` gives them.
+        m.insert(
+            "region".into(),
+            serde_json::json!({ "id": atlas.region.to_string(), "name": atlas.region.title() }),
+        );
+        let picked = opts.layers.ids();
+        let list = crate::model::layers::LayerList::of(atlas);
+        let rows: Vec<_> = list
+            .layers
+            .iter()
+            .filter(|l| picked.iter().any(|p| p == l.id))
+            .collect();
+        m.insert("needsmap".into(), serde_json::json!({ "layers": rows }));
         if let Some(v) = m
             .get_mut("vector_layers")
             .and_then(|v| v.get_mut(0))
@@ -332,6 +359,19 @@ mod tests {
             std::fs::read_dir(&dir).unwrap().count(),
             0,
             "temporary file removed"
+        );
+        // A folder under the target's name: the rename fails, the error names it, nothing is left.
+        let folder = dir.join("folder.csv");
+        std::fs::create_dir(&folder).unwrap();
+        let mut s = Staged::create(&folder).unwrap();
+        s.writer().write_all(b"a,b\n").unwrap();
+        let err = s.commit().expect_err("cannot rename onto a folder");
+        assert!(err.to_string().contains("folder.csv"), "{err}");
+        std::fs::remove_dir(&folder).unwrap();
+        assert_eq!(
+            std::fs::read_dir(&dir).unwrap().count(),
+            0,
+            "temporary file removed after a failed rename"
         );
         let mut s = Staged::create(&ok).unwrap();
         s.writer().write_all(b"a,b\n").unwrap();

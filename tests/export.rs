@@ -311,3 +311,47 @@ fn tables_hold_every_area_and_bad_paths_are_named() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--maxzoom 15"));
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
 }
+
+#[test]
+fn an_interrupted_export_leaves_no_file_behind() {
+    // Ctrl-C / SIGTERM part-way through: no target, no temporary file, a non-zero exit.
+    for signal in ["-INT", "-TERM"] {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("areas.pmtiles");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_needsmap"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["export", "pmtiles", target.to_str().unwrap()])
+            .args(["--maxzoom", "14", "--layers", "imd_decile,imd_score"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run needsmap");
+        // Wait until the export is writing (its temporary file exists), then interrupt it.
+        let until = std::time::Instant::now() + Duration::from_secs(120);
+        let writing = loop {
+            let names: Vec<String> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            if names.iter().any(|n| n.ends_with(".partial")) {
+                break true;
+            }
+            if std::time::Instant::now() > until || child.try_wait().unwrap().is_some() {
+                break false;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        assert!(writing, "the export never started writing");
+        let status = Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{signal}: exit {:?}", out.status);
+        assert!(err.contains("interrupted"), "{signal}: {err}");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert!(left.is_empty(), "{signal}: left behind {left:?}");
+    }
+}

@@ -10,6 +10,7 @@ use std::io::Write;
 use std::sync::Arc;
 
 pub fn run(g: &Global, args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
+    remove_partial_on_signal(&args.file);
     let atlas = Arc::new(g.load()?);
     let (summary, what) = match args.format {
         ExportFormat::Pmtiles => {
@@ -41,4 +42,50 @@ pub fn run(g: &Global, args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
         summary.bytes
     )?;
     Ok(())
+}
+
+/// Ctrl-C or SIGTERM during an export: remove the temporary file (the target was never touched)
+/// and exit 130, so an interrupted export leaves nothing behind. Unwinding cannot do this, since a
+/// signal does not unwind.
+fn remove_partial_on_signal(target: &std::path::Path) {
+    let Some(tmp) = export::partial_path(target) else {
+        return;
+    };
+    let target = target.to_path_buf();
+    // Register both signals here, before the export starts, not later in the thread.
+    use tokio::signal::unix::{signal, SignalKind};
+    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+    else {
+        return;
+    };
+    let signals = {
+        let _in_rt = rt.enter();
+        signal(SignalKind::interrupt()).and_then(|i| Ok((i, signal(SignalKind::terminate())?)))
+    };
+    let Ok((mut int, mut term)) = signals else {
+        return;
+    };
+    std::thread::spawn(move || {
+        rt.block_on(async {
+            tokio::select! {
+                _ = int.recv() => {}
+                _ = term.recv() => {}
+            }
+        });
+        match std::fs::remove_file(&tmp) {
+            Ok(()) => eprintln!(
+                "interrupted: removed the partial file {}; {} is unchanged",
+                tmp.display(),
+                target.display()
+            ),
+            // Not started yet, or already renamed: either way nothing half-written is there.
+            Err(_) => eprintln!(
+                "interrupted: no partial file of {} was left",
+                target.display()
+            ),
+        }
+        std::process::exit(130);
+    });
 }

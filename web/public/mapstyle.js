@@ -87,10 +87,11 @@ export function baseLayers({ gpVisible }) {
       type: 'circle',
       source: SRC.GP,
       paint: {
-        'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, ['case', isBranch, 2.5, 3.5], 13, ['case', isBranch, 5, 7]],
+        // small at a national zoom, where England's ~6,500 sites would otherwise hide the areas
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 5, ['case', isBranch, 0.8, 1.2], 8, ['case', isBranch, 2.5, 3.5], 13, ['case', isBranch, 5, 7]],
         'circle-color': ['case', isBranch, '#ffffff', inside, '#c2255c', '#9a8f97'],
         'circle-stroke-color': ['case', isBranch, ['case', inside, '#c2255c', '#9a8f97'], '#ffffff'],
-        'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 8, 1, 13, 2],
+        'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 5, 0, 8, 1, 13, 2],
         'circle-opacity': ['case', inside, 1, 0.7],
         'circle-stroke-opacity': ['case', inside, 1, 0.7],
       },
