@@ -364,3 +364,29 @@ fn scenario_and_access_parse_the_osm_file_once() {
     let (_, n) = parses(&["access", "--beyond", "10", "--format", "json"]);
     assert!(n <= 1, "parsed {n} times");
 }
+
+#[test]
+fn travel_on_an_extract_that_misses_every_origin_names_the_mode_and_its_extent() {
+    // Liechtenstein's roads against an origin in Gloucester: the wrong file, not an unreachable row.
+    let pbf = source("osm_liechtenstein");
+    let dir = tempfile::tempdir().unwrap();
+    let (o, d) = (dir.path().join("o.csv"), dir.path().join("d.csv"));
+    std::fs::write(&o, "id,lon,lat\ngloucester,-2.2446,51.8642\n").unwrap();
+    std::fs::write(&d, "id,lon,lat\nvaduz,9.5209,47.1410\n").unwrap();
+    let (code, e) = fails_with(&[
+        "--network",
+        pbf.to_str().unwrap(),
+        "travel",
+        "--mode",
+        "walk",
+        "--origins",
+        o.to_str().unwrap(),
+        "--destinations",
+        d.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{e}");
+    assert!(
+        e.contains("walk network") && e.contains("misses the region") && e.contains("lon 9."),
+        "names the mode and the extract's extent: {e}"
+    );
+}

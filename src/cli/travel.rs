@@ -30,6 +30,8 @@ pub fn run(g: &Global, args: &TravelArgs, out: &mut dyn Write) -> Result<()> {
     ));
     let op: Vec<(f64, f64)> = o.iter().map(|p| p.lon_lat()).collect();
     let dp: Vec<(f64, f64)> = d.iter().map(|p| p.lon_lat()).collect();
+    // An extract that misses every origin is the wrong file, not a list of unreachable rows.
+    net.check_covers(&network.display().to_string(), &op, "origins")?;
     let results = net.nearest_facility_detailed(&op, &dp);
     bar.finish_and_clear();
     travel::write_travel_csv(out, &o, &d, &results)?;

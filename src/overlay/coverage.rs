@@ -53,7 +53,20 @@ impl Coverage {
                     route_covered(networks.get(m), &origins, &nearest, &sites),
                 )
             })
-            .collect();
+            .collect::<Vec<_>>();
+        // A network that covers none of the region is almost always the wrong file: say so,
+        // naming the mode and the network's extent (the areas keep their estimates either way).
+        for (m, routed) in &modes {
+            if routed.iter().all(Option::is_none) {
+                if let Err(e) = networks.get(*m).check_covers(
+                    &file.display().to_string(),
+                    &origins,
+                    "area centroids",
+                ) {
+                    tracing::warn!("{e}; every area keeps its estimate");
+                }
+            }
+        }
         Coverage { file, modes }
     }
 
