@@ -5,11 +5,11 @@
 
 mod common;
 use common::*;
-use needsmap::server::{router, AppState};
+use needsmap::server::AppState;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
@@ -113,26 +113,7 @@ fn serve() -> String {
     let atlas = Arc::new(
         needsmap::load_with_overlays(&data(), &needsmap::Region::default(), None).expect("atlas"),
     );
-    let web = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("web");
-    let state = Arc::new(AppState::new(atlas, web).expect("state"));
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            axum::serve(listener, router(state)).await.unwrap();
-        });
-    });
-    format!(
-        "http://{}",
-        rx.recv_timeout(Duration::from_secs(120))
-            .expect("server started")
-    )
+    serve_state(AppState::new(atlas, web_dir()).expect("state"))
 }
 
 #[test]

@@ -3,7 +3,7 @@
 mod common;
 use common::*;
 use mvt_reader::feature::Value as MvtValue;
-use needsmap::server::{router, AppState, Limits};
+use needsmap::server::{AppState, Limits};
 use proptest::prelude::*;
 use reqwest::blocking::Client;
 use reqwest::header;
@@ -39,28 +39,9 @@ fn start(limits: Limits) -> String {
 
 /// [`start`], with a change to the state before it serves.
 fn start_with(limits: Limits, change: impl FnOnce(&mut AppState)) -> String {
-    let web = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("web");
-    let mut state = AppState::with_limits(shared_atlas(), web, limits).expect("state");
+    let mut state = AppState::with_limits(shared_atlas(), web_dir(), limits).expect("state");
     change(&mut state);
-    let state = Arc::new(state);
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            axum::serve(listener, router(state)).await.unwrap();
-        });
-    });
-    format!(
-        "http://{}",
-        rx.recv_timeout(Duration::from_secs(120))
-            .expect("server started")
-    )
+    serve_state(state)
 }
 
 fn client() -> Client {

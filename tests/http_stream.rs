@@ -3,12 +3,11 @@
 
 mod common;
 use common::*;
-use needsmap::server::{router, AppState};
+use needsmap::server::AppState;
 use serde::de::{Deserializer, IgnoredAny, SeqAccess, Visitor};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::io::Read;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -82,26 +81,7 @@ fn england_geojson_twice_at_once_streams_in_constant_memory() {
         needsmap::load_with_overlays(&data(), &needsmap::Region::England, None)
             .expect("England atlas"),
     );
-    let state = Arc::new(
-        AppState::new(atlas, PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("web")).unwrap(),
-    );
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            axum::serve(listener, router(state)).await.unwrap();
-        });
-    });
-    let base = format!(
-        "http://{}",
-        rx.recv_timeout(Duration::from_secs(120)).unwrap()
-    );
+    let base = serve_state(AppState::new(atlas, web_dir()).unwrap());
     let client = reqwest::blocking::Client::builder()
         .timeout(Duration::from_secs(600))
         .gzip(false)

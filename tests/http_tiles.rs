@@ -3,13 +3,12 @@
 
 mod common;
 use common::*;
-use needsmap::server::{router, AppState};
+use needsmap::server::AppState;
 use reqwest::blocking::Client;
 use reqwest::header;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::io::Read;
-use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -20,26 +19,7 @@ fn base() -> &'static str {
             needsmap::load_with_overlays(&data(), &needsmap::Region::default(), None)
                 .expect("atlas"),
         );
-        let web = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("web");
-        let state = Arc::new(AppState::new(atlas, web).expect("state"));
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                tx.send(listener.local_addr().unwrap()).unwrap();
-                axum::serve(listener, router(state)).await.unwrap();
-            });
-        });
-        format!(
-            "http://{}",
-            rx.recv_timeout(Duration::from_secs(120))
-                .expect("server started")
-        )
+        serve_state(AppState::new(atlas, web_dir()).expect("state"))
     })
 }
 

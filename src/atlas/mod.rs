@@ -183,6 +183,28 @@ pub struct UsedSource {
     pub attribution: String,
 }
 
+/// An area's bounding box in the R-tree, with the area's index.
+type AreaBox = GeomWithData<Rectangle<[f64; 2]>, usize>;
+
+/// The lookups an atlas derives from its areas: code → index, and an R-tree of bounding boxes.
+/// Derived, never stored, so a fresh build and an opened snapshot index the same way.
+pub(crate) fn area_index(areas: &[Lsoa]) -> (HashMap<String, usize>, RTree<AreaBox>) {
+    let by_code = areas
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.code.clone(), i))
+        .collect();
+    let boxes = areas
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let (lo, hi) = (a.bbox.min(), a.bbox.max());
+            GeomWithData::new(Rectangle::from_corners([lo.x, lo.y], [hi.x, hi.y]), i)
+        })
+        .collect();
+    (by_code, RTree::bulk_load(boxes))
+}
+
 /// The loaded region: areas, layers, GP sites and the index for spatial questions.
 pub struct Atlas {
     pub region: Region,
@@ -197,7 +219,7 @@ pub struct Atlas {
     pub sources: Vec<UsedSource>,
     pub postcodes: PostcodeBook,
     by_code: HashMap<String, usize>,
-    index: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
+    index: RTree<AreaBox>,
 }
 
 impl fmt::Debug for Atlas {
@@ -298,26 +320,7 @@ impl Atlas {
                 bbox,
             });
         }
-        let by_code = areas
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.code.clone(), i))
-            .collect();
-        let index = RTree::bulk_load(
-            areas
-                .iter()
-                .enumerate()
-                .map(|(i, a)| {
-                    GeomWithData::new(
-                        Rectangle::from_corners(
-                            [a.bbox.min().x, a.bbox.min().y],
-                            [a.bbox.max().x, a.bbox.max().y],
-                        ),
-                        i,
-                    )
-                })
-                .collect(),
-        );
+        let (by_code, index) = area_index(&areas);
 
         let mut layer_set = LayerSet::default();
         let iod_source = manifest.get(catalogue::source::IOD2019)?;

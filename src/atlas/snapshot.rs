@@ -26,11 +26,9 @@ use crate::sources::codepoint::{PostcodeBook, PostcodePoint};
 use crate::sources::{sha256_file, DataDir};
 use crate::vintage::Vintage;
 use geo::{BoundingRect, Coord, LineString, MultiPolygon, Point, Polygon};
-use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::RTree;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;
 use std::io::{self, Write};
@@ -537,26 +535,7 @@ fn atlas_of(body: Body, region: Region, postcodes: PostcodeBook) -> Result<Atlas
                 .collect::<BTreeMap<_, _>>(),
         )
     };
-    let by_code: HashMap<String, usize> = areas
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.code.clone(), i))
-        .collect();
-    let index = RTree::bulk_load(
-        areas
-            .iter()
-            .enumerate()
-            .map(|(i, a)| {
-                GeomWithData::new(
-                    Rectangle::from_corners(
-                        [a.bbox.min().x, a.bbox.min().y],
-                        [a.bbox.max().x, a.bbox.max().y],
-                    ),
-                    i,
-                )
-            })
-            .collect(),
-    );
+    let (by_code, index) = super::area_index(&areas);
     Ok(Atlas {
         region,
         areas,

@@ -71,3 +71,34 @@ pub fn by_file(rel: &str) -> PathBuf {
     d.require(&id)
         .unwrap_or_else(|e| panic!("test data {id}: {e}"))
 }
+
+/// The page folder a test server serves.
+pub fn web_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("web")
+}
+
+/// Serve `state` on a free port of 127.0.0.1 from a thread of its own (a two-worker runtime, as
+/// on the 2-core CI machine) and return its base URL once it listens.
+pub fn serve_state(state: needsmap::server::AppState) -> String {
+    let state = std::sync::Arc::new(state);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            axum::serve(listener, needsmap::server::router(state))
+                .await
+                .unwrap();
+        });
+    });
+    format!(
+        "http://{}",
+        rx.recv_timeout(std::time::Duration::from_secs(120))
+            .expect("server started")
+    )
+}
