@@ -50,7 +50,7 @@ for tool in curl python3 wrk; do
 done
 # Measure the current source: rebuild the release binary (a no-op when it is up to date).
 if [ -z "${NEEDSMAP_BIN:-}" ]; then
-    if ! (cd "$ROOT" && cargo build --release -j2 --bin needsmap); then
+    if ! (cd "$ROOT" && cargo build --release --locked -j2 --bin needsmap); then
         [ -x "$BIN" ] || exit 1
         echo "WARNING: cargo build failed; measuring the existing $BIN ($(date -r "$BIN"))" >&2
     fi
@@ -306,7 +306,7 @@ def load(path):
     out = {}
     for line in open(path):
         url, code, size = line.split()
-        z, x, y = re.search(r"/(\d+)/(\d+)/(\d+)(?:\.mvt)?$", url).groups()
+        z, x, y = re.search(r"/(\d+)/(\d+)/(\d+)(?:\.mvt)?(?:\?.*)?$", url).groups()
         out[(int(z), int(x), int(y))] = (code, int(size))
     return out
 if not os.path.exists(sys.argv[2]):
