@@ -24,6 +24,9 @@ export function regionFromApi(doc) {
     districts,
     vintages: Array.isArray(doc.vintages) ? doc.vintages.map(String) : [],
     defaultVintage: doc.default_vintage ? String(doc.default_vintage) : null,
+    // the vintage this document describes and its geography (servers before ?vintage= omit them)
+    vintage: doc.vintage ? String(doc.vintage) : doc.default_vintage ? String(doc.default_vintage) : null,
+    geography: typeof doc.geography === 'string' && doc.geography ? doc.geography : null,
   };
 }
 
