@@ -220,6 +220,11 @@ fn region_and_tilejson_name_the_vintage_and_its_geography() {
         "{url}"
     );
     assert!(t["description"].as_str().unwrap().contains("LSOA 2021"));
+    // Without the parameter, the default's URL stays bare.
+    let (_, t) = json("/tiles/areas.json");
+    let url = t["tiles"][0].as_str().unwrap();
+    assert!(url.ends_with("/tiles/areas/{z}/{x}/{y}.mvt"), "{url}");
+    assert!(t["description"].as_str().unwrap().contains("LSOA 2011"));
 }
 
 #[test]

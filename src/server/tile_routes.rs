@@ -12,7 +12,7 @@ use crate::query::Filter;
 use crate::tiles::TileCoord;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
@@ -35,8 +35,8 @@ pub struct TileQuery {
 
 /// TileJSON 3.0 for the `areas` tiles (built in [`tiles::tilejson`]), with tile URLs on the host
 /// and scheme the client used, as told by a reverse proxy (`Forwarded`, `X-Forwarded-*`).
-/// The tile URL carries the vintage, so a map drawn from this document asks for that vintage's
-/// tiles whatever the server's default.
+/// When the request names a vintage, the tile URL carries it, so a map drawn from this document
+/// asks for that vintage's tiles whatever the server's default.
 #[utoipa::path(
     get,
     path = "/tiles/areas.json",
@@ -49,10 +49,12 @@ pub struct TileQuery {
         (status = 503, description = "The vintage asked for could not be opened", body = ErrorBody),
     )
 )]
-pub async fn tilejson(InVintage(v): InVintage, headers: HeaderMap) -> Json<Value> {
+pub async fn tilejson(InVintage(v): InVintage, uri: Uri, headers: HeaderMap) -> Json<Value> {
+    let named = matches!(super::vintage::asked(&uri), Ok(Some(_)));
     Json(tiles::tilejson_of_vintage(
         &v.atlas,
         v.vintage,
+        named,
         &tiles::public_base(&headers),
     ))
 }
@@ -97,7 +99,7 @@ pub async fn tile(
             ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "bad_layer",
-                format!("vintage {}: {e}", v.vintage),
+                format!("{e} (vintage {})", v.vintage),
             )
         })?;
     let filter = match q.filter.as_deref().map(str::trim).filter(|w| !w.is_empty()) {

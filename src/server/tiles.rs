@@ -491,11 +491,12 @@ pub fn tilejson(atlas: &Atlas, base: &str) -> serde_json::Value {
     })
 }
 
-/// [`tilejson`] of a vintage's atlas as the server offers it: the tile URL carries `?vintage=`, and
-/// the descriptions name the vintage's geography (LSOA 2011 or 2021).
+/// [`tilejson`] of a vintage's atlas as the server offers it: the tile URL carries `?vintage=` when
+/// `named` (the request named one), and the descriptions name the vintage's geography.
 pub fn tilejson_of_vintage(
     atlas: &Atlas,
     vintage: crate::vintage::Vintage,
+    named: bool,
     base: &str,
 ) -> serde_json::Value {
     use serde_json::json;
@@ -506,9 +507,11 @@ pub fn tilejson_of_vintage(
             *v = json!(text.replace("LSOA 2011", geography));
         }
     };
-    doc["tiles"] = json!([format!(
-        "{base}/tiles/areas/{{z}}/{{x}}/{{y}}.mvt?vintage={vintage}"
-    )]);
+    if named {
+        doc["tiles"] = json!([format!(
+            "{base}/tiles/areas/{{z}}/{{x}}/{{y}}.mvt?vintage={vintage}"
+        )]);
+    }
     doc["name"] = json!(format!(
         "needsmap areas ({}, {})",
         atlas.region,
