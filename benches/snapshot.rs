@@ -48,7 +48,10 @@ fn measure(label: &str, d: &DataDir, region: &Region, atlas: &Atlas, build: Dura
             .map(|_| {
                 let t = Instant::now();
                 let book = PostcodeBook::open(&zip).expect("zip");
-                black_box(snapshot::decode_body(&bytes, codec, region, book).expect("decode"));
+                black_box(
+                    snapshot::decode_body(&bytes, codec, region, atlas.vintage, book)
+                        .expect("decode"),
+                );
                 t.elapsed()
             })
             .collect();

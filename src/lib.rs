@@ -46,7 +46,32 @@ pub fn load_with_networks(
     region: &Region,
     network: Option<&std::path::Path>,
 ) -> Result<(Atlas, Option<travel::Networks>), overlay::OverlayError> {
-    let mut atlas = Atlas::load(data, region)?;
+    load_vintage_with_networks(data, region, vintage::Vintage::V2019, network)
+}
+
+/// [`load_with_overlays`] for any vintage: the vintage's areas and layers (IoD2019 on LSOA 2011,
+/// or IoD2025 on LSOA 2021 with the change since 2019), then the same GP sites and GP-access
+/// layers for both.
+pub fn load_vintage_with_overlays(
+    data: &DataDir,
+    region: &Region,
+    vintage: vintage::Vintage,
+    network: Option<&std::path::Path>,
+) -> Result<Atlas, overlay::OverlayError> {
+    load_vintage_with_networks(data, region, vintage, network).map(|(atlas, _)| atlas)
+}
+
+/// [`load_with_networks`] for any vintage.
+pub fn load_vintage_with_networks(
+    data: &DataDir,
+    region: &Region,
+    vintage: vintage::Vintage,
+    network: Option<&std::path::Path>,
+) -> Result<(Atlas, Option<travel::Networks>), overlay::OverlayError> {
+    let mut atlas = match vintage {
+        vintage::Vintage::V2019 => Atlas::load(data, region)?,
+        vintage::Vintage::V2025 => atlas::v2025::load(data, region)?,
+    };
     let networks = match overlay::network_path(data, network)? {
         Some(path) => Some((overlay::read_networks(&path)?, path)),
         None => None,
@@ -70,8 +95,7 @@ pub fn open_atlas(
     network: Option<&std::path::Path>,
     force: bool,
 ) -> Result<atlas::snapshot::Opened, overlay::OverlayError> {
-    atlas::snapshot::open_or_build(data, region, vintage, network, force, || match vintage {
-        vintage::Vintage::V2019 => load_with_overlays(data, region, network),
-        other => Err(AtlasError::VintageUnavailable(other).into()),
+    atlas::snapshot::open_or_build(data, region, vintage, network, force, || {
+        load_vintage_with_overlays(data, region, vintage, network)
     })
 }

@@ -67,6 +67,22 @@ pub fn write_csv<W: Write>(mut w: W, rows: AreaRows<'_>) -> io::Result<()> {
     csv.flush()
 }
 
+/// The change between vintages as CSV, one row per LSOA 2021 area, written like [`write_csv`]
+/// (byte-order mark, CRLF, blank cells for missing values).
+pub fn write_compare_csv<W: Write>(
+    mut w: W,
+    answer: &crate::model::CompareAnswer,
+) -> io::Result<()> {
+    w.write_all("\u{feff}".as_bytes())?;
+    let mut csv = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(w);
+    for row in &answer.rows {
+        csv.serialize(row)?;
+    }
+    csv.flush()
+}
+
 /// A query's areas in a machine format (`json`, `csv` or `geojson`; a table is [`table::areas`]).
 pub fn write_areas<W: Write>(
     w: W,

@@ -1,8 +1,10 @@
 //! The atlas: a region's LSOAs, their layers, GP sites and the spatial index over them.
 
+pub mod change;
 pub mod gp;
 pub mod layers;
 pub mod snapshot;
+pub mod v2025;
 
 use crate::geodesy::{degrees_for_metres, LocalMetres};
 use crate::sources::codepoint::{Postcode, PostcodeBook, PostcodeError, PostcodePoint};
@@ -41,10 +43,10 @@ pub enum AtlasError {
     )]
     UnknownRegion(String),
     #[error(
-        "region {region} has no LSOAs in the IoD2019 file (are the district codes right? \
+        "region {region} has no LSOAs in {source_file} (are the district codes right? \
         They are 2019 codes such as E07000078)"
     )]
-    EmptyRegion { region: String },
+    EmptyRegion { region: String, source_file: String },
     #[error("LSOA {code} of region {region} is missing from {what}")]
     Incomplete {
         code: String,
@@ -55,10 +57,19 @@ pub enum AtlasError {
     UnknownArea(String),
     #[error(transparent)]
     Postcode(#[from] PostcodeError),
+    #[error(transparent)]
+    Compare(#[from] crate::vintage::CompareError),
     #[error("postcode {0} is not in OS Code-Point Open (it may be terminated or not exist)")]
     PostcodeNotFound(String),
-    #[error("the {0} atlas cannot be assembled by this build yet: its readers exist (sources::iod2025, sources::lookup) but no layers are registered for it; use --vintage 2019")]
-    VintageUnavailable(crate::vintage::Vintage),
+    /// A 2025 region outside the mirrored county needs England's LSOA 2021 boundaries.
+    #[error("region {region} under vintage 2025 needs the LSOA 2021 boundaries of England, which are not in the data mirror: download source '{id}' ({title}) from {url} and place it at {path}. Only Gloucestershire's 393 LSOA 2021 areas are mirrored (--region gloucestershire or its district codes)")]
+    BoundariesMissing {
+        region: String,
+        id: String,
+        title: String,
+        url: String,
+        path: String,
+    },
     #[error("postcode {postcode} is in {district}, outside the loaded region ({region})")]
     OutsideRegion {
         postcode: String,
@@ -137,16 +148,22 @@ impl Region {
         }
     }
 
-    fn includes(&self, lad: &str) -> bool {
+    pub(crate) fn includes(&self, lad: &str) -> bool {
         match self {
             Region::Districts { codes, .. } => codes.iter().any(|c| c == lad),
             Region::England => lad.starts_with('E'),
         }
     }
 
+    /// Whether every district of the region is one of Gloucestershire's (the mirrored county).
+    pub fn within_gloucestershire(&self) -> bool {
+        matches!(self, Region::Districts { codes, .. }
+            if codes.iter().all(|c| GLOUCESTERSHIRE_DISTRICTS.contains(&c.as_str())))
+    }
+
     /// The finer BGC boundaries are mirrored for Gloucestershire only; elsewhere the national
     /// super-generalised layer is used.
-    fn boundary_source(&self) -> &'static str {
+    pub(crate) fn boundary_source(&self) -> &'static str {
         match self {
             Region::Districts { codes, .. }
                 if codes
@@ -208,6 +225,8 @@ pub(crate) fn area_index(areas: &[Lsoa]) -> (HashMap<String, usize>, RTree<AreaB
 /// The loaded region: areas, layers, GP sites and the index for spatial questions.
 pub struct Atlas {
     pub region: Region,
+    /// The edition of the index the areas and layers come from (2019: LSOA 2011; 2025: LSOA 2021).
+    pub vintage: crate::vintage::Vintage,
     pub areas: Vec<Lsoa>,
     pub layers: LayerSet,
     /// GP sites in use today (for access layers and the map).
@@ -226,6 +245,7 @@ impl fmt::Debug for Atlas {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Atlas")
             .field("region", &self.region)
+            .field("vintage", &self.vintage)
             .field("areas", &self.areas.len())
             .field("layers", &self.layers.len())
             .finish()
@@ -240,17 +260,6 @@ impl Atlas {
     pub fn load(data: &DataDir, region: &Region) -> Result<Atlas> {
         let _span = tracing::info_span!("atlas_load", %region).entered();
         let manifest = &data.manifest;
-        let used = |id: &str| -> Result<UsedSource> {
-            let s = manifest.get(id)?;
-            Ok(UsedSource {
-                id: s.id.clone(),
-                title: s.title.clone(),
-                vintage: s.vintage.clone(),
-                licence: s.licence.clone(),
-                attribution: s.attribution.clone(),
-            })
-        };
-
         let iod_path = data.require("iod2019")?;
         let rows = sources::iod::read_file7(&iod_path)?;
         let english: Vec<&IodRow> = rows.iter().filter(|r| r.code.starts_with("E01")).collect();
@@ -271,6 +280,7 @@ impl Atlas {
         if selected.is_empty() {
             return Err(AtlasError::EmptyRegion {
                 region: region.to_string(),
+                source_file: "the IoD2019 file".into(),
             });
         }
         selected.sort_by(|a, b| a.code.cmp(&b.code));
@@ -320,24 +330,62 @@ impl Atlas {
                 bbox,
             });
         }
-        let (by_code, index) = area_index(&areas);
-
         let mut layer_set = LayerSet::default();
         let iod_source = manifest.get(catalogue::source::IOD2019)?;
         for layer in deprivation_layers(&selected, &idaci_rank_of, national_count, iod_source) {
             layer_set.insert(layer);
         }
 
+        let mut atlas = Atlas::assemble(
+            data,
+            region,
+            crate::vintage::Vintage::V2019,
+            areas,
+            layer_set,
+            national_count,
+        )?;
+        atlas.sources = Atlas::used_sources(
+            data,
+            &[
+                "iod2019",
+                boundary_id,
+                "lsoa11_pwc",
+                "epraccur",
+                "ebranchs",
+                "codepoint_open",
+            ],
+        )?;
+        tracing::info!(
+            areas = atlas.areas.len(),
+            gp_sites = atlas.gp_sites.len(),
+            "atlas loaded"
+        );
+        Ok(atlas)
+    }
+
+    /// An atlas of `areas` and `layers` with the GP sites in use today and on the IoD2019
+    /// reference date, placed through Code-Point Open and kept within [`GP_MARGIN_M`] of the
+    /// areas. Every vintage's builder ends here; `sources` is the builder's to fill.
+    pub(crate) fn assemble(
+        data: &DataDir,
+        region: &Region,
+        vintage: crate::vintage::Vintage,
+        areas: Vec<Lsoa>,
+        layers: LayerSet,
+        national_count: usize,
+    ) -> Result<Atlas> {
+        let manifest = &data.manifest;
+        let (by_code, index) = area_index(&areas);
         let postcodes = PostcodeBook::open(&data.require("codepoint_open")?)?;
         let practices = sources::ods::read_epraccur(&data.require("epraccur")?)?;
         let branches = sources::ods::read_ebranchs(&data.require("ebranchs")?)?;
         let practice_vintage = manifest.get("epraccur")?.vintage.clone();
         let branch_vintage = manifest.get("ebranchs")?.vintage.clone();
-
         let mut atlas = Atlas {
             region: region.clone(),
+            vintage,
             areas,
-            layers: layer_set,
+            layers,
             gp_sites: GpSites::new(Vec::new(), BTreeMap::new()),
             gp_sites_2019: GpSites::new(Vec::new(), BTreeMap::new()),
             national_count,
@@ -367,23 +415,23 @@ impl Atlas {
         )?;
         atlas.gp_sites = gp_now;
         atlas.gp_sites_2019 = gp_2019;
-        atlas.sources = [
-            "iod2019",
-            boundary_id,
-            "lsoa11_pwc",
-            "epraccur",
-            "ebranchs",
-            "codepoint_open",
-        ]
-        .iter()
-        .map(|id| used(id))
-        .collect::<Result<_>>()?;
-        tracing::info!(
-            areas = atlas.areas.len(),
-            gp_sites = atlas.gp_sites.len(),
-            "atlas loaded"
-        );
         Ok(atlas)
+    }
+
+    /// What the manifest says about a source, for [`Atlas::sources`].
+    pub(crate) fn used_sources(data: &DataDir, ids: &[&str]) -> Result<Vec<UsedSource>> {
+        ids.iter()
+            .map(|id| {
+                let s = data.manifest.get(id)?;
+                Ok(UsedSource {
+                    id: s.id.clone(),
+                    title: s.title.clone(),
+                    vintage: s.vintage.clone(),
+                    licence: s.licence.clone(),
+                    attribution: s.attribution.clone(),
+                })
+            })
+            .collect()
     }
 
     pub fn area(&self, code: &str) -> Result<(usize, &Lsoa)> {

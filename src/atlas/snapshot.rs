@@ -268,8 +268,8 @@ pub fn path_for(
         .join(format!("{name}-{vintage}{net}.atlas"))
 }
 
-/// The files an atlas of this region and vintage is built from, by manifest id. The lead adds
-/// the 2025 builder's inputs here when it is wired; keep this list and the builder in step.
+/// The files an atlas of this region and vintage is built from, by manifest id (the builders in
+/// `Atlas::load`, `atlas::v2025` and `overlay`): keep this list and the builders in step.
 pub fn inputs_for(
     data: &DataDir,
     region: &Region,
@@ -284,15 +284,23 @@ pub fn inputs_for(
             "iod2019_indicators",
             "dft_acs0505_2013",
         ],
-        Vintage::V2025 => vec![
-            "iod2025",
-            "iod2025_subdomains",
-            "iod2025_indicators",
-            "lsoa21_bgc_gloucestershire",
-            "lsoa11_to_lsoa21_gloucestershire",
-            "iod2019",
-            "cilif_msoa11_gloucestershire",
-        ],
+        Vintage::V2025 => {
+            let mut v = vec![
+                "iod2025",
+                "iod2025_subdomains",
+                "iod2025_indicators",
+                super::v2025::boundary_source(data, region)
+                    .unwrap_or(super::layers::catalogue::source::LSOA21_BGC_ENGLAND_WALES),
+                "lsoa11_pwc",
+                "iod2019",
+                "iod2019_indicators",
+                "dft_acs0505_2013",
+            ];
+            if region.within_gloucestershire() {
+                v.push("lsoa11_to_lsoa21_gloucestershire");
+            }
+            v
+        }
     };
     ids.extend(["epraccur", "ebranchs", "codepoint_open"]);
     let mut out: Vec<(String, PathBuf)> = ids
@@ -459,7 +467,12 @@ fn body_of(atlas: &Atlas, postcodes: Vec<PostcodePoint>) -> Result<Body, String>
     })
 }
 
-fn atlas_of(body: Body, region: Region, postcodes: PostcodeBook) -> Result<Atlas, String> {
+fn atlas_of(
+    body: Body,
+    region: Region,
+    vintage: Vintage,
+    postcodes: PostcodeBook,
+) -> Result<Atlas, String> {
     let ring = |r: Vec<[f64; 2]>| {
         LineString::from(
             r.into_iter()
@@ -496,7 +509,7 @@ fn atlas_of(body: Body, region: Region, postcodes: PostcodeBook) -> Result<Atlas
         });
     }
     let n = areas.len();
-    let mut layers = LayerSet::default();
+    let mut layers = LayerSet::of_vintage(vintage.into());
     for l in body.layers {
         let meta: LayerMeta =
             serde_json::from_str(&l.meta_json).map_err(|e| format!("layer metadata: {e}"))?;
@@ -538,6 +551,7 @@ fn atlas_of(body: Body, region: Region, postcodes: PostcodeBook) -> Result<Atlas
     let (by_code, index) = super::area_index(&areas);
     Ok(Atlas {
         region,
+        vintage,
         areas,
         layers,
         gp_sites: sites(body.gp_sites),
@@ -577,9 +591,10 @@ pub fn decode_body(
     bytes: &[u8],
     codec: Codec,
     region: &Region,
+    vintage: Vintage,
     postcodes: PostcodeBook,
 ) -> Result<Atlas, String> {
-    atlas_of(codec.decode(bytes)?, region.clone(), postcodes)
+    atlas_of(codec.decode(bytes)?, region.clone(), vintage, postcodes)
 }
 
 /// Write an atlas's snapshot: to a temporary name beside `path`, synced, then renamed.
@@ -728,7 +743,7 @@ pub fn read(
         .map_err(|e| Rebuild::Unreadable(e.to_string()))?;
     let book = PostcodeBook::open(&zip).map_err(|e| Rebuild::Unreadable(e.to_string()))?;
     let body: Body = header.codec.decode(body).map_err(Rebuild::Corrupt)?;
-    atlas_of(body, region.clone(), book).map_err(Rebuild::Corrupt)
+    atlas_of(body, region.clone(), vintage, book).map_err(Rebuild::Corrupt)
 }
 
 /// Open the region's snapshot, or build the atlas with `build` and write its snapshot when the

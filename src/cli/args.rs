@@ -79,6 +79,9 @@ pub enum Command {
     Serve(ServeArgs),
     /// Write the tiles as a PMTiles archive (for static hosting) or every area as GeoJSON or CSV.
     Export(ExportArgs),
+    /// The change between IMD 2019 and IMD 2025 for every LSOA 2021 area: deciles carried through
+    /// the 2011→2021 lookup, decile change, top-10% status (entered, left, stayed, never).
+    Compare(CompareArgs),
     /// Compile the sources into the region's atlas snapshot in the data directory (every other
     /// command does this on first use; `--force` rebuilds a current one).
     Build(BuildArgs),
@@ -87,6 +90,20 @@ pub enum Command {
         #[command(subcommand)]
         action: DataAction,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    #[arg(long, value_enum, ignore_case = true, default_value_t = CompareFormat::Table)]
+    pub format: CompareFormat,
+}
+
+/// How `compare` is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompareFormat {
+    Table,
+    Json,
+    Csv,
 }
 
 #[derive(Debug, Args)]
@@ -123,7 +140,9 @@ pub struct AreaArgs {
 
 #[derive(Debug, Args)]
 pub struct PostcodeArgs {
-    pub postcode: String,
+    /// The postcode, quoted or not (`GL1 2EH`, `"GL1 2EH"`, `gl12eh`).
+    #[arg(required = true, num_args = 1..)]
+    pub postcode: Vec<String>,
     #[arg(long, value_enum, ignore_case = true, default_value_t = DocFormat::Table)]
     pub format: DocFormat,
 }

@@ -5,6 +5,7 @@ mod access;
 mod area;
 pub mod args;
 mod build;
+mod compare;
 mod data;
 mod export;
 mod layers;
@@ -39,6 +40,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
         Command::Export(a) => export::run(g, a, out),
         Command::Data { action } => data::run(g, action, out),
         Command::Build(a) => build::run(g, a, out),
+        Command::Compare(a) => compare::run(g, a, out),
     }
 }
 
@@ -80,7 +82,6 @@ fn is_wrong_request(e: &AtlasError) -> bool {
             | AtlasError::Postcode(_)
             | AtlasError::PostcodeNotFound(_)
             | AtlasError::OutsideRegion { .. }
-            | AtlasError::VintageUnavailable(_)
     )
 }
 
@@ -110,15 +111,24 @@ impl Global {
 
     /// The region's snapshot, behind a spinner; `force` rebuilds it.
     fn open(&self, force: bool) -> Result<needsmap::atlas::snapshot::Opened> {
+        self.open_vintage(self.vintage, force)
+    }
+
+    /// [`Global::open`] for a vintage other than `--vintage` (the postcode check answers under both).
+    fn open_vintage(
+        &self,
+        vintage: needsmap::vintage::Vintage,
+        force: bool,
+    ) -> Result<needsmap::atlas::snapshot::Opened> {
         let spinner = spinner(format!(
-            "opening {} from {}",
+            "opening {} ({vintage}) from {}",
             self.region,
             self.data_dir.display()
         ));
         let opened = needsmap::open_atlas(
             &self.data(),
             &self.region,
-            self.vintage,
+            vintage,
             self.network.as_deref(),
             force,
         );

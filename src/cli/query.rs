@@ -4,6 +4,7 @@ use super::args::{Global, QueryArgs};
 use super::output::write_areas;
 use super::UsageError;
 use anyhow::Result;
+use needsmap::query::QueryError;
 use needsmap::selection::AreaQuery;
 use std::io::Write;
 
@@ -12,7 +13,16 @@ pub fn run(g: &Global, args: &QueryArgs, out: &mut dyn Write) -> Result<()> {
     let filter = args.filter.as_deref();
     let q = AreaQuery::parse(&atlas, filter, args.sort.as_deref(), args.limit).map_err(|e| {
         let caret = filter.map(|f| pointer(f, e.column())).unwrap_or_default();
-        UsageError(format!("{e}{caret}"))
+        // A layer of another vintage, or one this atlas lacks: say so and list what exists.
+        let why = match &e {
+            QueryError::UnknownField { field, .. } => atlas
+                .layers
+                .why_missing(field)
+                .map(|w| format!("\n{w}"))
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        UsageError(format!("{e}{caret}{why}"))
     })?;
     let sel = q.run(&atlas);
     // The table shows the fields the user filtered or sorted on besides the headline ones.

@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod area;
+pub mod compare;
 pub mod error;
 pub mod figure;
 pub mod geojson;
@@ -18,12 +19,13 @@ pub mod status;
 
 pub use access::{AccessAnswer, DecileImpact, ScenarioAnswer, ScenarioChange};
 pub use area::{AreaList, AreaRow, AreaRows};
+pub use compare::{ChangeRow, CompareAnswer, CompareUnavailable};
 pub use error::ErrorBody;
 pub use figure::{round3, Cell, Figure};
 pub use geojson::{AreaFeatureCollection, DistrictCollection, GpSiteCollection};
 pub use gp::NearbyGpSite;
 pub use layers::{LayerInfo, LayerList};
-pub use postcode::{Eligibility, PostcodeAnswer};
+pub use postcode::{Eligibility, PostcodeAnswer, VintageEligibility};
 pub use profile::{AreaProfile, ProfileLayer};
 pub use region::{DistrictInfo, Health, RegionInfo, RegionRef};
 pub use status::StatusAnswer;

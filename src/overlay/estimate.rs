@@ -23,7 +23,8 @@ pub struct EstimatedAccess {
 }
 
 impl Estimate {
-    /// Detour factors from the official road distances and the sites open on the indicator's date.
+    /// Detour factors from the official road distances and the sites open on the indicator's date;
+    /// the region's median where an area's own ratio cannot be measured.
     pub fn new(atlas: &Atlas, road_km: &[Option<f64>]) -> Estimate {
         let straight19: Vec<Option<f64>> = atlas
             .areas
@@ -51,14 +52,11 @@ impl Estimate {
         } else {
             sorted[sorted.len() / 2]
         };
+        // An area without an official road distance (an LSOA 2021 area split since 2011 has no
+        // IoD2019 figure) takes the region's median ratio, like an area too close to measure.
         let factor = raw
             .iter()
-            .zip(road_km)
-            .map(|(f, r)| match (f, r) {
-                (Some(f), _) => Some(*f),
-                (None, Some(_)) => Some(median_factor),
-                (None, None) => None,
-            })
+            .map(|f| Some(f.unwrap_or(median_factor)))
             .collect();
         Estimate {
             factor,

@@ -172,11 +172,21 @@ pub fn add_gp_access_layers_on(
     // The estimate answers wherever no network does, so it is always made.
     let est = Estimate::new(atlas, &road_km);
     let estimated = est.minutes_for(atlas, &atlas.gp_sites.sites);
-    let factor_note = format!(
-        " The region's median ({:.2}) where the straight line is under \
-        {MIN_STRAIGHT_KM_FOR_FACTOR} km.",
-        est.median_factor
-    );
+    let no_road = road_km.iter().filter(|r| r.is_none()).count();
+    let factor_note = if no_road == 0 {
+        format!(
+            " The region's median ({:.2}) where the straight line is under \
+            {MIN_STRAIGHT_KM_FOR_FACTOR} km.",
+            est.median_factor
+        )
+    } else {
+        format!(
+            " The region's median ({:.2}) where the straight line is under \
+            {MIN_STRAIGHT_KM_FOR_FACTOR} km, and for the {no_road} areas with no IoD2019 road \
+            distance (LSOA 2021 areas split since 2011).",
+            est.median_factor
+        )
+    };
     let factor_meta = with_note(
         declared(ids::GP_DETOUR_FACTOR).meta(&ind_src, &vars),
         &factor_note,

@@ -1,8 +1,8 @@
 //! Terminal tables, written from the same models as JSON and CSV.
 
 use crate::model::{
-    AccessAnswer, AreaList, AreaProfile, Cell, LayerList, PostcodeAnswer, ScenarioAnswer,
-    StatusAnswer,
+    AccessAnswer, AreaList, AreaProfile, Cell, CompareAnswer, LayerList, PostcodeAnswer,
+    ScenarioAnswer, StatusAnswer,
 };
 use std::fmt::Write as _;
 
@@ -172,6 +172,100 @@ pub fn postcode(a: &PostcodeAnswer) -> String {
         "{:<28} {}\n{:<28} {}",
         "national_top10", a.eligible.national_top10, "county_top10", a.eligible.county_top10
     );
+    if a.vintages.len() > 1 {
+        out.push_str("\nunder each vintage\n");
+        let rows: Vec<Vec<String>> = a
+            .vintages
+            .iter()
+            .map(|v| {
+                let n = |x: Option<u8>| x.map(|d| d.to_string()).unwrap_or_else(|| MISSING.into());
+                let yes = |f: fn(&crate::model::Eligibility) -> bool| {
+                    v.eligible
+                        .as_ref()
+                        .map(|e| if f(e) { "yes" } else { "no" }.to_string())
+                        .unwrap_or_else(|| MISSING.into())
+                };
+                vec![
+                    format!("IMD {}", v.vintage),
+                    v.geography.to_string(),
+                    v.code.clone().unwrap_or_else(|| MISSING.into()),
+                    n(v.imd_decile),
+                    n(v.imd_county_decile),
+                    yes(|e| e.national_top10),
+                    yes(|e| e.county_top10),
+                ]
+            })
+            .collect();
+        out.push_str(&grid(
+            &[
+                "vintage",
+                "geography",
+                "lsoa",
+                "imd_decile",
+                "county_decile",
+                "national_top10",
+                "county_top10",
+            ],
+            &rows,
+        ));
+    }
+    out
+}
+
+/// The change between IMD 2019 and IMD 2025: counts by status, then one row per LSOA 2021 area.
+pub fn compare(c: &CompareAnswer) -> String {
+    let mut out = format!(
+        "{} {} areas of {}: IMD 2019 (carried through the 2011→2021 lookup) and IMD 2025.\n{}\n\n",
+        c.areas, c.geography, c.region, c.rule
+    );
+    let counts = |m: &std::collections::BTreeMap<&str, usize>| {
+        crate::vintage::Top10Status::ALL
+            .iter()
+            .map(|s| format!("{} {}", s.as_str(), m.get(s.as_str()).copied().unwrap_or(0)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let _ = writeln!(out, "England's most deprived 10%: {}", counts(&c.national));
+    let _ = writeln!(
+        out,
+        "the region's most deprived 10%: {}\n",
+        counts(&c.county)
+    );
+    let rows: Vec<Vec<String>> = c
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.lsoa21.to_string(),
+                r.name.to_string(),
+                opt(r.lsoa11),
+                opt(r.lookup),
+                opt(r.imd_decile_2019),
+                opt(r.imd_decile_2025),
+                opt(r.decile_change),
+                opt(r.county_decile_2019),
+                opt(r.county_decile_2025),
+                opt(r.top10_status),
+                opt(r.top10_status_county),
+            ]
+        })
+        .collect();
+    out.push_str(&grid(
+        &[
+            "lsoa21",
+            "name",
+            "lsoa11",
+            "lookup",
+            "imd_2019",
+            "imd_2025",
+            "change",
+            "county_2019",
+            "county_2025",
+            "top10",
+            "top10_county",
+        ],
+        &rows,
+    ));
     out
 }
 

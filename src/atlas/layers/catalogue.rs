@@ -29,6 +29,10 @@ pub mod unit {
     pub const MINUTES: &str = "minutes";
     pub const RATIO: &str = "ratio";
     pub const ODS_CODE: &str = "ODS code";
+    /// Text classes such as entered/left/stayed/never.
+    pub const STATUS: &str = "status";
+    /// A change of national or regional decile (after − before).
+    pub const DECILE_CHANGE: &str = "decile change";
 }
 
 /// Source ids of `geodata/sources.toml` that layers are declared against.
@@ -39,19 +43,40 @@ pub mod source {
     pub const EPRACCUR: &str = "epraccur";
     pub const OSM_GLOUCESTERSHIRE: &str = "osm_gloucestershire";
     pub const GTFS: &str = "gtfs";
+    pub const IOD2025: &str = "iod2025";
+    pub const IOD2025_SUBDOMAINS: &str = "iod2025_subdomains";
+    pub const IOD2025_INDICATORS: &str = "iod2025_indicators";
+    pub const LSOA21_BGC_GLOUCESTERSHIRE: &str = "lsoa21_bgc_gloucestershire";
+    /// England's LSOA 2021 boundaries: not mirrored, used when present.
+    pub const LSOA21_BGC_ENGLAND_WALES: &str = "lsoa21_bgc_england_wales";
+    pub const LSOA11_TO_LSOA21: &str = "lsoa11_to_lsoa21_gloucestershire";
+    pub const LSOA11_PWC: &str = "lsoa11_pwc";
 }
 
 /// A release of the area statistics, with the LSOA geography it is published on. The atlas is
 /// loaded for one vintage; layer ids are the same in every vintage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Default)]
 pub enum Vintage {
     /// English Indices of Deprivation 2019, on LSOA 2011.
+    #[default]
     #[serde(rename = "2019")]
     Iod2019,
+    /// English Indices of Deprivation 2025, on LSOA 2021.
+    #[serde(rename = "2025")]
+    Iod2025,
+}
+
+impl From<crate::vintage::Vintage> for Vintage {
+    fn from(v: crate::vintage::Vintage) -> Vintage {
+        match v {
+            crate::vintage::Vintage::V2019 => Vintage::Iod2019,
+            crate::vintage::Vintage::V2025 => Vintage::Iod2025,
+        }
+    }
 }
 
 impl Vintage {
-    pub const ALL: [Vintage; 1] = [Vintage::Iod2019];
+    pub const ALL: [Vintage; 2] = [Vintage::Iod2019, Vintage::Iod2025];
     /// The vintage the county's grant scheme is defined on.
     pub const DEFAULT: Vintage = Vintage::Iod2019;
 
@@ -59,12 +84,14 @@ impl Vintage {
     pub fn as_str(self) -> &'static str {
         match self {
             Vintage::Iod2019 => "2019",
+            Vintage::Iod2025 => "2025",
         }
     }
     /// The geography the vintage's areas are drawn on.
     pub fn geography(self) -> &'static str {
         match self {
             Vintage::Iod2019 => "LSOA 2011",
+            Vintage::Iod2025 => "LSOA 2021",
         }
     }
 }
@@ -158,11 +185,18 @@ pub fn spec(id: &str) -> Option<&'static LayerSpec> {
     spec_in(Vintage::DEFAULT, id)
 }
 
-/// The catalogue row of `id` in `vintage`.
+/// The catalogue row of `id` in `vintage`: its own row, else a row [`shared`] by every vintage.
 pub fn spec_in(vintage: Vintage, id: &str) -> Option<&'static LayerSpec> {
     CATALOGUE
         .iter()
         .find(|s| s.vintage == vintage && s.id == id)
+        .or_else(|| CATALOGUE.iter().find(|s| s.id == id && shared(s)))
+}
+
+/// Whether a row declared once serves every vintage: GP access is measured today from each
+/// area's centroid, whatever edition of the index the areas come from.
+pub fn shared(s: &LayerSpec) -> bool {
+    s.group == Group::GpAccess && s.vintage == Vintage::DEFAULT
 }
 
 /// The row of an id the code itself names (an [`ids`] constant). Every constant has a row — a
@@ -171,9 +205,49 @@ pub fn declared(id: &str) -> &'static LayerSpec {
     spec(id).unwrap_or_else(|| panic!("layer id {id:?} is not in the catalogue"))
 }
 
-/// The rows of one vintage, in presentation order.
+/// [`declared`] in a given vintage.
+pub fn declared_in(vintage: Vintage, id: &str) -> &'static LayerSpec {
+    spec_in(vintage, id).unwrap_or_else(|| {
+        panic!(
+            "layer id {id:?} is not in the {} catalogue",
+            vintage.as_str()
+        )
+    })
+}
+
+/// The rows of one vintage, in presentation order: its own rows, then the [`shared`] ones.
 pub fn for_vintage(vintage: Vintage) -> impl Iterator<Item = &'static LayerSpec> {
-    CATALOGUE.iter().filter(move |s| s.vintage == vintage)
+    let own = CATALOGUE.iter().filter(move |s| s.vintage == vintage);
+    let shared_rows = CATALOGUE
+        .iter()
+        .filter(move |s| vintage != Vintage::DEFAULT && shared(s));
+    own.chain(shared_rows)
+}
+
+/// When a filter names a field the loaded vintage does not have: `Some(sentence)` naming the
+/// vintage(s) the id exists in and listing the ids of this one, `None` when the id is in no
+/// vintage (then the usual "unknown field, did you mean" answer is the right one).
+pub fn not_in_vintage(vintage: Vintage, id: &str) -> Option<String> {
+    if spec_in(vintage, id).is_some() {
+        return None;
+    }
+    let elsewhere: Vec<&str> = Vintage::ALL
+        .into_iter()
+        .filter(|v| *v != vintage && spec_in(*v, id).is_some())
+        .map(Vintage::as_str)
+        .collect();
+    if elsewhere.is_empty() {
+        return None;
+    }
+    let here: Vec<&str> = for_vintage(vintage).map(|s| s.id).collect();
+    Some(format!(
+        "layer `{id}` exists in vintage {} but not in vintage {} ({}); the {} layers are: {}",
+        elsewhere.join(", "),
+        vintage.as_str(),
+        vintage.geography(),
+        vintage.as_str(),
+        here.join(", ")
+    ))
 }
 
 /// The page's list of layer ids and titles as an ES module: what `needsmap layers --format js`
@@ -203,7 +277,7 @@ pub fn page_module() -> String {
 }
 
 use Direction::{HigherIsWorse, LowerIsWorse, Neutral};
-use Group::{Children, Deprivation, Domains, GpAccess, Population};
+use Group::{Change, Children, Deprivation, Domains, GpAccess, Population};
 use Method::{Computed, Network, Official, Reference};
 
 /// Defaults of the IoD2019 rows (File 7 of the English Indices of Deprivation 2019).
@@ -227,6 +301,34 @@ const GP2019: LayerSpec = LayerSpec {
     unit: unit::MINUTES,
     ..IOD2019
 };
+
+/// Defaults of the IoD2025 rows (File 7 content, LSOA 2021).
+const IOD2025: LayerSpec = LayerSpec {
+    vintage: Vintage::Iod2025,
+    source: source::IOD2025,
+    ..IOD2019
+};
+
+/// Defaults of the IoD2025 sub-domain rows.
+const SUB2025: LayerSpec = LayerSpec {
+    source: source::IOD2025_SUBDOMAINS,
+    group: Domains,
+    ..IOD2025
+};
+
+/// Defaults of the rows comparing IoD2019 (carried through the lookup) with IoD2025.
+const CHANGE2025: LayerSpec = LayerSpec {
+    source: source::LSOA11_TO_LSOA21,
+    method: Computed,
+    group: Change,
+    ..IOD2025
+};
+
+/// Why the IoD2025 IDACI layers are absent (also the reason `needsmap layers` shows).
+pub const IDACI_2025_ABSENT: &str = "The IDACI 2025 rate, rank and decile are published only in MHCLG's official File 7 (https://assets.publishing.service.gov.uk/media/68ff5daabcb10f6bf9bef911/File_7_IoD2025_All_Ranks_Scores_Deciles_Population_Denominators.csv), which is not in the data mirror (its extract has no IDACI columns); needsmap does not fill them with anything else. children_income_deprived carries the official IDACI numerator (a count).";
+
+/// Why the IoD2025 population denominators are absent.
+pub const POPULATION_2025_ABSENT: &str = "The IoD2025 population denominators (mid-2022) are published only in MHCLG's official File 7 (https://assets.publishing.service.gov.uk/media/68ff5daabcb10f6bf9bef911/File_7_IoD2025_All_Ranks_Scores_Deciles_Population_Denominators.csv), which is not in the data mirror. The IoD2019 mid-2015 figures are on LSOA 2011 areas and are not carried onto LSOA 2021 areas (a split area's share is unknown).";
 
 /// Every layer, in presentation order.
 pub const CATALOGUE: &[LayerSpec] = &[
@@ -466,7 +568,261 @@ pub const CATALOGUE: &[LayerSpec] = &[
         description: "The better of walking and public transport to the nearest open GP site: the county health and wellbeing pack's access measure.",
         ..GP2019
     },
+    // ---- IoD2025 on LSOA 2021 (`--vintage 2025`). GP-access rows above are shared.
+    LayerSpec {
+        id: ids::IMD_SCORE,
+        title: "IMD 2025 score",
+        national: Some((ids::IMD_RANK, ids::IMD_DECILE)),
+        description: "Index of Multiple Deprivation 2025 score: the weighted combination of the seven domains. Higher is more deprived.",
+        ..IOD2025
+    },
+    LayerSpec {
+        id: ids::IMD_RANK,
+        title: "IMD 2025 national rank",
+        unit: unit::RANK,
+        direction: LowerIsWorse,
+        description: "National rank of the IMD 2025 score among {national} English LSOAs (2021); 1 is the most deprived.",
+        ..IOD2025
+    },
+    LayerSpec {
+        id: ids::IMD_DECILE,
+        title: "IMD 2025 national decile",
+        unit: unit::DECILE,
+        direction: LowerIsWorse,
+        description: "National decile of the IMD 2025 rank; 1 is the most deprived 10% of LSOAs (2021) in England.",
+        ..IOD2025
+    },
+    LayerSpec {
+        id: ids::IMD_COUNTY_DECILE,
+        title: "IMD 2025 decile within the region",
+        unit: unit::DECILE,
+        method: Computed,
+        direction: LowerIsWorse,
+        description: "Computed: the {areas} LSOAs (2021) of the loaded region ranked by national IMD 2025 rank and cut into tenths (decile = ceil(rank × 10 / {areas})); 1 is the region's most deprived 10%.",
+        ..IOD2025
+    },
+    LayerSpec {
+        id: ids::IDACI_SCORE,
+        title: "IDACI 2025 score",
+        unit: unit::RATE,
+        group: Children,
+        description: "Income Deprivation Affecting Children Index 2025. Not in the data mirror: see the absent-layer reason.",
+        ..IOD2025
+    },
+    LayerSpec {
+        id: ids::IDACI_RANK,
+        title: "IDACI 2025 national rank",
+        unit: unit::RANK,
+        direction: LowerIsWorse,
+        group: Children,
+        description: "National rank of IDACI 2025. Not in the data mirror: see the absent-layer reason.",
+        ..IOD2025
+    },
+    LayerSpec {
+        id: ids::IDACI_DECILE,
+        title: "IDACI 2025 national decile",
+        unit: unit::DECILE,
+        direction: LowerIsWorse,
+        group: Children,
+        description: "National decile of IDACI 2025. Not in the data mirror: see the absent-layer reason.",
+        ..IOD2025
+    },
+    LayerSpec {
+        id: ids::CHILDREN_INCOME_DEPRIVED,
+        title: "Children in income-deprived families",
+        unit: unit::CHILDREN,
+        source: source::IOD2025_INDICATORS,
+        group: Children,
+        description: "Official IoD2025 File 8 indicator: the IDACI numerator, children aged 0-15 living in income-deprived families. A published count (rounded, and blank where suppressed as small), not a rate.",
+        ..IOD2025
+    },
+    LayerSpec {
+        id: ids::POPULATION,
+        title: "Population (IoD2025 denominator)",
+        unit: unit::PEOPLE,
+        direction: Neutral,
+        group: Population,
+        description: "Total population, the IoD2025 denominator. Not in the data mirror: see the absent-layer reason.",
+        ..IOD2025
+    },
+    LayerSpec {
+        id: ids::CHILDREN,
+        title: "Children aged 0-15 (IoD2025 denominator)",
+        unit: unit::CHILDREN,
+        direction: Neutral,
+        group: Population,
+        description: "Dependent children aged 0-15, the IoD2025 denominator. Not in the data mirror: see the absent-layer reason.",
+        ..IOD2025
+    },
+    score25(ids::INCOME_SCORE, ids::INCOME_RANK, ids::INCOME_DECILE, "Income domain score", "IoD2025 Income domain score; higher is more deprived.", IOD2025),
+    rank25(ids::INCOME_RANK, "Income domain national rank", IOD2025),
+    decile25(ids::INCOME_DECILE, "Income domain national decile", IOD2025),
+    score25(ids::EMPLOYMENT_SCORE, ids::EMPLOYMENT_RANK, ids::EMPLOYMENT_DECILE, "Employment domain score", "IoD2025 Employment domain score; higher is more deprived.", IOD2025),
+    rank25(ids::EMPLOYMENT_RANK, "Employment domain national rank", IOD2025),
+    decile25(ids::EMPLOYMENT_DECILE, "Employment domain national decile", IOD2025),
+    score25(ids::EDUCATION_SCORE, ids::EDUCATION_RANK, ids::EDUCATION_DECILE, "Education, Skills and Training domain score", "IoD2025 Education, Skills and Training domain score; higher is more deprived.", IOD2025),
+    rank25(ids::EDUCATION_RANK, "Education, Skills and Training domain national rank", IOD2025),
+    decile25(ids::EDUCATION_DECILE, "Education, Skills and Training domain national decile", IOD2025),
+    score25(ids::HEALTH_SCORE, ids::HEALTH_RANK, ids::HEALTH_DECILE, "Health Deprivation and Disability domain score", "IoD2025 Health Deprivation and Disability domain score; higher is more deprived.", IOD2025),
+    rank25(ids::HEALTH_RANK, "Health Deprivation and Disability domain national rank", IOD2025),
+    decile25(ids::HEALTH_DECILE, "Health Deprivation and Disability domain national decile", IOD2025),
+    score25(ids::CRIME_SCORE, ids::CRIME_RANK, ids::CRIME_DECILE, "Crime domain score", "IoD2025 Crime domain score; higher is more deprived.", IOD2025),
+    rank25(ids::CRIME_RANK, "Crime domain national rank", IOD2025),
+    decile25(ids::CRIME_DECILE, "Crime domain national decile", IOD2025),
+    score25(ids::BARRIERS_SCORE, ids::BARRIERS_RANK, ids::BARRIERS_DECILE, "Barriers to Housing and Services domain score", "IoD2025 Barriers to Housing and Services domain score; higher is more deprived.", IOD2025),
+    rank25(ids::BARRIERS_RANK, "Barriers to Housing and Services domain national rank", IOD2025),
+    decile25(ids::BARRIERS_DECILE, "Barriers to Housing and Services domain national decile", IOD2025),
+    score25(ids::LIVING_ENV_SCORE, ids::LIVING_ENV_RANK, ids::LIVING_ENV_DECILE, "Living Environment domain score", "IoD2025 Living Environment domain score; higher is more deprived.", IOD2025),
+    rank25(ids::LIVING_ENV_RANK, "Living Environment domain national rank", IOD2025),
+    decile25(ids::LIVING_ENV_DECILE, "Living Environment domain national decile", IOD2025),
+    // The six IoD2025 sub-domains, in `sources::iod2025::SUBDOMAINS_2025` order.
+    score25(ids::CYP_SCORE, ids::CYP_RANK, ids::CYP_DECILE, "Children and Young People sub-domain score", "IoD2025 Children and Young People sub-domain (Education domain); higher is more deprived.", SUB2025),
+    rank25(ids::CYP_RANK, "Children and Young People sub-domain national rank", SUB2025),
+    decile25(ids::CYP_DECILE, "Children and Young People sub-domain national decile", SUB2025),
+    score25(ids::ADULT_SKILLS_SCORE, ids::ADULT_SKILLS_RANK, ids::ADULT_SKILLS_DECILE, "Adult Skills sub-domain score", "IoD2025 Adult Skills sub-domain (Education domain); higher is more deprived.", SUB2025),
+    rank25(ids::ADULT_SKILLS_RANK, "Adult Skills sub-domain national rank", SUB2025),
+    decile25(ids::ADULT_SKILLS_DECILE, "Adult Skills sub-domain national decile", SUB2025),
+    score25(ids::GEO_BARRIERS_SCORE, ids::GEO_BARRIERS_RANK, ids::GEO_BARRIERS_DECILE, "Geographical Barriers sub-domain score", "IoD2025 Geographical Barriers sub-domain (Barriers domain: road distances to services); higher is more deprived.", SUB2025),
+    rank25(ids::GEO_BARRIERS_RANK, "Geographical Barriers sub-domain national rank", SUB2025),
+    decile25(ids::GEO_BARRIERS_DECILE, "Geographical Barriers sub-domain national decile", SUB2025),
+    score25(ids::WIDER_BARRIERS_SCORE, ids::WIDER_BARRIERS_RANK, ids::WIDER_BARRIERS_DECILE, "Wider Barriers sub-domain score", "IoD2025 Wider Barriers sub-domain (Barriers domain: housing affordability and overcrowding); higher is more deprived.", SUB2025),
+    rank25(ids::WIDER_BARRIERS_RANK, "Wider Barriers sub-domain national rank", SUB2025),
+    decile25(ids::WIDER_BARRIERS_DECILE, "Wider Barriers sub-domain national decile", SUB2025),
+    score25(ids::INDOORS_SCORE, ids::INDOORS_RANK, ids::INDOORS_DECILE, "Indoors sub-domain score", "IoD2025 Indoors sub-domain (Living Environment domain: housing condition); higher is more deprived.", SUB2025),
+    rank25(ids::INDOORS_RANK, "Indoors sub-domain national rank", SUB2025),
+    decile25(ids::INDOORS_DECILE, "Indoors sub-domain national decile", SUB2025),
+    score25(ids::OUTDOORS_SCORE, ids::OUTDOORS_RANK, ids::OUTDOORS_DECILE, "Outdoors sub-domain score", "IoD2025 Outdoors sub-domain (Living Environment domain: air quality and road traffic accidents); higher is more deprived.", SUB2025),
+    rank25(ids::OUTDOORS_RANK, "Outdoors sub-domain national rank", SUB2025),
+    decile25(ids::OUTDOORS_DECILE, "Outdoors sub-domain national decile", SUB2025),
+    // GP capacity and where travel times start.
+    LayerSpec {
+        id: ids::PATIENT_TO_GP_RATIO,
+        title: "Patients per GP (IoD2025)",
+        unit: unit::RATIO,
+        source: source::IOD2025_INDICATORS,
+        group: GpAccess,
+        description: "Official IoD2025 File 8 indicator: registered patients per full-time-equivalent GP for the practices serving the LSOA; higher means less GP capacity.",
+        ..IOD2025
+    },
+    LayerSpec {
+        id: ids::CENTROID_BASIS,
+        title: "Centroid used for travel times",
+        unit: unit::STATUS,
+        source: source::LSOA11_PWC,
+        method: Computed,
+        direction: Neutral,
+        group: GpAccess,
+        description: "Where the area's travel times start. LSOA 2021 population-weighted centroids are not in the data mirror: \"population-weighted (LSOA 2011 PWC)\" for an area unchanged since 2011 (ONS's official 2011 centroid of the same area); \"geometric (point inside the 2021 polygon)\" for a split area, which is not population-weighted.",
+        ..IOD2025
+    },
+    // Change since IoD2019, carried onto LSOA 2021 through the 2011→2021 lookup.
+    LayerSpec {
+        id: ids::LOOKUP_CHANGE,
+        title: "LSOA 2011→2021 change",
+        unit: unit::STATUS,
+        direction: Neutral,
+        description: "How the LSOA 2021 area relates to its LSOA 2011 parent(s) in the lookup: unchanged (U), split (S), merge (M) or complex (X). The mirror's lookup is derived by polygon overlay.",
+        ..CHANGE2025
+    },
+    LayerSpec {
+        id: ids::LSOA11_CODES,
+        title: "LSOA 2011 parent(s)",
+        unit: unit::STATUS,
+        direction: Neutral,
+        description: "The LSOA 2011 code(s) the LSOA 2021 area came from in the lookup, separated by ';'.",
+        ..CHANGE2025
+    },
+    LayerSpec {
+        id: ids::IMD_DECILE_2019,
+        title: "IMD 2019 national decile (carried to 2021 areas)",
+        unit: unit::DECILE,
+        direction: LowerIsWorse,
+        description: "The IMD 2019 national decile of the area's LSOA 2011 parent: an unchanged or split area takes its parent's decile; an area with several parents takes the most deprived parent's.",
+        ..CHANGE2025
+    },
+    LayerSpec {
+        id: ids::IMD_COUNTY_DECILE_2019,
+        title: "IMD 2019 decile within the region (carried to 2021 areas)",
+        unit: unit::DECILE,
+        direction: LowerIsWorse,
+        description: "The IMD 2019 decile within the region (the region's LSOA 2011 areas ranked by national rank) of the area's LSOA 2011 parent, carried by the same rule as imd_decile_2019.",
+        ..CHANGE2025
+    },
+    LayerSpec {
+        id: ids::IMD_DECILE_CHANGE,
+        title: "Change of IMD national decile, 2019→2025",
+        unit: unit::DECILE_CHANGE,
+        direction: LowerIsWorse,
+        description: "IMD 2025 national decile minus the carried IMD 2019 decile: negative means relatively more deprived in 2025.",
+        ..CHANGE2025
+    },
+    LayerSpec {
+        id: ids::IMD_COUNTY_DECILE_CHANGE,
+        title: "Change of IMD decile within the region, 2019→2025",
+        unit: unit::DECILE_CHANGE,
+        direction: LowerIsWorse,
+        description: "IMD 2025 decile within the region minus the carried IMD 2019 decile within the region: negative means relatively more deprived in 2025.",
+        ..CHANGE2025
+    },
+    LayerSpec {
+        id: ids::TOP10_STATUS,
+        title: "England's most deprived 10%, 2019→2025",
+        unit: unit::STATUS,
+        direction: Neutral,
+        description: "entered (not in England's most deprived 10% under IMD 2019, in it under 2025), left, stayed or never; 2019 carried through the lookup as imd_decile_2019.",
+        ..CHANGE2025
+    },
+    LayerSpec {
+        id: ids::TOP10_STATUS_COUNTY,
+        title: "The region's most deprived 10%, 2019→2025",
+        unit: unit::STATUS,
+        direction: Neutral,
+        description: "entered, left, stayed or never, for the region's most deprived 10% (county decile 1) under IMD 2019 (carried as imd_county_decile_2019) and IMD 2025.",
+        ..CHANGE2025
+    },
 ];
+
+const fn score25(
+    id: &'static str,
+    rank: &'static str,
+    decile: &'static str,
+    title: &'static str,
+    description: &'static str,
+    base: LayerSpec,
+) -> LayerSpec {
+    LayerSpec {
+        id,
+        title,
+        national: Some((rank, decile)),
+        group: Domains,
+        description,
+        ..base
+    }
+}
+
+const fn rank25(id: &'static str, title: &'static str, base: LayerSpec) -> LayerSpec {
+    LayerSpec {
+        id,
+        title,
+        unit: unit::RANK,
+        direction: LowerIsWorse,
+        group: Domains,
+        description: "National rank among {national} English LSOAs (2021); 1 is the most deprived.",
+        ..base
+    }
+}
+
+const fn decile25(id: &'static str, title: &'static str, base: LayerSpec) -> LayerSpec {
+    LayerSpec {
+        id,
+        title,
+        unit: unit::DECILE,
+        direction: LowerIsWorse,
+        group: Domains,
+        description: "National decile; 1 is the most deprived 10% of LSOAs (2021) in England.",
+        ..base
+    }
+}
 
 const fn domain_score(
     id: &'static str,
@@ -542,7 +898,7 @@ mod tests {
         }
         for (name, id) in ids::ALL {
             assert!(
-                spec(id).is_some(),
+                Vintage::ALL.iter().any(|v| spec_in(*v, id).is_some()),
                 "ids::{name} = {id:?} has no catalogue row"
             );
             // The constant's name is its id in capitals: a newcomer can guess one from the other.
@@ -610,6 +966,7 @@ mod tests {
     #[test]
     fn vintages_parse() {
         assert_eq!("2019".parse::<Vintage>().unwrap(), Vintage::Iod2019);
+        assert_eq!("2025".parse::<Vintage>().unwrap(), Vintage::Iod2025);
         assert!("2025x".parse::<Vintage>().unwrap_err().contains("use 2019"));
         assert_eq!(serde_json::to_value(Vintage::Iod2019).unwrap(), "2019");
     }

@@ -65,7 +65,57 @@ layer_ids! {
     // Public transport to a GP: absent (with a reason) until a GTFS feed is present.
     GP_PT_MIN = "gp_pt_min",
     GP_PT_WALK_MIN = "gp_pt_walk_min",
+    // IoD2025 only: the six sub-domains (score, national rank, national decile).
+    CYP_SCORE = "cyp_score",
+    CYP_RANK = "cyp_rank",
+    CYP_DECILE = "cyp_decile",
+    ADULT_SKILLS_SCORE = "adult_skills_score",
+    ADULT_SKILLS_RANK = "adult_skills_rank",
+    ADULT_SKILLS_DECILE = "adult_skills_decile",
+    GEO_BARRIERS_SCORE = "geo_barriers_score",
+    GEO_BARRIERS_RANK = "geo_barriers_rank",
+    GEO_BARRIERS_DECILE = "geo_barriers_decile",
+    WIDER_BARRIERS_SCORE = "wider_barriers_score",
+    WIDER_BARRIERS_RANK = "wider_barriers_rank",
+    WIDER_BARRIERS_DECILE = "wider_barriers_decile",
+    INDOORS_SCORE = "indoors_score",
+    INDOORS_RANK = "indoors_rank",
+    INDOORS_DECILE = "indoors_decile",
+    OUTDOORS_SCORE = "outdoors_score",
+    OUTDOORS_RANK = "outdoors_rank",
+    OUTDOORS_DECILE = "outdoors_decile",
+    /// IoD2025 File 8: registered patients per full-time-equivalent GP.
+    PATIENT_TO_GP_RATIO = "patient_to_gp_ratio",
+    /// How an LSOA 2021 area's centroid was found (official PWC, or a point inside the polygon).
+    CENTROID_BASIS = "centroid_basis",
+    // Change between IoD2019 and IoD2025 on LSOA 2021 areas (through the 2011→2021 lookup).
+    /// The 2011→2021 lookup type of the area: unchanged, split, merge, complex.
+    LOOKUP_CHANGE = "lookup_change",
+    /// The LSOA 2011 parent code(s) of an LSOA 2021 area, `;`-separated.
+    LSOA11_CODES = "lsoa11_codes",
+    IMD_DECILE_2019 = "imd_decile_2019",
+    IMD_COUNTY_DECILE_2019 = "imd_county_decile_2019",
+    IMD_DECILE_CHANGE = "imd_decile_change",
+    IMD_COUNTY_DECILE_CHANGE = "imd_county_decile_change",
+    /// Top 10% of England under IMD 2019 (carried) and 2025: entered, left, stayed, never.
+    TOP10_STATUS = "top10_status",
+    /// Top 10% of the loaded region under IMD 2019 (carried) and 2025.
+    TOP10_STATUS_COUNTY = "top10_status_county",
 }
+
+/// The (score, rank, decile) ids of each IoD2025 sub-domain, in `sources::iod2025::SUBDOMAINS_2025` order.
+pub const SUBDOMAINS: [(&str, &str, &str); 6] = [
+    (CYP_SCORE, CYP_RANK, CYP_DECILE),
+    (ADULT_SKILLS_SCORE, ADULT_SKILLS_RANK, ADULT_SKILLS_DECILE),
+    (GEO_BARRIERS_SCORE, GEO_BARRIERS_RANK, GEO_BARRIERS_DECILE),
+    (
+        WIDER_BARRIERS_SCORE,
+        WIDER_BARRIERS_RANK,
+        WIDER_BARRIERS_DECILE,
+    ),
+    (INDOORS_SCORE, INDOORS_RANK, INDOORS_DECILE),
+    (OUTDOORS_SCORE, OUTDOORS_RANK, OUTDOORS_DECILE),
+];
 
 /// The (score, rank, decile) ids of each IoD domain, in `sources::iod::DOMAINS` order.
 pub const DOMAINS: [(&str, &str, &str); 7] = [

@@ -73,6 +73,8 @@ pub enum Group {
     Population,
     Domains,
     GpAccess,
+    /// Change between vintages (IoD2019 carried onto LSOA 2021 areas, and IoD2025).
+    Change,
 }
 
 impl Group {
@@ -83,6 +85,7 @@ impl Group {
             Group::Population => "population",
             Group::Domains => "domains",
             Group::GpAccess => "gp_access",
+            Group::Change => "change",
         }
     }
 }
@@ -358,9 +361,23 @@ pub struct LayerSet {
     layers: Vec<Layer>,
     by_id: HashMap<String, usize>,
     absent: Vec<AbsentLayer>,
+    /// Whose catalogue rows give the presentation order.
+    vintage: Vintage,
 }
 
 impl LayerSet {
+    /// An empty set for a vintage (the default set is the default vintage's).
+    pub fn of_vintage(vintage: Vintage) -> LayerSet {
+        LayerSet {
+            vintage,
+            ..LayerSet::default()
+        }
+    }
+
+    pub fn vintage(&self) -> Vintage {
+        self.vintage
+    }
+
     /// Add a layer, replacing one with the same id (how a network result replaces an estimate),
     /// and compute its derived figures. Layers are never changed in place afterwards.
     pub fn insert(&mut self, mut layer: Layer) {
@@ -401,12 +418,8 @@ impl LayerSet {
     /// Put the layers in catalogue order (layers the catalogue does not know go last, in their
     /// current order), so every listing presents them the same way however they were built.
     pub fn sort_as_catalogue(&mut self) {
-        let position = |id: &str| {
-            catalogue::CATALOGUE
-                .iter()
-                .position(|s| s.id == id)
-                .unwrap_or(usize::MAX)
-        };
+        let order: Vec<&str> = catalogue::for_vintage(self.vintage).map(|s| s.id).collect();
+        let position = |id: &str| order.iter().position(|s| *s == id).unwrap_or(usize::MAX);
         self.layers.sort_by_key(|l| position(&l.meta.id));
         self.by_id = self
             .layers
@@ -432,6 +445,23 @@ impl LayerSet {
     pub fn absent(&self) -> &[AbsentLayer] {
         &self.absent
     }
+    /// Why `id` is not a layer of this set, when the catalogue knows it: the absent layer's
+    /// reason, or that it exists in another vintage (with the list of this vintage's layers).
+    /// `None` for an id the catalogue does not know at all.
+    pub fn why_missing(&self, id: &str) -> Option<String> {
+        if self.get(id).is_some() {
+            return None;
+        }
+        if let Some(a) = self.absent.iter().find(|a| a.id == id) {
+            return Some(format!(
+                "layer `{id}` is not available in vintage {}: {}",
+                self.vintage.as_str(),
+                a.reason
+            ));
+        }
+        catalogue::not_in_vintage(self.vintage, id)
+    }
+
     /// [`Layer::regional_ranks`] of a layer by id.
     pub fn regional_ranks(&self, id: &str) -> Option<&RegionalRanks> {
         self.get(id)?.regional_ranks()
@@ -607,6 +637,7 @@ mod tests {
             Group::Population,
             Group::Domains,
             Group::GpAccess,
+            Group::Change,
         ] {
             assert_eq!(serde_json::to_value(g).unwrap(), g.as_str());
         }

@@ -1,0 +1,268 @@
+//! The IoD2025 atlas: LSOA 2021 areas with the IoD2025 layers and the change since IoD2019.
+//!
+//! The county's 393 LSOA 2021 polygons come from the mirror's BGC subset; their districts from its
+//! `LADCD_ACTIVE` property and the district names from the IoD2019 table (the six Gloucestershire
+//! district codes did not change). Figures come from the IoD2025 extracts of official File 7
+//! (IMD and domains), the sub-domain table and File 8 (IDACI numerator, patients per GP).
+//!
+//! Centroids: ONS's LSOA 2021 population-weighted centroids are not in the mirror. An area the
+//! 2011→2021 lookup marks unchanged keeps ONS's official 2011 population-weighted centroid (the
+//! same area); any other area gets a point inside its 2021 polygon — geometric, not
+//! population-weighted — and the `centroid_basis` layer says which is which.
+
+use super::change;
+use super::layers::catalogue::{self, declared_in, source, Vars, Vintage as CatVintage};
+use super::layers::{ids, Layer, LayerSet, Values};
+use super::{Atlas, AtlasError, Lsoa, Region, Result};
+use crate::sources::iod2025::{self, Iod2025Row};
+use crate::sources::lookup::{LookupChange, LookupRow};
+use crate::sources::{self, DataDir};
+use crate::vintage::{region_deciles, Vintage};
+use geo::{BoundingRect, InteriorPoint, Point};
+use std::collections::{HashMap, HashSet};
+
+/// `centroid_basis` of an area unchanged since 2011.
+pub const CENTROID_PWC_2011: &str = "population-weighted (LSOA 2011 PWC)";
+/// `centroid_basis` of an area whose 2011 centroid does not describe it.
+pub const CENTROID_INTERIOR: &str = "geometric (point inside the 2021 polygon)";
+
+/// The LSOA 2021 boundaries a region needs: the mirrored county subset inside Gloucestershire,
+/// otherwise England's (not mirrored: an error naming the source, its URL and where it goes).
+pub fn boundary_source(data: &DataDir, region: &Region) -> Result<&'static str> {
+    if region.within_gloucestershire() {
+        return Ok(source::LSOA21_BGC_GLOUCESTERSHIRE);
+    }
+    let id = source::LSOA21_BGC_ENGLAND_WALES;
+    if data.has(id) {
+        return Ok(id);
+    }
+    let s = data.manifest.get(id)?;
+    Err(AtlasError::BoundariesMissing {
+        region: region.to_string(),
+        id: id.to_string(),
+        title: s.title.clone(),
+        url: s.url.clone(),
+        path: data.root.join(&s.file).display().to_string(),
+    })
+}
+
+/// Build the region's IoD2025 atlas (without the GP-access layers, which
+/// [`crate::load_vintage_with_overlays`] adds as for 2019).
+pub fn load(data: &DataDir, region: &Region) -> Result<Atlas> {
+    let _span = tracing::info_span!("atlas_load_2025", %region).entered();
+    let manifest = &data.manifest;
+    let boundary_id = boundary_source(data, region)?;
+    let boundary_path = data.require(boundary_id)?;
+    let mut selected: Vec<sources::boundaries::Boundary21> =
+        sources::boundaries::read_lsoa21_geojson(&boundary_path, None)?
+            .into_iter()
+            .filter(|b| region.includes(&b.district_code))
+            .collect();
+    if selected.is_empty() {
+        return Err(AtlasError::EmptyRegion {
+            region: region.to_string(),
+            source_file: boundary_path.display().to_string(),
+        });
+    }
+    selected.sort_by(|a, b| a.boundary.code.cmp(&b.boundary.code));
+    let wanted: HashSet<String> = selected.iter().map(|b| b.boundary.code.clone()).collect();
+
+    let all25 = iod2025::read_imd2025(&data.require(source::IOD2025)?, None)?;
+    let national_count = all25.iter().filter(|r| r.code.starts_with("E01")).count();
+    let rows25: HashMap<&str, &Iod2025Row> = all25
+        .iter()
+        .filter(|r| wanted.contains(&r.code))
+        .map(|r| (r.code.as_str(), r))
+        .collect();
+    let subdomains =
+        iod2025::read_subdomains2025(&data.require(source::IOD2025_SUBDOMAINS)?, Some(&wanted))?;
+    let indicators =
+        iod2025::read_indicators2025(&data.require(source::IOD2025_INDICATORS)?, Some(&wanted))?;
+    let rows19 = sources::iod::read_file7(&data.require(source::IOD2019)?)?;
+    let district_names: HashMap<&str, &str> = rows19
+        .iter()
+        .map(|r| (r.lad_code.as_str(), r.lad_name.as_str()))
+        .collect();
+    // The lookup covers the mirrored county only.
+    let lookup: Option<Vec<LookupRow>> = if region.within_gloucestershire() {
+        Some(sources::lookup::read_lsoa11_to_lsoa21(
+            &data.require(source::LSOA11_TO_LSOA21)?,
+        )?)
+    } else {
+        None
+    };
+    let unchanged: HashSet<String> = lookup
+        .iter()
+        .flatten()
+        .filter(|r| r.change == LookupChange::Unchanged && r.lsoa11 == r.lsoa21)
+        .map(|r| r.lsoa21.clone())
+        .filter(|c| wanted.contains(c))
+        .collect();
+    let pwc =
+        sources::centroids::read_centroids(&data.require(source::LSOA11_PWC)?, Some(&unchanged))?;
+
+    let incomplete = |code: &str, what: String| AtlasError::Incomplete {
+        code: code.to_string(),
+        region: region.to_string(),
+        what,
+    };
+    let iod25_file = manifest.get(source::IOD2025)?.file.clone();
+    let mut areas = Vec::with_capacity(selected.len());
+    let mut basis = Vec::with_capacity(selected.len());
+    let mut rows: Vec<&Iod2025Row> = Vec::with_capacity(selected.len());
+    for b in selected {
+        let code = b.boundary.code;
+        let row = *rows25
+            .get(code.as_str())
+            .ok_or_else(|| incomplete(&code, format!("the IoD2025 table ({iod25_file})")))?;
+        let district = district_names
+            .get(b.district_code.as_str())
+            .ok_or_else(|| {
+                incomplete(
+                    &code,
+                    format!(
+                        "the district names (district {} is not in the IoD2019 table)",
+                        b.district_code
+                    ),
+                )
+            })?
+            .to_string();
+        let polygon = b.boundary.polygon;
+        let bbox = polygon
+            .bounding_rect()
+            .ok_or_else(|| incomplete(&code, "the boundaries (empty polygon)".into()))?;
+        let (centroid, how) = match pwc.get(&code) {
+            Some(&(lon, lat)) => (Point::new(lon, lat), CENTROID_PWC_2011),
+            None => (
+                polygon.interior_point().ok_or_else(|| {
+                    incomplete(&code, "the boundaries (no interior point)".into())
+                })?,
+                CENTROID_INTERIOR,
+            ),
+        };
+        basis.push(Some(how.to_string()));
+        rows.push(row);
+        areas.push(Lsoa {
+            code,
+            name: b.boundary.name,
+            district_code: b.district_code,
+            district,
+            polygon,
+            centroid,
+            bbox,
+        });
+    }
+
+    let vars = Vars {
+        national: national_count,
+        areas: areas.len(),
+    };
+    let mut layers = LayerSet::of_vintage(CatVintage::Iod2025);
+    let layer = |id: &str, values: Values| -> Result<Layer> {
+        let spec = declared_in(CatVintage::Iod2025, id);
+        Ok(Layer::new(
+            spec.meta(manifest.get(spec.source)?, &vars),
+            values,
+        ))
+    };
+    let each =
+        |f: &dyn Fn(&Iod2025Row) -> f64| Values::Number(rows.iter().map(|r| Some(f(r))).collect());
+    let county = region_deciles(rows.iter().map(|r| (r.code.as_str(), r.imd.rank)));
+    layers.insert(layer(ids::IMD_SCORE, each(&|r| r.imd.score))?);
+    layers.insert(layer(ids::IMD_RANK, each(&|r| r.imd.rank as f64))?);
+    layers.insert(layer(ids::IMD_DECILE, each(&|r| r.imd.decile as f64))?);
+    layers.insert(layer(
+        ids::IMD_COUNTY_DECILE,
+        each(&|r| county[&r.code] as f64),
+    )?);
+    for (d, (score, rank, decile)) in ids::DOMAINS.into_iter().enumerate() {
+        layers.insert(layer(score, each(&|r| r.domains[d].score))?);
+        layers.insert(layer(rank, each(&|r| r.domains[d].rank as f64))?);
+        layers.insert(layer(decile, each(&|r| r.domains[d].decile as f64))?);
+    }
+    let sub = |code: &str| {
+        subdomains.get(code).ok_or_else(|| {
+            incomplete(
+                code,
+                "the IoD2025 sub-domain table (iod2025_subdomains)".into(),
+            )
+        })
+    };
+    for (k, (score, rank, decile)) in ids::SUBDOMAINS.into_iter().enumerate() {
+        let mut v = [Vec::new(), Vec::new(), Vec::new()];
+        for a in &areas {
+            let x = sub(&a.code)?.values[k];
+            v[0].push(Some(x.score));
+            v[1].push(Some(x.rank as f64));
+            v[2].push(Some(x.decile as f64));
+        }
+        let [s, r, d] = v;
+        layers.insert(layer(score, Values::Number(s))?);
+        layers.insert(layer(rank, Values::Number(r))?);
+        layers.insert(layer(decile, Values::Number(d))?);
+    }
+    let indicator = |f: fn(&iod2025::Indicators2025) -> Option<f64>| {
+        Values::Number(
+            areas
+                .iter()
+                .map(|a| indicators.get(&a.code).and_then(f))
+                .collect(),
+        )
+    };
+    layers.insert(layer(
+        ids::CHILDREN_INCOME_DEPRIVED,
+        indicator(|i| i.idaci_numerator),
+    )?);
+    layers.insert(layer(
+        ids::PATIENT_TO_GP_RATIO,
+        indicator(|i| i.patient_to_gp_ratio),
+    )?);
+    layers.insert(layer(ids::CENTROID_BASIS, Values::Text(basis))?);
+    for id in [ids::IDACI_SCORE, ids::IDACI_RANK, ids::IDACI_DECILE] {
+        layers.mark_absent(
+            declared_in(CatVintage::Iod2025, id),
+            catalogue::IDACI_2025_ABSENT,
+        );
+    }
+    for id in [ids::POPULATION, ids::CHILDREN] {
+        layers.mark_absent(
+            declared_in(CatVintage::Iod2025, id),
+            catalogue::POPULATION_2025_ABSENT,
+        );
+    }
+    match &lookup {
+        Some(lookup) => {
+            for l in change::layers(region, &areas, &rows, &rows19, lookup, &vars, data)? {
+                layers.insert(l);
+            }
+        }
+        None => {
+            let why = crate::vintage::ChangesError::NoLookup(region.to_string()).to_string();
+            for id in change::IDS {
+                layers.mark_absent(declared_in(CatVintage::Iod2025, id), why.clone());
+            }
+        }
+    }
+    layers.sort_as_catalogue();
+
+    let mut atlas = Atlas::assemble(data, region, Vintage::V2025, areas, layers, national_count)?;
+    let mut used = vec![
+        source::IOD2025,
+        source::IOD2025_SUBDOMAINS,
+        source::IOD2025_INDICATORS,
+        boundary_id,
+        source::LSOA11_PWC,
+        source::IOD2019,
+    ];
+    if lookup.is_some() {
+        used.push(source::LSOA11_TO_LSOA21);
+    }
+    used.extend(["epraccur", "ebranchs", "codepoint_open"]);
+    atlas.sources = Atlas::used_sources(data, &used)?;
+    tracing::info!(
+        areas = atlas.areas.len(),
+        gp_sites = atlas.gp_sites.len(),
+        "IoD2025 atlas loaded"
+    );
+    Ok(atlas)
+}
