@@ -3,7 +3,7 @@
 
 use super::error::{ApiError, ApiResult, Params, PathParams};
 use super::state::AppState;
-use super::vintage::{InVintage, VintageQuery};
+use super::vintage::{filter_error, InVintage, VintageQuery};
 use super::work::{blocking, stream};
 use crate::model::{AreaFeatureCollection, AreaList, AreaProfile, ErrorBody};
 use crate::report::{self, Format};
@@ -97,7 +97,8 @@ pub async fn list(
 ) -> ApiResult<Response> {
     let atlas = v.atlas.clone();
     let sel = blocking(&s, move |cancel| {
-        let query = AreaQuery::parse(&atlas, q.filter.as_deref(), q.sort.as_deref(), q.limit)?;
+        let query = AreaQuery::parse(&atlas, q.filter.as_deref(), q.sort.as_deref(), q.limit)
+            .map_err(|e| filter_error(e, &atlas))?;
         query
             .run_until(&atlas, || !cancel.is_cancelled())
             .ok_or_else(ApiError::timeout)

@@ -132,7 +132,7 @@ fn to_bytes<T: Serialize>(v: &T) -> Bytes {
 }
 
 impl AppState {
-    /// A server of one atlas of IoD2019 (no other vintage).
+    /// A server of one atlas (its own vintage, no other).
     pub fn new(atlas: Arc<Atlas>, web_dir: PathBuf) -> Result<AppState, TileError> {
         AppState::with_limits(atlas, web_dir, Limits::default())
     }
@@ -142,7 +142,7 @@ impl AppState {
         web_dir: PathBuf,
         limits: Limits,
     ) -> Result<AppState, TileError> {
-        AppState::with_vintages(Vintage::V2019, atlas, None, web_dir, limits)
+        AppState::with_vintages(atlas.vintage, atlas, None, web_dir, limits)
     }
 
     /// A server whose default is `atlas` of `vintage`; `opener` opens the other vintages on

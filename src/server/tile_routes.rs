@@ -5,7 +5,7 @@ use super::error::{ApiError, ApiResult, Params, PathParams};
 use super::middleware::matches_etag;
 use super::state::AppState;
 use super::tiles;
-use super::vintage::{InVintage, VintageQuery};
+use super::vintage::{filter_error, layer_error, InVintage, VintageQuery};
 use super::work::blocking;
 use crate::model::ErrorBody;
 use crate::query::Filter;
@@ -94,18 +94,12 @@ pub async fn tile(
         ));
     };
     let coord = TileCoord::parse_parts(&z, &x, y)?;
-    let layers =
-        tiles::LayerPick::parse(&v.atlas, q.layers.as_deref().unwrap_or("")).map_err(|e| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "bad_layer",
-                format!("{e} (vintage {})", v.vintage),
-            )
-        })?;
+    let layers = tiles::LayerPick::parse(&v.atlas, q.layers.as_deref().unwrap_or(""))
+        .map_err(|e| layer_error(e, &v.atlas))?;
     let filter = match q.filter.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
         Some(w) => {
             let f = Filter::parse(w)?;
-            f.check(&*v.atlas)?;
+            f.check(&*v.atlas).map_err(|e| filter_error(e, &v.atlas))?;
             Some(f)
         }
         None => None,

@@ -3,6 +3,8 @@
 
 use super::error::ApiError;
 use super::state::{AppState, Served, VintageProblem};
+use crate::atlas::Atlas;
+use crate::query::QueryError;
 use crate::vintage::Vintage;
 use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
@@ -79,6 +81,31 @@ impl FromRequestParts<Arc<AppState>> for InVintage {
             }
         }
     }
+}
+
+/// A filter error under a vintage: a field of the other vintage, or one this vintage lacks, is
+/// said so with the vintage's layers (the query language only knows the field is unknown).
+pub fn filter_error(e: QueryError, atlas: &Atlas) -> ApiError {
+    let why = match &e {
+        QueryError::UnknownField { field, .. } => atlas.layers.why_missing(field),
+        _ => None,
+    };
+    let mut err = ApiError::from(e);
+    if let Some(why) = why {
+        err.body.detail = format!("{}; {why}", err.body.detail);
+    }
+    err
+}
+
+/// An unknown `?layers=` id under a vintage: why it is missing here when the catalogue knows it
+/// (another vintage's layer, or one this vintage cannot have), always with the vintage's layers.
+pub fn layer_error(e: super::tiles::UnknownLayer, atlas: &Atlas) -> ApiError {
+    let detail = match atlas.layers.why_missing(&e.id) {
+        Some(why) if why.contains(&e.valid.join(", ")) => why,
+        Some(why) => format!("{why}; valid: {}", e.valid.join(", ")),
+        None => format!("{e} (vintage {})", atlas.vintage),
+    };
+    ApiError::new(StatusCode::BAD_REQUEST, "bad_layer", detail)
 }
 
 #[cfg(test)]
