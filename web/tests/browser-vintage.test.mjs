@@ -119,6 +119,9 @@ test('switching to 2025 draws the LSOA 2021 areas from 2025 tiles', { timeout: 1
   await mapIdle(page, STEP_MS);
   assert.equal(await page.getAttribute('[data-testid="vintage-2025"]', 'aria-pressed'), 'true');
   assert.match(await text('[data-testid="map-title"] .s'), / · IMD 2025 · LSOA 2021$/);
+  const region = (await fetchJson(`${server.base}/api/region?vintage=2025`)).body;
+  assert.equal(region.lsoa_count, facts.now.size);
+  assert.match(await text('[data-testid="server-status"]'), new RegExp(` · ${facts.now.size} areas`));
   const tiles = tilesSince(from);
   assert.ok(tiles.length > 0, 'tiles were asked for');
   for (const u of tiles) assert.equal(new URL(u).searchParams.get('vintage'), '2025', u);
