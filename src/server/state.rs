@@ -55,6 +55,9 @@ pub type Pending<T> = watch::Receiver<Option<Arc<Result<T, String>>>>;
 /// is the sentence a client is told.
 pub type Opener = Arc<dyn Fn(Vintage) -> Result<Atlas, String> + Send + Sync>;
 
+/// The one background open of another vintage: its answers, or why it could not be opened.
+type Opening = Pending<Result<Arc<Served>, String>>;
+
 /// Everything the server answers for one vintage: its atlas, tiles, and the answers made once.
 pub struct Served {
     pub vintage: Vintage,
@@ -118,7 +121,7 @@ pub struct AppState {
     default: Arc<Served>,
     opener: Option<Opener>,
     /// Other vintages, opened on first use; each entry is the one background open.
-    others: Mutex<BTreeMap<Vintage, Pending<Result<Arc<Served>, String>>>>,
+    others: Mutex<BTreeMap<Vintage, Opening>>,
     pub web_dir: PathBuf,
     pub limits: Limits,
     /// `/healthz`, serialised at start: it never waits for anything.
