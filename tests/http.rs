@@ -919,7 +919,7 @@ fn a_timed_out_request_answers_504_json_and_districts_are_never_null() {
             request_timeout: Duration::from_millis(300),
             ..Limits::default()
         },
-        |s| s.districts = rx,
+        |s| assert!(s.replace_districts(rx)),
     );
     let districts = || {
         let r = client()

@@ -2,7 +2,8 @@
 
 use super::args::{Global, ServeArgs};
 use anyhow::{bail, Result};
-use needsmap::server::{self, AppState};
+use needsmap::server::state::Opener;
+use needsmap::server::{self, AppState, Limits};
 use std::sync::Arc;
 
 pub fn run(g: &Global, args: &ServeArgs) -> Result<()> {
@@ -20,8 +21,21 @@ pub fn run(g: &Global, args: &ServeArgs) -> Result<()> {
             maplibre.display()
         );
     }
+    // The default vintage is opened now; the other on the first request that names it.
     let atlas = Arc::new(g.load()?);
-    let state = Arc::new(AppState::new(atlas, args.web.clone())?);
+    let (data, region, network) = (g.data(), g.region.clone(), g.network.clone());
+    let opener: Opener = Arc::new(move |vintage| {
+        needsmap::open_atlas(&data, &region, vintage, network.as_deref(), false)
+            .map(|opened| opened.atlas)
+            .map_err(|e| e.to_string())
+    });
+    let state = Arc::new(AppState::with_vintages(
+        g.vintage,
+        atlas,
+        Some(opener),
+        args.web.clone(),
+        Limits::default(),
+    )?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

@@ -47,9 +47,14 @@ pub struct RegionInfo {
     pub bbox: Bbox,
     /// Local authority districts (2019) in the region, by name.
     pub districts: Vec<DistrictInfo>,
-    /// Vintages of the Indices of Deprivation loaded (`2019`).
+    /// Vintages of the Indices of Deprivation the server answers (`2019`, `2025`).
     pub vintages: Vec<String>,
+    /// The vintage answered when a request names none (`?vintage=`).
     pub default_vintage: String,
+    /// The vintage this answer describes.
+    pub vintage: String,
+    /// Its small-area geography, for legends: `LSOA 2011` or `LSOA 2021`.
+    pub geography: String,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -84,13 +89,20 @@ impl RegionInfo {
             })
             .collect();
         let vintages = iod_vintages(atlas);
+        let vintage = vintages.last().cloned().unwrap_or_default();
+        let geography = vintage
+            .parse::<crate::vintage::Vintage>()
+            .map(|v| v.geography().label().to_string())
+            .unwrap_or_default();
         RegionInfo {
             id,
             name,
             lsoa_count: atlas.areas.len(),
             bbox: atlas.bounds(),
             districts,
-            default_vintage: vintages.last().cloned().unwrap_or_default(),
+            default_vintage: vintage.clone(),
+            vintage,
+            geography,
             vintages,
         }
     }

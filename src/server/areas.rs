@@ -3,6 +3,7 @@
 
 use super::error::{ApiError, ApiResult, Params, PathParams};
 use super::state::AppState;
+use super::vintage::{filter_error, InVintage, VintageQuery};
 use super::work::{blocking, stream};
 use crate::model::{AreaFeatureCollection, AreaList, AreaProfile, ErrorBody};
 use crate::report::{self, Format};
@@ -76,7 +77,7 @@ fn format<'de, D: Deserializer<'de>>(d: D) -> Result<AreaFormat, D::Error> {
     path = "/api/areas",
     tag = "areas",
     summary = "Areas matching a filter, with totals (population, children, children in income-deprived families)",
-    params(AreasQuery),
+    params(AreasQuery, VintageQuery),
     responses(
         (status = 200, description = "Matching areas; large answers stream", content(
             (AreaList = "application/json"),
@@ -84,17 +85,20 @@ fn format<'de, D: Deserializer<'de>>(d: D) -> Result<AreaFormat, D::Error> {
             (AreaFeatureCollection = "application/geo+json"),
         )),
         (status = 304, description = "Not modified (If-None-Match)"),
-        (status = 400, description = "Bad filter, sort, limit or format (filter errors carry `column`)", body = ErrorBody),
+        (status = 400, description = "Bad filter, sort, limit, format or vintage (filter errors carry `column`; a field not in the vintage is unknown)", body = ErrorBody),
+        (status = 503, description = "The vintage asked for could not be opened", body = ErrorBody),
         (status = 504, description = "The answer took too long", body = ErrorBody),
     )
 )]
 pub async fn list(
     State(s): State<Arc<AppState>>,
     Params(q): Params<AreasQuery>,
+    InVintage(v): InVintage,
 ) -> ApiResult<Response> {
-    let atlas = s.atlas.clone();
+    let atlas = v.atlas.clone();
     let sel = blocking(&s, move |cancel| {
-        let query = AreaQuery::parse(&atlas, q.filter.as_deref(), q.sort.as_deref(), q.limit)?;
+        let query = AreaQuery::parse(&atlas, q.filter.as_deref(), q.sort.as_deref(), q.limit)
+            .map_err(|e| filter_error(e, &atlas))?;
         query
             .run_until(&atlas, || !cancel.is_cancelled())
             .ok_or_else(ApiError::timeout)
@@ -113,7 +117,7 @@ pub async fn list(
             Some("inline; filename=\"needsmap-areas.geojson\""),
         ),
     };
-    let atlas = s.atlas.clone();
+    let atlas = v.atlas.clone();
     let mut res = stream(&s, content_type, move |w| {
         report::write_areas(w, format, &atlas, &sel, false)
     })
@@ -130,19 +134,38 @@ pub async fn list(
     path = "/api/areas/{code}",
     tag = "areas",
     summary = "Full profile of one LSOA: every layer with national and regional rank/decile, sources, nearest GP sites",
-    params(("code" = String, Path, description = "LSOA 2011 code, e.g. E01022333")),
+    params(
+        ("code" = String, Path, description = "LSOA code of the vintage's geography: 2011 for 2019 (e.g. E01022333), 2021 for 2025"),
+        VintageQuery,
+    ),
     responses(
         (status = 200, body = AreaProfile),
         (status = 304, description = "Not modified (If-None-Match)"),
-        (status = 404, description = "Unknown LSOA code", body = ErrorBody),
+        (status = 400, description = "Unknown vintage", body = ErrorBody),
+        (status = 404, description = "Unknown LSOA code in this vintage's geography", body = ErrorBody),
+        (status = 503, description = "The vintage asked for could not be opened", body = ErrorBody),
     )
 )]
 pub async fn profile(
-    State(s): State<Arc<AppState>>,
     PathParams(code): PathParams<String>,
+    InVintage(v): InVintage,
 ) -> ApiResult<Response> {
     // A profile reads ranks derived at load and a few R-tree neighbours: microseconds, so it is
     // answered here rather than paying a hop to the blocking pool.
-    let (i, _) = s.atlas.area(&code)?;
-    Ok(Json(AreaProfile::of(&s.atlas, i)).into_response())
+    let (i, _) = v.atlas.area(&code).map_err(|e| in_geography(e, &v))?;
+    Ok(Json(AreaProfile::of(&v.atlas, i)).into_response())
+}
+
+/// An unknown code says which geography was searched: a 2011 code asked of 2025 is the usual slip.
+fn in_geography(e: crate::atlas::AtlasError, v: &super::state::Served) -> ApiError {
+    let mut err = ApiError::from(e);
+    if err.status == axum::http::StatusCode::NOT_FOUND {
+        err.body.detail = format!(
+            "{} (vintage {} uses {} codes)",
+            err.body.detail,
+            v.vintage,
+            v.vintage.geography()
+        );
+    }
+    err
 }

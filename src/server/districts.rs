@@ -2,27 +2,28 @@
 
 use super::constant;
 use super::error::{ApiError, ApiResult};
-use super::state::AppState;
+use super::vintage::{InVintage, VintageQuery};
 use crate::model::{DistrictCollection, ErrorBody};
-use axum::extract::State;
 use axum::response::Response;
-use std::sync::Arc;
 
 #[utoipa::path(
     get,
     path = "/api/districts",
     tag = "region",
     summary = "GeoJSON of district outlines dissolved from the LSOAs",
+    params(VintageQuery),
     responses(
         (status = 200, body = DistrictCollection, content_type = "application/geo+json"),
+        (status = 400, description = "Unknown vintage", body = ErrorBody),
         (status = 500, description = "The outlines could not be computed", body = ErrorBody),
+        (status = 503, description = "The vintage asked for could not be opened", body = ErrorBody),
         (status = 504, description = "Still being computed after start-up; ask again", body = ErrorBody),
     )
 )]
-pub async fn outlines(State(s): State<Arc<AppState>>) -> ApiResult<Response> {
+pub async fn outlines(InVintage(v): InVintage) -> ApiResult<Response> {
     // Waits (within the request timeout) for the one background job: never `null`, never a
     // second dissolve of the same districts.
-    let mut rx = s.districts.clone();
+    let mut rx = v.districts.clone();
     let done = rx
         .wait_for(Option::is_some)
         .await

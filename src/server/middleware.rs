@@ -5,7 +5,7 @@ use super::error::ApiError;
 use super::state::AppState;
 use super::MAX_URI_BYTES;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::hash::{Hash, Hasher};
@@ -34,10 +34,15 @@ pub async fn uri_bound(req: Request, next: Next) -> Response {
 /// that has it gets 304 without the server doing the work. Weak, because compression changes
 /// the bytes but not the meaning.
 pub fn etag_for(data_version: u64, req: &Request) -> String {
+    etag_for_uri(data_version, req.uri())
+}
+
+/// [`etag_for`] of a request target.
+pub fn etag_for_uri(data_version: u64, uri: &Uri) -> String {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     data_version.hash(&mut h);
-    req.uri().path().hash(&mut h);
-    req.uri().query().unwrap_or("").hash(&mut h);
+    uri.path().hash(&mut h);
+    uri.query().unwrap_or("").hash(&mut h);
     format!("W/\"{:016x}\"", h.finish())
 }
 
@@ -47,21 +52,36 @@ pub async fn etag(State(state): State<Arc<AppState>>, req: Request, next: Next) 
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return next.run(req).await;
     }
-    let tag = etag_for(state.data_version, &req);
+    // The tag rests on the data version of the vintage asked for. A vintage not opened yet has
+    // none: its first answer is made (which opens it) and tagged after.
+    let vintage = match super::vintage::asked(req.uri()) {
+        Ok(v) => v.unwrap_or(state.default_vintage),
+        Err(_) => return next.run(req).await,
+    };
+    let uri = req.uri().clone();
+    let tag_of = || {
+        state
+            .served_now(vintage)
+            .map(|s| etag_for_uri(s.data_version, &uri))
+    };
+    let early = tag_of();
     let inm = req
         .headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    if matches_etag(inm.as_deref(), &tag) {
+    if let Some(tag) = early.as_deref().filter(|t| matches_etag(inm.as_deref(), t)) {
         let mut headers = HeaderMap::new();
-        headers.insert(header::ETAG, HeaderValue::from_str(&tag).expect("ascii"));
+        headers.insert(header::ETAG, HeaderValue::from_str(tag).expect("ascii"));
         return not_modified(&headers);
     }
     let mut res = next.run(req).await;
     if res.status() != StatusCode::OK {
         return res;
     }
+    let Some(tag) = early.or_else(tag_of) else {
+        return res;
+    };
     match res
         .headers()
         .get(header::ETAG)

@@ -15,6 +15,7 @@ pub mod region;
 pub mod state;
 pub mod tile_routes;
 pub mod tiles;
+pub mod vintage;
 pub mod work;
 
 pub use error::{ApiError, ApiResult};
@@ -140,17 +141,18 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
-    tracing::info!(%local, region = %state.atlas.region, "needsmap listening");
+    tracing::info!(%local, region = %state.atlas.region, vintage = %state.default_vintage, "needsmap listening");
     println!(
-        "needsmap serving {} ({} areas) on http://{local}/",
+        "needsmap serving {} ({} areas, IMD {}) on http://{local}/",
         state.atlas.region,
-        state.atlas.areas.len()
+        state.atlas.areas.len(),
+        state.default_vintage
     );
     if let Some(zooms) = warm_zooms {
         let st = state.clone();
         std::thread::spawn(move || {
             let started = std::time::Instant::now();
-            let n = st.tiles.warm(zooms);
+            let n = st.default_served().tiles.warm(zooms);
             tracing::info!(
                 tiles = n,
                 ms = started.elapsed().as_millis() as u64,

@@ -1,13 +1,12 @@
 //! `/api/region`: the loaded region, its districts and vintages (CONTRACTS.md §B).
 
 use super::constant;
-use super::state::AppState;
+use super::vintage::{InVintage, VintageQuery};
+use crate::model::ErrorBody;
 use crate::model::RegionInfo;
-use axum::extract::State;
 use axum::response::Response;
-use std::sync::Arc;
 
-#[utoipa::path(get, path = "/api/region", tag = "region", summary = "The loaded region: name, bounds, districts and data vintages", responses((status = 200, body = RegionInfo)))]
-pub async fn info(State(s): State<Arc<AppState>>) -> Response {
-    constant("application/json", &s.region_json)
+#[utoipa::path(get, path = "/api/region", tag = "region", summary = "The loaded region: name, bounds, districts and data vintages", params(VintageQuery), responses((status = 200, body = RegionInfo), (status = 400, description = "Unknown vintage", body = ErrorBody), (status = 503, description = "The vintage asked for could not be opened", body = ErrorBody)))]
+pub async fn info(InVintage(v): InVintage) -> Response {
+    constant("application/json", &v.region_json)
 }

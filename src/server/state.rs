@@ -1,16 +1,22 @@
-//! What a running server shares between requests: the atlas, figures derived from it once,
-//! answers that never change while it runs, and the limits it enforces.
+//! What a running server shares between requests: the atlas of each vintage it serves, figures
+//! derived from each once, answers that never change while it runs, and the limits it enforces.
+//!
+//! The default vintage is opened before the server listens (so `/healthz` answers at once); any
+//! other vintage is opened from its compiled snapshot on the first request that names it, in the
+//! background, and kept. A county server that is never asked for 2025 never holds it.
 
 use super::tiles::AreaTiles;
 use crate::atlas::layers::Values;
 use crate::atlas::Atlas;
 use crate::model::{DistrictCollection, GpSiteCollection, Health, LayerList, RegionInfo};
 use crate::tiles::TileError;
+use crate::vintage::Vintage;
 use axum::body::Bytes;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{watch, Semaphore};
 
@@ -45,21 +51,81 @@ impl Default for Limits {
 /// instead of each starting the work again.
 pub type Pending<T> = watch::Receiver<Option<Arc<Result<T, String>>>>;
 
-/// Shared, read-only state of a running server.
-pub struct AppState {
+/// Opens the atlas of another vintage (from its snapshot, building it when missing); the error
+/// is the sentence a client is told.
+pub type Opener = Arc<dyn Fn(Vintage) -> Result<Atlas, String> + Send + Sync>;
+
+/// The one background open of another vintage: its answers, or why it could not be opened.
+type Opening = Pending<Result<Arc<Served>, String>>;
+
+/// Everything the server answers for one vintage: its atlas, tiles, and the answers made once.
+pub struct Served {
+    pub vintage: Vintage,
     pub atlas: Arc<Atlas>,
     pub tiles: AreaTiles,
-    pub web_dir: PathBuf,
-    pub limits: Limits,
-    /// Changes whenever the data does: the basis of every ETag.
+    /// Changes whenever this vintage's data does: the basis of its ETags.
     pub data_version: u64,
-    /// `/api/layers`, `/api/region`, `/healthz` and `/api/gp-sites`, serialised at load.
+    /// `/api/layers`, `/api/region` and `/api/gp-sites`, serialised at load.
     pub layers_json: Bytes,
     pub region_json: Bytes,
-    pub health_json: Bytes,
     pub gp_sites_json: Bytes,
-    /// District outlines, dissolved in the background from start-up.
+    /// District outlines, dissolved in the background from load.
     pub districts: Pending<Bytes>,
+}
+
+impl Served {
+    /// `offered` are the vintages the server answers (for `/api/region`), `default` its default.
+    fn new(
+        vintage: Vintage,
+        atlas: Arc<Atlas>,
+        offered: &[Vintage],
+        default: Vintage,
+    ) -> Result<Served, TileError> {
+        let job = atlas.clone();
+        let districts = in_background("district outlines", move || {
+            to_bytes(&DistrictCollection::of(&job))
+        });
+        let mut region = RegionInfo::of(&atlas);
+        region.vintage = vintage.as_str().to_string();
+        region.geography = vintage.geography().label().to_string();
+        region.vintages = offered.iter().map(|v| v.as_str().to_string()).collect();
+        region.default_vintage = default.as_str().to_string();
+        Ok(Served {
+            tiles: AreaTiles::new(atlas.clone())?,
+            data_version: data_version(&atlas, vintage),
+            layers_json: to_bytes(&LayerList::of(&atlas)),
+            region_json: to_bytes(&region),
+            gp_sites_json: to_bytes(&GpSiteCollection::of(&atlas.gp_sites.sites)),
+            districts,
+            vintage,
+            atlas,
+        })
+    }
+}
+
+/// Why a vintage cannot be answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VintageProblem {
+    /// This server was started without a way to open other vintages.
+    NotServed { asked: Vintage, served: Vintage },
+    /// Opening it failed (the reason is kept: the server does not retry a failed build).
+    Failed { asked: Vintage, why: String },
+}
+
+/// Shared, read-only state of a running server.
+pub struct AppState {
+    /// The vintage answered when a request names none (`serve --vintage`).
+    pub default_vintage: Vintage,
+    /// The default vintage's atlas (the same as `served(default)`), for logs and start-up.
+    pub atlas: Arc<Atlas>,
+    default: Arc<Served>,
+    opener: Option<Opener>,
+    /// Other vintages, opened on first use; each entry is the one background open.
+    others: Mutex<BTreeMap<Vintage, Opening>>,
+    pub web_dir: PathBuf,
+    pub limits: Limits,
+    /// `/healthz`, serialised at start: it never waits for anything.
+    pub health_json: Bytes,
     pub(crate) cpu: Arc<Semaphore>,
     pub(crate) streams: Arc<Semaphore>,
 }
@@ -69,6 +135,7 @@ fn to_bytes<T: Serialize>(v: &T) -> Bytes {
 }
 
 impl AppState {
+    /// A server of one atlas (its own vintage, no other).
     pub fn new(atlas: Arc<Atlas>, web_dir: PathBuf) -> Result<AppState, TileError> {
         AppState::with_limits(atlas, web_dir, Limits::default())
     }
@@ -78,24 +145,119 @@ impl AppState {
         web_dir: PathBuf,
         limits: Limits,
     ) -> Result<AppState, TileError> {
-        let job = atlas.clone();
-        let districts = in_background("district outlines", move || {
-            to_bytes(&DistrictCollection::of(&job))
-        });
+        AppState::with_vintages(atlas.vintage, atlas, None, web_dir, limits)
+    }
+
+    /// A server whose default is `atlas` of `vintage`; `opener` opens the other vintages on
+    /// first use (without one, only `vintage` is served).
+    pub fn with_vintages(
+        vintage: Vintage,
+        atlas: Arc<Atlas>,
+        opener: Option<Opener>,
+        web_dir: PathBuf,
+        limits: Limits,
+    ) -> Result<AppState, TileError> {
+        let offered: Vec<Vintage> = if opener.is_some() {
+            Vintage::ALL.to_vec()
+        } else {
+            vec![vintage]
+        };
+        let default = Arc::new(Served::new(vintage, atlas.clone(), &offered, vintage)?);
         Ok(AppState {
-            tiles: AreaTiles::new(atlas.clone())?,
-            web_dir,
-            data_version: data_version(&atlas),
-            layers_json: to_bytes(&LayerList::of(&atlas)),
-            region_json: to_bytes(&RegionInfo::of(&atlas)),
+            default_vintage: vintage,
             health_json: to_bytes(&Health::of(&atlas)),
-            gp_sites_json: to_bytes(&GpSiteCollection::of(&atlas.gp_sites.sites)),
-            districts,
+            atlas,
+            default,
+            opener,
+            others: Mutex::new(BTreeMap::new()),
+            web_dir,
             cpu: Arc::new(Semaphore::new(limits.cpu_jobs.max(1))),
             streams: Arc::new(Semaphore::new(limits.streams.max(1))),
             limits,
-            atlas,
         })
+    }
+
+    /// Replace the default vintage's district outlines job before serving (tests of a slow
+    /// start). Returns false once the state is shared.
+    pub fn replace_districts(&mut self, districts: Pending<Bytes>) -> bool {
+        match Arc::get_mut(&mut self.default) {
+            Some(d) => {
+                d.districts = districts;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The vintages this server answers, oldest first.
+    pub fn vintages(&self) -> Vec<Vintage> {
+        if self.opener.is_some() {
+            Vintage::ALL.to_vec()
+        } else {
+            vec![self.default_vintage]
+        }
+    }
+
+    /// The default vintage's answers (always ready).
+    pub fn default_served(&self) -> &Arc<Served> {
+        &self.default
+    }
+
+    /// A vintage's answers if they are ready now: never starts or waits for an open.
+    pub fn served_now(&self, vintage: Vintage) -> Option<Arc<Served>> {
+        if vintage == self.default_vintage {
+            return Some(self.default.clone());
+        }
+        let others = self.others.lock().unwrap_or_else(|e| e.into_inner());
+        let done = others.get(&vintage)?.borrow().clone();
+        match done.as_deref() {
+            Some(Ok(Ok(s))) => Some(s.clone()),
+            _ => None,
+        }
+    }
+
+    /// A vintage's answers, opening its atlas in the background on first use and waiting for it.
+    /// Requests that time out leave the open running, so a later request finds it done.
+    pub async fn served(&self, vintage: Vintage) -> Result<Arc<Served>, VintageProblem> {
+        if vintage == self.default_vintage {
+            return Ok(self.default.clone());
+        }
+        let Some(opener) = self.opener.clone() else {
+            return Err(VintageProblem::NotServed {
+                asked: vintage,
+                served: self.default_vintage,
+            });
+        };
+        let mut rx = {
+            let mut others = self.others.lock().unwrap_or_else(|e| e.into_inner());
+            others
+                .entry(vintage)
+                .or_insert_with(|| {
+                    let offered = self.vintages();
+                    let default = self.default_vintage;
+                    in_background("atlas of another vintage", move || {
+                        tracing::info!(%vintage, "opening the atlas of another vintage");
+                        let atlas = opener(vintage)?;
+                        Served::new(vintage, Arc::new(atlas), &offered, default)
+                            .map(Arc::new)
+                            .map_err(|e| format!("its tiles could not be prepared: {e}"))
+                    })
+                })
+                .clone()
+        };
+        let failed = |why: String| VintageProblem::Failed {
+            asked: vintage,
+            why,
+        };
+        let done = rx
+            .wait_for(Option::is_some)
+            .await
+            .map_err(|_| failed("the open ended without an answer".into()))?;
+        match done.as_deref() {
+            Some(Ok(Ok(s))) => Ok(s.clone()),
+            Some(Ok(Err(why))) | Some(Err(why)) => Err(failed(why.clone())),
+            None => Err(failed("the open ended without an answer".into())),
+        }
     }
 }
 
@@ -121,10 +283,12 @@ pub fn in_background<T: Send + Sync + 'static>(
     rx
 }
 
-/// A hash of everything an answer is made from: areas, layer values and metadata, sources.
-fn data_version(atlas: &Atlas) -> u64 {
+/// A hash of everything an answer is made from: the vintage, areas, layer values and metadata,
+/// sources.
+fn data_version(atlas: &Atlas, vintage: Vintage) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut h);
+    vintage.as_str().hash(&mut h);
     atlas.region.to_string().hash(&mut h);
     for a in &atlas.areas {
         a.code.hash(&mut h);

@@ -5,13 +5,14 @@ use super::error::{ApiError, ApiResult, Params, PathParams};
 use super::middleware::matches_etag;
 use super::state::AppState;
 use super::tiles;
+use super::vintage::{filter_error, layer_error, InVintage, VintageQuery};
 use super::work::blocking;
 use crate::model::ErrorBody;
 use crate::query::Filter;
 use crate::tiles::TileCoord;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
@@ -34,9 +35,28 @@ pub struct TileQuery {
 
 /// TileJSON 3.0 for the `areas` tiles (built in [`tiles::tilejson`]), with tile URLs on the host
 /// and scheme the client used, as told by a reverse proxy (`Forwarded`, `X-Forwarded-*`).
-#[utoipa::path(get, path = "/tiles/areas.json", tag = "tiles", summary = "TileJSON 3.0 for the areas tiles", responses((status = 200, description = "TileJSON 3.0", content_type = "application/json")))]
-pub async fn tilejson(State(s): State<Arc<AppState>>, headers: HeaderMap) -> Json<Value> {
-    Json(tiles::tilejson(&s.atlas, &tiles::public_base(&headers)))
+/// When the request names a vintage, the tile URL carries it, so a map drawn from this document
+/// asks for that vintage's tiles whatever the server's default.
+#[utoipa::path(
+    get,
+    path = "/tiles/areas.json",
+    tag = "tiles",
+    summary = "TileJSON 3.0 for the areas tiles of a vintage",
+    params(VintageQuery),
+    responses(
+        (status = 200, description = "TileJSON 3.0", content_type = "application/json"),
+        (status = 400, description = "Unknown vintage", body = ErrorBody),
+        (status = 503, description = "The vintage asked for could not be opened", body = ErrorBody),
+    )
+)]
+pub async fn tilejson(InVintage(v): InVintage, uri: Uri, headers: HeaderMap) -> Json<Value> {
+    let named = matches!(super::vintage::asked(&uri), Ok(Some(_)));
+    Json(tiles::tilejson_of_vintage(
+        &v.atlas,
+        v.vintage,
+        named,
+        &tiles::public_base(&headers),
+    ))
 }
 
 /// One vector tile. axum matches `{y}` with its `.mvt` (one parameter per segment), so the
@@ -51,12 +71,14 @@ pub async fn tilejson(State(s): State<Arc<AppState>>, headers: HeaderMap) -> Jso
         ("x" = u32, Path, description = "Column 0..2^z-1"),
         ("y" = u32, Path, description = "Row 0..2^z-1"),
         TileQuery,
+        VintageQuery,
     ),
     responses(
         (status = 200, description = "A vector tile", content_type = "application/vnd.mapbox-vector-tile"),
         (status = 204, description = "No areas in this tile"),
         (status = 304, description = "Not modified (If-None-Match)"),
-        (status = 400, description = "Bad tile address, layer or filter", body = ErrorBody),
+        (status = 400, description = "Bad tile address, vintage, layer (one not in the vintage) or filter", body = ErrorBody),
+        (status = 503, description = "The vintage asked for could not be opened", body = ErrorBody),
     )
 )]
 pub async fn tile(
@@ -64,6 +86,7 @@ pub async fn tile(
     PathParams((z, x, y)): PathParams<(String, String, String)>,
     headers: HeaderMap,
     Params(q): Params<TileQuery>,
+    InVintage(v): InVintage,
 ) -> ApiResult<Response> {
     let Some(y) = y.strip_suffix(".mvt") else {
         return Err(ApiError::not_found(
@@ -71,12 +94,12 @@ pub async fn tile(
         ));
     };
     let coord = TileCoord::parse_parts(&z, &x, y)?;
-    let layers = tiles::LayerPick::parse(&s.atlas, q.layers.as_deref().unwrap_or(""))
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_layer", e.to_string()))?;
+    let layers = tiles::LayerPick::parse(&v.atlas, q.layers.as_deref().unwrap_or(""))
+        .map_err(|e| layer_error(e, &v.atlas))?;
     let filter = match q.filter.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
         Some(w) => {
             let f = Filter::parse(w)?;
-            f.check(&*s.atlas)?;
+            f.check(&*v.atlas).map_err(|e| filter_error(e, &v.atlas))?;
             Some(f)
         }
         None => None,
@@ -90,15 +113,13 @@ pub async fn tile(
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let state = s.clone();
     let (etag, body) = blocking(&s, move |_| {
-        let t = state.tiles.tile(coord, &layers, filter.as_ref())?;
+        let t = v.tiles.tile(coord, &layers, filter.as_ref())?;
+        // The vintage is part of the tag: the same tile address is another tile in another year.
+        let etag = tile_etag(v.vintage, t.etag());
         // A client that has the tile gets 304 without the body being touched (or compressed).
-        let fresh = t.raw().is_some() && matches_etag(inm.as_deref(), t.etag());
-        Ok((
-            t.etag().to_string(),
-            if fresh { None } else { t.body(coding) },
-        ))
+        let fresh = t.raw().is_some() && matches_etag(inm.as_deref(), &etag);
+        Ok((etag, if fresh { None } else { t.body(coding) }))
     })
     .await?;
     let cache = (
@@ -132,4 +153,28 @@ pub async fn tile(
             .insert(header::CONTENT_ENCODING, HeaderValue::from_static(enc));
     }
     Ok(r)
+}
+
+/// A tile's ETag under a vintage: `"2025-<content hash>"`; empty for an empty tile.
+fn tile_etag(vintage: crate::vintage::Vintage, content: &str) -> String {
+    if content.is_empty() {
+        return String::new();
+    }
+    format!("\"{vintage}-{}\"", content.trim_matches('"'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vintage::Vintage;
+
+    #[test]
+    fn tile_tags_name_the_vintage() {
+        assert_eq!(tile_etag(Vintage::V2025, "\"00ff\""), "\"2025-00ff\"");
+        assert_ne!(
+            tile_etag(Vintage::V2019, "\"00ff\""),
+            tile_etag(Vintage::V2025, "\"00ff\"")
+        );
+        assert_eq!(tile_etag(Vintage::V2025, ""), "");
+    }
 }

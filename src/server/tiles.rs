@@ -491,6 +491,40 @@ pub fn tilejson(atlas: &Atlas, base: &str) -> serde_json::Value {
     })
 }
 
+/// [`tilejson`] of a vintage's atlas as the server offers it: the tile URL carries `?vintage=` when
+/// `named` (the request named one), and the descriptions name the vintage's geography.
+pub fn tilejson_of_vintage(
+    atlas: &Atlas,
+    vintage: crate::vintage::Vintage,
+    named: bool,
+    base: &str,
+) -> serde_json::Value {
+    use serde_json::json;
+    let mut doc = tilejson(atlas, base);
+    let geography = vintage.geography().label();
+    let relabel = |v: &mut serde_json::Value| {
+        if let Some(text) = v.as_str() {
+            *v = json!(text.replace("LSOA 2011", geography));
+        }
+    };
+    if named {
+        doc["tiles"] = json!([format!(
+            "{base}/tiles/areas/{{z}}/{{x}}/{{y}}.mvt?vintage={vintage}"
+        )]);
+    }
+    doc["name"] = json!(format!(
+        "needsmap areas ({}, {})",
+        atlas.region,
+        vintage.title()
+    ));
+    relabel(&mut doc["description"]);
+    if let Some(layer) = doc["vector_layers"].get_mut(0) {
+        relabel(&mut layer["description"]);
+        relabel(&mut layer["fields"]["code"]);
+    }
+    doc
+}
+
 /// The `areas` entry of TileJSON `vector_layers` (also the PMTiles metadata).
 pub fn vector_layer(atlas: &Atlas) -> serde_json::Value {
     use serde_json::json;

@@ -118,18 +118,33 @@ export function latest() {
   };
 }
 
-/** Paths of the API, in one place. */
+/** The path with `vintage=` added; unchanged when no vintage is chosen or it already has one. */
+export function withVintage(path, vintage) {
+  if (!vintage) return path;
+  const [base, hash] = String(path).split('#');
+  if (/[?&]vintage=/.test(base)) return path;
+  return `${base}${base.includes('?') ? '&' : '?'}vintage=${encodeURIComponent(vintage)}${hash !== undefined ? `#${hash}` : ''}`;
+}
+
+let vintage = '';
+/** The vintage every answer made from the atlas is asked for ('' = the server's default). */
+export function useVintage(v) {
+  vintage = v ? String(v) : '';
+}
+const atlas = (path) => withVintage(path, vintage);
+
+/** Paths of the API, in one place; everything made from the atlas carries the vintage. */
 export const api = {
   health: (o) => getJson('/healthz', o),
-  layers: (o) => getJson('/api/layers', o),
-  region: (o) => getJson('/api/region', o),
-  districts: (o) => getJson('/api/districts', o),
-  tilejson: (o) => getJson('/tiles/areas.json', o),
-  gpSites: (o) => getJson('/api/gp-sites', o),
-  area: (code, o) => getJson(`/api/areas/${encodeURIComponent(code)}`, o),
-  postcode: (pc, o) => getJson(`/api/postcode/${encodeURIComponent(pc)}`, o),
-  areasUrl: (params) => `/api/areas${query(params)}`,
-  areas: (params, o) => getJson(`/api/areas${query(params)}`, o),
+  layers: (o) => getJson(atlas('/api/layers'), o),
+  region: (o) => getJson(atlas('/api/region'), o),
+  districts: (o) => getJson(atlas('/api/districts'), o),
+  tilejson: (o) => getJson(atlas('/tiles/areas.json'), o),
+  gpSites: (o) => getJson(atlas('/api/gp-sites'), o),
+  area: (code, o) => getJson(atlas(`/api/areas/${encodeURIComponent(code)}`), o),
+  postcode: (pc, o) => getJson(atlas(`/api/postcode/${encodeURIComponent(pc)}`), o),
+  areasUrl: (params) => atlas(`/api/areas${query(params)}`),
+  areas: (params, o) => getJson(atlas(`/api/areas${query(params)}`), o),
 };
 
 /**

@@ -5,7 +5,7 @@
 //
 // One state (state.js) changed only by `store.setState`, which calls `render` once; each panel
 // (panels/*.js) renders its part from the state and the data loaded at start.
-import { api, ApiError, tileUrl, absoluteTemplate } from './api.js';
+import { api, ApiError, tileUrl, absoluteTemplate, useVintage } from './api.js';
 import { createStore, normalise, STATE_KEYS } from './state.js';
 import { parseHash, toHash } from './urlstate.js';
 import { regionFromApi, regionFromLegacy, placeName, words } from './region.js';
@@ -14,11 +14,13 @@ import { areaSource, SRC, SOURCE_LAYER } from './mapstyle.js';
 import { MapView } from './mapview.js';
 import { html, setHtml } from './html.js';
 import { showMessage, clearMessage, errorHtml } from './messages.js';
-import { legendRows, MISSING_COLOUR, quantileBreaks } from './classify.js';
+import { MISSING_COLOUR, quantileBreaks } from './classify.js';
 import { composePng } from './png.js';
 import { staticSource, loadStaticConfig, openArchive, archiveFields, archiveRegion, staticLayers } from './static.js';
 import { LAYERS, LAYER_IDS } from './generated/layers.js';
-import { layersPanel, attributionLines, withMethod } from './panels/layers.js';
+import { layersPanel, attributionLines, withMethod, vintageOf } from './panels/layers.js';
+import { vintagePanel } from './panels/vintage.js';
+import { isCategorical } from './vintage.js';
 import { districtPanel } from './panels/district.js';
 import { listPanel } from './panels/list.js';
 import { accessPanel, availableModes, MODE_WORDS } from './panels/access.js';
@@ -62,7 +64,7 @@ function render(state, prev, changed, how) {
   if (!ctx.data) return;
   for (const p of panels) p.render(state, prev, changed, how);
   const mv = ctx.mapView;
-  if (mv && !ctx.staticMode && ['layer', 'beyond', 'mode'].some((k) => changed.has(k))) {
+  if (mv && !ctx.staticMode && ['vintage', 'layer', 'beyond', 'mode'].some((k) => changed.has(k))) {
     mv.setAreaTiles(tileUrl(ctx.data.tileTemplate, { layers: tileLayers(state) }));
   }
   if (mv && how.fromHash && changed.has('view') && state.view) mv.map.jumpTo({ center: [state.view.lon, state.view.lat], zoom: state.view.zoom });
@@ -102,21 +104,25 @@ function setStatus(kind, text, health) {
 
 function indexLayers(d, rows) {
   d.byId = new Map(rows.map((l) => [l.id, l]));
-  d.layers = rows.filter((l) => l.kind !== 'text');
+  d.layers = rows.filter((l) => l.kind !== 'text' || isCategorical(l));
   d.modes = availableModes(d.byId);
   return d;
 }
 
-/** Everything the page needs from a running server. */
+/** Everything the page needs from a running server, for the vintage `api` is set to. */
 async function loadFromApi() {
   const [health, layersDoc, tilejson, districts] = await Promise.all([api.health(), api.layers(), api.tilejson(), api.districts()]);
+  return fromApi(health, layersDoc, tilejson, districts);
+}
+
+async function fromApi(health, layersDoc, tilejson, districts) {
   if (!Array.isArray(tilejson.tiles) || !tilejson.tiles.length) throw new Error('tile service lists no tile URL');
   // servers before CONTRACTS.md §B (whose /healthz names the region by a bare id) have no
   // /api/region: the same document is built from /healthz and the district outlines
   const region = health.region && typeof health.region === 'object'
     ? regionFromApi(await api.region())
     : regionFromLegacy(health, districts, tilejson.bounds);
-  const d = { health, region, tilejson, districts, tileTemplate: absoluteTemplate(tilejson.tiles[0]) };
+  const d = { health, region, tilejson, districts, tileTemplate: absoluteTemplate(tilejson.tiles[0]), vintage: region.vintage || '' };
   d.areaSource = areaSource(tileUrl(d.tileTemplate, { layers: [store.state.layer] }), { minzoom: tilejson.minzoom ?? 0, maxzoom: tilejson.maxzoom ?? 14, bounds: tilejson.bounds });
   return indexLayers(d, layersDoc.layers || []);
 }
@@ -188,9 +194,9 @@ async function load() {
 function downloadPng() {
   const state = store.state;
   const L = ctx.data.byId.get(state.layer);
-  const rows = legendRows(L, ctx.layersPanel.classes()).map((r) => ({ colour: r.colour, label: r.end ? `${r.label} (${r.end})` : r.label }));
+  const rows = ctx.layersPanel.rows().map((r) => ({ colour: r.colour, label: r.end ? `${r.label} (${r.end})` : r.label }));
   if (L.missing > 0) rows.push({ colour: MISSING_COLOUR, label: `No data (${L.missing})` });
-  const sub = [placeName(ctx.data.region, state.district), 'LSOA 2011'];
+  const sub = [placeName(ctx.data.region, state.district), vintageOf(ctx)].filter(Boolean);
   if (state.filter) sub.push(`outlined: ${state.filter}`);
   if (state.beyond && ctx.modeLayer(state.mode)) sub.push(`hatched: over ${state.minutes} min to a GP ${MODE_WORDS[state.mode]}`);
   let url;
@@ -231,7 +237,12 @@ function bindPage() {
     }
   });
   window.addEventListener('hashchange', () => {
-    const next = normalise(parseHash(window.location.hash), normaliseContext());
+    const asked = parseHash(window.location.hash);
+    if (asked.vintage && asked.vintage !== ctx.data.vintage && !ctx.staticMode) {
+      switchVintage(asked.vintage, asked);
+      return;
+    }
+    const next = normalise(asked, normaliseContext());
     store.setState(Object.fromEntries(STATE_KEYS.map((k) => [k, next[k]])), { fromHash: true });
   });
 }
@@ -257,8 +268,42 @@ function normaliseContext() {
     defaultLayer: LAYER_IDS.IMD_DECILE,
     districts: d.region.districts.map((x) => x.code),
     modes: d.modes.map((m) => m.mode),
+    vintage: d.vintage,
   };
 }
+
+/**
+ * Shows another vintage: its layers, region, districts and tiles are loaded, the state made
+ * consistent with them (an open profile is closed: area codes differ between geographies) and
+ * every panel drawn again. `asked` is the rest of the state to keep (e.g. from a link).
+ */
+async function switchVintage(vintage, asked = store.state) {
+  if (ctx.staticMode || vintage === ctx.data.vintage || ctx.switching === vintage) return;
+  ctx.switching = vintage;
+  setStatus('busy', `Loading IMD ${vintage}…`);
+  try {
+    useVintage(vintage);
+    const [layersDoc, tilejson, districts] = await Promise.all([api.layers(), api.tilejson(), api.districts()]);
+    const d = await fromApi(ctx.data.health, layersDoc, tilejson, districts);
+    d.areaSource = ctx.data.areaSource;
+    ctx.data = d;
+  } catch (e) {
+    useVintage(ctx.data.vintage);
+    showMessage('error', errorHtml(e, `Loading IMD ${vintage}`), 'vintage');
+    return;
+  } finally {
+    ctx.switching = null;
+    setStatus('ok', words.status(ctx.data.region, ctx.data.health), ctx.data.health);
+  }
+  clearMessage('vintage');
+  ctx.mapView.setDistricts(ctx.data.districts);
+  const keepArea = asked.area && asked.vintage === ctx.data.vintage ? asked.area : '';
+  const next = normalise({ ...asked, vintage: ctx.data.vintage, area: keepArea }, normaliseContext());
+  store.setState(Object.fromEntries(STATE_KEYS.map((k) => [k, next[k]])), { fromVintage: true });
+  // the data behind every panel changed: draw them all again, as at the start (the map stays put)
+  render(store.state, {}, new Set(STATE_KEYS), { initial: true, vintage: true });
+}
+ctx.switchVintage = switchVintage;
 
 /** Region words in the fixed parts of the page (heading, map label, static notes). */
 function labelPage() {
@@ -277,8 +322,17 @@ function labelPage() {
 
 async function start() {
   setStatus('busy', 'Connecting…');
+  useVintage(store.state.vintage);
   try {
-    ctx.data = await load();
+    try {
+      ctx.data = await load();
+    } catch (e) {
+      // a link to a vintage this server does not offer: show its default instead
+      if (!(e instanceof ApiError && e.code === 'bad_vintage')) throw e;
+      useVintage('');
+      ctx.data = await load();
+    }
+    useVintage(ctx.data.vintage);
   } catch (e) {
     setStatus('down', ctx.staticMode ? 'Archive unreadable' : 'Server unreachable');
     showMessage('error', errorHtml(e, 'Loading the map'), 'network');
@@ -314,6 +368,7 @@ async function start() {
 
   ctx.layersPanel = layersPanel(ctx);
   panels.push(ctx.layersPanel, districtPanel(ctx), profilePanel(ctx));
+  if (!ctx.staticMode) panels.push(vintagePanel(ctx));
   const tooltip = tooltipPanel(ctx);
   if (!ctx.staticMode) {
     const postcode = postcodePanel(ctx);

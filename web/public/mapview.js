@@ -82,6 +82,11 @@ export class MapView {
     src.setTiles([url]);
   }
 
+  /** New district outlines (another vintage's dissolve). */
+  setDistricts(fc) {
+    this.map.getSource(SRC.DISTRICTS)?.setData(fc || { type: 'FeatureCollection', features: [] });
+  }
+
   setFill(expression) {
     this.map.setPaintProperty(ML.AREAS_FILL, 'fill-color', expression);
   }

@@ -24,6 +24,9 @@ export function regionFromApi(doc) {
     districts,
     vintages: Array.isArray(doc.vintages) ? doc.vintages.map(String) : [],
     defaultVintage: doc.default_vintage ? String(doc.default_vintage) : null,
+    // the vintage this document describes and its geography (servers before ?vintage= omit them)
+    vintage: doc.vintage ? String(doc.vintage) : doc.default_vintage ? String(doc.default_vintage) : null,
+    geography: typeof doc.geography === 'string' && doc.geography ? doc.geography : null,
   };
 }
 
@@ -82,7 +85,8 @@ export const words = {
   documentTitle: (layerTitle, place) => `${layerTitle || 'needsmap'} — ${place} · needsmap`,
   status: (r, health) => {
     const n = (health?.sources || []).length;
-    const areas = Number.isFinite(health?.areas) ? health.areas : r.lsoaCount;
+    // the region document follows the vintage shown (373 LSOA 2011 or 393 LSOA 2021 areas)
+    const areas = Number.isFinite(r.lsoaCount) ? r.lsoaCount : health?.areas;
     return `${r.name} · ${fmt.count(areas)} areas${n ? ` · ${n} ${n === 1 ? 'source' : 'sources'}` : ''}`;
   },
 };

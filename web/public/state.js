@@ -3,7 +3,7 @@
 // The reducer and the consistency rules are pure functions, unit-tested in tests/state.test.mjs.
 
 /** Fields of the state; anything else in a patch is a programming error. */
-export const STATE_KEYS = Object.freeze(['layer', 'district', 'filter', 'mode', 'minutes', 'beyond', 'gp', 'area', 'postcode', 'view']);
+export const STATE_KEYS = Object.freeze(['vintage', 'layer', 'district', 'filter', 'mode', 'minutes', 'beyond', 'gp', 'area', 'postcode', 'view']);
 
 function sameView(a, b) {
   if (a === b) return true;
@@ -37,10 +37,11 @@ export function reduce(state, patch) {
 /**
  * Makes a state consistent with what the server (or the static archive) offers:
  * `ctx.layers` the drawable layer ids in order, `ctx.defaultLayer`, `ctx.districts` the district
- * codes, `ctx.modes` the travel modes with a GP-time layer.
+ * codes, `ctx.modes` the travel modes with a GP-time layer, `ctx.vintage` the vintage loaded.
  */
 export function normalise(state, ctx) {
   const patch = {};
+  if (ctx.vintage && state.vintage !== ctx.vintage) patch.vintage = ctx.vintage;
   const layers = ctx.layers || [];
   if (!layers.includes(state.layer)) patch.layer = layers.includes(ctx.defaultLayer) ? ctx.defaultLayer : layers[0] || '';
   if (state.district && !(ctx.districts || []).includes(state.district)) patch.district = '';

@@ -1,10 +1,11 @@
 // The whole view lives in the URL hash, so a copied link reproduces what is on screen:
-// #layer=imd_decile&district=E07000081&filter=imd_decile%20%3C%3D%201&mode=walk&min=45&beyond=1
+// #vintage=2025&layer=imd_decile&district=E07000081&filter=imd_decile%20%3C%3D%201&mode=walk&min=45&beyond=1
 //  &area=E01022333&pc=GL1%202EH&gp=0&map=10.50/51.8600/-2.2400
 // (map = zoom/lat/lon, the order used by openstreetmap.org links).
 import { LAYER_IDS } from './generated/layers.js';
 
 export const DEFAULTS = Object.freeze({
+  vintage: '', // '2019' or '2025'; '' = the server's default
   layer: LAYER_IDS.IMD_DECILE,
   district: '', // district code, '' = the whole region
   filter: '', // filter-language text of the area list
@@ -24,6 +25,7 @@ export const MODES = Object.freeze(['walk', 'cycle', 'car']);
 export function parseHash(hash) {
   const p = new URLSearchParams(String(hash || '').replace(/^#/, ''));
   const s = { ...DEFAULTS };
+  if (/^\d{4}$/.test(p.get('vintage') || '')) s.vintage = p.get('vintage');
   if (p.get('layer')) s.layer = p.get('layer');
   if (p.get('district')) s.district = p.get('district');
   if (p.has('filter')) s.filter = p.get('filter');
@@ -45,6 +47,7 @@ export function parseHash(hash) {
 export function toHash(s) {
   const parts = [];
   const put = (k, v) => parts.push(`${k}=${encodeURIComponent(v).replace(/%2F/g, '/')}`);
+  if (s.vintage) put('vintage', s.vintage);
   if (s.layer) put('layer', s.layer);
   if (s.district) put('district', s.district);
   if (s.filter) put('filter', s.filter);

@@ -308,7 +308,7 @@ test('the region name and districts come from the server', { timeout: 60000 }, a
   // the six Gloucestershire districts of the official file, independently of the server
   assert.deepEqual(options.slice(1).map(([v]) => v).sort(), [...GLOUCESTERSHIRE_LADS].sort());
   assert.match(await page.textContent('[data-testid="preset-region"]'), new RegExp(`Top 10% within ${region.name}`));
-  assert.match(await page.textContent('[data-testid="map-title"] .s'), new RegExp(`^${region.name} · LSOA 2011$`));
+  assert.match(await page.textContent('[data-testid="map-title"] .s'), new RegExp(`^${region.name} · IMD 2019 · LSOA 2011$`));
   // six districts need no type-ahead
   assert.equal(await page.isVisible('[data-testid="district-search"]'), false);
 });
@@ -668,7 +668,7 @@ test('England: ~300 districts from the server, chosen by type-ahead', { timeout:
     });
     const [w, s, e, n] = region.bbox[code];
     assert.ok(view.lon > w && view.lon < e && view.lat > s && view.lat < n, `centre ${view.lon},${view.lat} inside Cheltenham ${region.bbox[code]}`);
-    assert.match(await p.textContent('[data-testid="map-title"] .s'), /^Cheltenham · LSOA 2011$/);
+    assert.match(await p.textContent('[data-testid="map-title"] .s'), /^Cheltenham · IMD 2019 · LSOA 2011$/);
     await p.screenshot({ path: path.join(ARTIFACTS, '11-england-typeahead.png') });
   } finally {
     await p?.close();

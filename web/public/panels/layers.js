@@ -3,6 +3,7 @@ import { html, setHtml } from '../html.js';
 import * as fmt from '../format.js';
 import { classes, colourExpression, legendRows, MISSING_COLOUR } from '../classify.js';
 import { placeName, words } from '../region.js';
+import { isCategorical, isDiverging, changeClasses, CHANGE_ENDS, categoryExpression, categoryRows, vintageLine } from '../vintage.js';
 
 export const GROUP_ORDER = ['deprivation', 'children', 'domains', 'gp_access', 'population'];
 export const GROUP_LABELS = {
@@ -11,6 +12,7 @@ export const GROUP_LABELS = {
   domains: 'Domains of deprivation',
   gp_access: 'GP access',
   population: 'Population',
+  change: 'Change since 2019',
 };
 export const METHOD_WORDS = {
   official: 'Official statistic, as published.',
@@ -58,23 +60,45 @@ export function methodBadge(method) {
 
 const $ = (id) => document.getElementById(id);
 
+/**
+ * How a layer is coloured: its classes (for the legend and the PNG) and the fill expression.
+ * Change layers are diverging (decile change) or categorical (top-10% status); others follow
+ * their class breaks.
+ */
+export function layerStyle(L) {
+  if (isCategorical(L)) return { cls: categoryRows(), rows: categoryRows(), expression: categoryExpression(L.id) };
+  if (isDiverging(L)) {
+    const cls = changeClasses();
+    return { cls, rows: cls.map((c, i) => ({ colour: c.colour, label: c.label, end: i === 0 ? CHANGE_ENDS[0] : i === cls.length - 1 ? CHANGE_ENDS[1] : '' })), expression: colourExpression(L.id, cls) };
+  }
+  const cls = classes(L);
+  return { cls, rows: legendRows(L, cls), expression: colourExpression(L.id, cls) };
+}
+
+/** The line naming the vintage and geography on screen: "IMD 2025 · LSOA 2021". */
+export const vintageOf = (ctx) => vintageLine(ctx.data.vintage, ctx.data.region.geography);
+
 export function layersPanel(ctx) {
   let folded = false;
-  let cls = [];
+  let style = { cls: [], rows: [] };
 
   const sel = $('layer-select');
-  for (const [g, ls] of grouped(ctx.data.layers)) {
-    const og = document.createElement('optgroup');
-    og.label = groupLabel(g);
-    for (const l of ls) og.appendChild(new Option(withMethod(l), l.id));
-    sel.appendChild(og);
+  function fillOptions() {
+    sel.replaceChildren();
+    for (const [g, ls] of grouped(ctx.data.layers)) {
+      const og = document.createElement('optgroup');
+      og.label = groupLabel(g);
+      for (const l of ls) og.appendChild(new Option(withMethod(l), l.id));
+      sel.appendChild(og);
+    }
   }
+  fillOptions();
   sel.addEventListener('change', (e) => ctx.store.setState({ layer: e.target.value }));
   $('gp-toggle').addEventListener('change', (e) => ctx.store.setState({ gp: e.target.checked }));
 
   function legend(L) {
-    const rows = legendRows(L, cls);
-    const stepped = L.unit === 'decile' && cls.length >= 5;
+    const rows = style.rows;
+    const stepped = L.unit === 'decile' && style.cls.length >= 5 && !isDiverging(L);
     const swatches = stepped
       ? html`<div class="legend-steps" role="list">${rows.map((r) => html`<span role="listitem" class="step" style="background:${r.colour}" title="${r.label}"><span class="sr-only">${r.label}</span></span>`)}</div>
         <div class="legend-step-labels" aria-hidden="true">${rows.map((r) => html`<span>${r.label}</span>`)}</div>
@@ -92,6 +116,7 @@ export function layersPanel(ctx) {
       <button type="button" class="legend-toggle" id="legend-toggle" aria-expanded="${String(!folded)}" aria-controls="legend-body"
         title="Show or hide the legend details">${folded ? 'Show' : 'Hide'}</button>
       <h2 class="legend-title" data-testid="legend-title">${L.title}</h2>
+      ${vintageOf(ctx) && html`<p class="legend-vintage" data-testid="legend-vintage">${vintageOf(ctx)}</p>`}
       <div id="legend-body" ${folded ? html`hidden` : ''}>
       <div class="legend-unit">${L.unit && `${L.unit} · `}${methodBadge(L.method)}</div>
       ${swatches}${missing}
@@ -112,7 +137,7 @@ export function layersPanel(ctx) {
   function title(state) {
     const L = ctx.data.byId.get(state.layer);
     const place = placeName(ctx.data.region, state.district);
-    setHtml($('map-title'), html`<span class="t">${L?.title || ''}</span><span class="s">${place} · LSOA 2011</span>`);
+    setHtml($('map-title'), html`<span class="t">${L?.title || ''}</span><span class="s">${[place, vintageOf(ctx)].filter(Boolean).join(' · ')}</span>`);
     document.title = words.documentTitle(L?.title, place);
   }
 
@@ -122,14 +147,17 @@ export function layersPanel(ctx) {
 
   return {
     /** The classes of the layer on screen (the PNG legend uses them). */
-    classes: () => cls,
+    classes: () => style.cls,
+    /** Legend rows of the layer on screen, with their end words. */
+    rows: () => style.rows,
     render(state, prev, changed) {
-      if (changed.has('layer')) {
+      if (changed.has('vintage')) fillOptions();
+      if (changed.has('layer') || changed.has('vintage')) {
         const L = ctx.data.byId.get(state.layer);
         sel.value = state.layer;
         if (L) {
-          cls = classes(L);
-          ctx.mapView?.setFill(colourExpression(L.id, cls));
+          style = layerStyle(L);
+          ctx.mapView?.setFill(style.expression);
           legend(L);
         }
       }
@@ -137,7 +165,7 @@ export function layersPanel(ctx) {
         $('gp-toggle').checked = state.gp;
         ctx.mapView?.setGpVisible(state.gp);
       }
-      if (changed.has('layer') || changed.has('district')) title(state);
+      if (changed.has('layer') || changed.has('district') || changed.has('vintage')) title(state);
       attribution(state);
     },
   };

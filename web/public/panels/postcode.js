@@ -8,7 +8,7 @@ import { fitArea } from './profile.js';
 const $ = (id) => document.getElementById(id);
 
 /** The verdict sentence and the two checks, from a `/api/postcode` answer. Pure. */
-export function verdict(doc, regionName) {
+export function verdict(doc, regionName, vintage = '2019') {
   const a = doc.area || {};
   const el = doc.eligible || {};
   const national = !!el.national_top10;
@@ -16,7 +16,7 @@ export function verdict(doc, regionName) {
   const any = national || regional;
   const rdec = a.imd_region_decile ?? a.imd_county_decile;
   const decile = Number.isFinite(a.imd_decile)
-    ? ` (IMD 2019 national decile ${a.imd_decile}${Number.isFinite(rdec) ? `, decile within ${regionName} ${rdec}` : ''})`
+    ? ` (IMD ${vintage} national decile ${a.imd_decile}${Number.isFinite(rdec) ? `, decile within ${regionName} ${rdec}` : ''})`
     : '';
   const where = `${doc.postcode} is in ${a.name} (${a.code}), ${a.district}.`;
   const why = [national && 'in the most deprived 10% of areas in England', regional && `in the most deprived 10% of areas in ${regionName}`].filter(Boolean).join(' and ');
@@ -77,7 +77,7 @@ export function postcodePanel(ctx) {
       return;
     }
     const a = doc.area || {};
-    const v = verdict(doc, ctx.data.region.name);
+    const v = verdict(doc, ctx.data.region.name, ctx.data.vintage || undefined);
     shown = doc.postcode || pc;
     out.dataset.state = v.eligible ? 'eligible' : 'not-eligible';
     out.dataset.code = a.code || '';
@@ -110,6 +110,11 @@ export function postcodePanel(ctx) {
     area: () => area,
     render(state, prev, changed, how) {
       if (changed.has('postcode')) $('postcode-input').value = state.postcode;
+      if (how.vintage && state.postcode) {
+        // the same postcode, answered under the vintage now shown; the map stays where it is
+        check(state.postcode, false);
+        return;
+      }
       if (!changed.has('postcode') || how.normalised || state.postcode === shown) return;
       check(state.postcode, !(how.initial && state.view) && !how.fromHash);
     },

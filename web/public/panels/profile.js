@@ -1,7 +1,7 @@
 // The area profile (click an area or a list row): every layer with national and regional rank,
 // the GP times and the nearest GP sites, from `/api/areas/{code}` (tiles carry only what the map
 // draws). In static mode, the values the archive holds for the clicked area.
-import { api, latest, isAbort, getJson, query } from '../api.js';
+import { api, latest, isAbort, getJson } from '../api.js';
 import { html, setHtml } from '../html.js';
 import * as fmt from '../format.js';
 import { bboxOf, extend } from '../geometry.js';
@@ -145,7 +145,7 @@ export async function fitArea(ctx, code, point) {
   let b = null;
   if (!ctx.staticMode) {
     try {
-      const gj = await getJson(`/api/areas${query({ where: `code in [${quote(code)}]`, format: 'geojson' })}`);
+      const gj = await getJson(api.areasUrl({ where: `code in [${quote(code)}]`, format: 'geojson' }));
       if (gj.features?.length) b = bboxOf(gj);
     } catch {
       b = null; // the polygon is a nicety: fall back to centring on the point

@@ -1,0 +1,144 @@
+// The real `needsmap serve` binary and Debian's chromium for browser tests, started the way
+// browser.test.mjs starts them and always stopped. Env as there: NEEDSMAP_BIN, NEEDSMAP_URL,
+// NEEDSMAP_START_TIMEOUT_MS, CHROMIUM.
+import assert from 'node:assert/strict';
+import { spawn, execSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const REPO = path.resolve(WEB, '..');
+export const ARTIFACTS = path.join(WEB, 'test-artifacts');
+
+/** A file of the official open-data mirror. */
+export function opendata(rel) {
+  const base = process.env.NEEDSMAP_MIRROR || path.join(REPO, '..', 'shared', 'opendata');
+  return path.join(base, rel);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function fetchJson(url, ms = 5000) {
+  const res = await fetch(url, { signal: AbortSignal.timeout(ms) });
+  return { status: res.status, body: await res.json() };
+}
+
+/**
+ * Starts `needsmap serve` with `args` on a free port (or uses NEEDSMAP_URL) and waits for
+ * `/healthz`. Returns {base, stop(), log()}.
+ */
+export async function startServer(args = []) {
+  if (process.env.NEEDSMAP_URL) {
+    const base = process.env.NEEDSMAP_URL.replace(/\/$/, '');
+    return { base, stop: async () => {}, log: () => '' };
+  }
+  const bin = path.resolve(WEB, process.env.NEEDSMAP_BIN || '../target/release/needsmap');
+  assert.ok(fs.existsSync(bin), `server binary not found: ${bin} (build it with cargo build --release, or set NEEDSMAP_BIN)`);
+  const port = await freePort();
+  const proc = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, ...args], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, RUST_BACKTRACE: '1' },
+  });
+  let text = '';
+  const keep = (d) => {
+    text = (text + d.toString()).slice(-20000);
+  };
+  proc.stdout.on('data', keep);
+  proc.stderr.on('data', keep);
+  const kill = () => proc.exitCode === null && proc.kill('SIGKILL');
+  process.on('exit', kill);
+  const base = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    process.off('exit', kill);
+    if (proc.exitCode !== null || proc.signalCode) return;
+    const gone = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGTERM');
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
+    await Promise.race([gone, new Promise((r) => setTimeout(r, 8000))]);
+    clearTimeout(timer);
+  };
+  const until = Date.now() + Number(process.env.NEEDSMAP_START_TIMEOUT_MS || 120000);
+  let last = '';
+  while (Date.now() < until) {
+    if (proc.exitCode !== null) throw new Error(`needsmap serve exited with ${proc.exitCode}:\n${text.slice(-4000)}`);
+    try {
+      const { status, body } = await fetchJson(`${base}/healthz`, 2000);
+      if (status === 200 && body.status === 'ok') return { base, stop, log: () => text };
+      last = `HTTP ${status}`;
+    } catch (e) {
+      last = String(e.message || e);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await stop();
+  throw new Error(`server not healthy (${last}):\n${text.slice(-4000)}`);
+}
+
+function chromiumPath() {
+  if (process.env.CHROMIUM) return process.env.CHROMIUM;
+  try {
+    return execSync('command -v chromium', { shell: '/bin/sh', encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error('chromium not found: run scripts/browser-deps.sh');
+  }
+}
+
+export async function withTimeout(p, ms, what) {
+  let t;
+  return Promise.race([p, new Promise((_, rej) => { t = setTimeout(() => rej(new Error(`${what}: no result within ${ms} ms`)), ms); })])
+    .finally(() => clearTimeout(t));
+}
+
+/** Headless chromium as browser.test.mjs launches it. */
+export async function launchBrowser(stepMs) {
+  return withTimeout(chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    timeout: stepMs,
+  }), 45000, 'launching chromium');
+}
+
+/** A page of `url` once `window.needsmap.ready` resolved; `p.requests` records every URL asked for. */
+export async function openPage(browser, url, stepMs) {
+  const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  p.setDefaultTimeout(stepMs);
+  p.requests = [];
+  p.on('request', (r) => p.requests.push(r.url()));
+  p.on('pageerror', (e) => console.error('[page error]', e.message));
+  p.on('console', (m) => {
+    if (m.type() === 'error') console.error('[page console]', m.text());
+  });
+  await p.goto(url, { waitUntil: 'load' });
+  await ready(p, stepMs);
+  return p;
+}
+
+/** Waits for the page's start (after a goto or a reload). */
+export async function ready(p, stepMs) {
+  await p.waitForFunction(() => !!window.needsmap?.ready, null, { timeout: stepMs });
+  await withTimeout(p.evaluate(() => window.needsmap.ready), stepMs, 'window.needsmap.ready');
+}
+
+/** Waits until the map has drawn everything it asked for. */
+export async function mapIdle(p, stepMs) {
+  await p.waitForFunction(() => {
+    const m = window.needsmap?.map;
+    return m && m.loaded() && m.areTilesLoaded() && !m.isMoving();
+  }, null, { timeout: stepMs, polling: 100 });
+}
