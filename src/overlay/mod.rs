@@ -53,7 +53,7 @@ pub enum OverlayError {
     #[error("cannot place a new site at '{0}': give a postcode (\"GL1 2EH\"), a lon,lat pair (\"-2.24,51.86\") or an ODS code")]
     BadSite(String),
     /// A public-transport question (`--mode pt`) where the atlas could not compute the layer.
-    #[error("{layer} (public transport to a GP) is not available: {reason}")]
+    #[error("{layer} (public transport to a GP) is not available; the layer is {reason}")]
     PtAbsent { layer: &'static str, reason: String },
     /// Public transport layers (issue 11): a GTFS feed in transit/gtfs/ could not be used.
     #[error("public transport to a GP: {0}")]
