@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::travel::transit::{
-    percentile, Date, Feed, TransitError, TransitNetwork, TransitOptions, UNREACHED,
+    percentile_index, Date, Feed, MinuteTimes, TransitError, TransitNetwork, TransitOptions,
+    UNREACHED,
 };
 use crate::travel::Network;
 
@@ -66,6 +67,9 @@ pub struct PtAccess {
     pub pt_walk_min: Vec<Option<f64>>,
     /// Index of the GP site nearest by public transport + walk at the median minute.
     pub nearest: Vec<Option<usize>>,
+    /// Index of the GP site nearest by public transport (at least one ride) at the median
+    /// minute.
+    pub pt_nearest: Vec<Option<usize>>,
     /// The weekday routed.
     pub date: Date,
     /// First and last service day common to all feeds.
@@ -134,6 +138,29 @@ pub fn gp_pt_minutes(
     origins: &[(f64, f64)],
     sites: &[(f64, f64)],
 ) -> Result<PtAccess, TransitError> {
+    let all = vec![true; sites.len()];
+    let mut out = gp_pt_minutes_for(walk, feeds, origins, sites, &[all])?;
+    Ok(out.pop().expect("one site set"))
+}
+
+/// Like [`gp_pt_minutes`] for several sets of open sites at once (`sets[k][j]`: site `j` is
+/// open in set `k`), e.g. today and a scenario. The expensive part — one RAPTOR run per origin
+/// and departure minute, with every site as an egress target — is shared by all sets; each set
+/// then takes its nearest open site minute by minute. `nearest` indexes `sites`.
+pub fn gp_pt_minutes_for(
+    walk: &Network,
+    feeds: &[Feed],
+    origins: &[(f64, f64)],
+    sites: &[(f64, f64)],
+    sets: &[Vec<bool>],
+) -> Result<Vec<PtAccess>, TransitError> {
+    if let Some(bad) = sets.iter().find(|s| s.len() != sites.len()) {
+        return Err(TransitError::Options(format!(
+            "a site set of {} flags for {} sites",
+            bad.len(),
+            sites.len()
+        )));
+    }
     let (date, feed_range) = pick_weekday(feeds)?;
     let mut o = TransitOptions::new(date, FIRST_DEPARTURE_S);
     o.window_minutes = WINDOW_MINUTES;
@@ -142,46 +169,66 @@ pub fn gp_pt_minutes(
     let net = TransitNetwork::build(walk, feeds, o)?;
     let snaps = net.snap_all(sites);
     let egress = net.egress(&snaps);
-    let rows: Vec<(Option<f64>, Option<f64>, Option<usize>)> = origins
+    /// (pt minutes, its site; pt-or-walk minutes, its site)
+    type Row = (Option<(f64, usize)>, Option<(f64, usize)>);
+    let median = |mut per_minute: Vec<(i32, usize)>| {
+        per_minute.sort_unstable();
+        per_minute
+            .get(percentile_index(per_minute.len(), 50.0))
+            .filter(|x| x.0 != UNREACHED)
+            .map(|&(t, d)| (t as f64 / 60.0, d))
+    };
+    let rows: Vec<Vec<Row>> = origins
         .par_iter()
         .map(|&origin| {
             let Some((all, pt)) = net.minute_times_with(origin, &snaps, &egress, true) else {
-                return (None, None, None);
+                return vec![(None, None); sets.len()];
             };
             let pt = pt.expect("asked for PT-only times");
-            let nearest_each_minute =
-                |mt: &crate::travel::transit::MinuteTimes| -> Vec<(i32, usize)> {
-                    (0..mt.minutes)
-                        .map(|m| {
-                            (0..sites.len())
-                                .map(|d| (mt.times[d * mt.minutes + m], d))
-                                .min()
-                                .unwrap_or((UNREACHED, 0))
-                        })
-                        .collect()
-                };
-            let mut pt_min: Vec<i32> = nearest_each_minute(&pt).into_iter().map(|x| x.0).collect();
-            let mut both = nearest_each_minute(&all);
-            both.sort_unstable();
-            let median = both
-                .get(crate::travel::transit::percentile_index(both.len(), 50.0))
-                .copied();
-            let walk_pt = median.filter(|x| x.0 != UNREACHED);
-            (
-                percentile(&mut pt_min, 50.0).map(|s| s as f64 / 60.0),
-                walk_pt.map(|x| x.0 as f64 / 60.0),
-                walk_pt.map(|x| x.1),
-            )
+            sets.iter()
+                .map(|open| {
+                    let nearest_each_minute = |mt: &MinuteTimes| -> Vec<(i32, usize)> {
+                        (0..mt.minutes)
+                            .map(|m| {
+                                (0..sites.len())
+                                    .filter(|&d| open[d])
+                                    .map(|d| (mt.times[d * mt.minutes + m], d))
+                                    .min()
+                                    .unwrap_or((UNREACHED, 0))
+                            })
+                            .collect()
+                    };
+                    (
+                        median(nearest_each_minute(&pt)),
+                        median(nearest_each_minute(&all)),
+                    )
+                })
+                .collect()
         })
         .collect();
-    Ok(PtAccess {
-        pt_min: rows.iter().map(|r| r.0).collect(),
-        pt_walk_min: rows.iter().map(|r| r.1).collect(),
-        nearest: rows.iter().map(|r| r.2).collect(),
-        date,
-        feed_range,
-        feeds: feeds.iter().map(Feed::name).collect(),
-    })
+    Ok((0..sets.len())
+        .map(|k| PtAccess {
+            pt_min: rows.iter().map(|r| r[k].0.map(|x| x.0)).collect(),
+            pt_walk_min: rows.iter().map(|r| r[k].1.map(|x| x.0)).collect(),
+            nearest: rows.iter().map(|r| r[k].1.map(|x| x.1)).collect(),
+            pt_nearest: rows.iter().map(|r| r[k].0.map(|x| x.1)).collect(),
+            date,
+            feed_range,
+            feeds: feeds.iter().map(Feed::name).collect(),
+        })
+        .collect())
+}
+
+/// The GTFS feeds of the data directory, read; an error with [`absent_reason`]'s words when
+/// there are none (for commands that cannot answer without them).
+pub fn read_feeds(data_root: &Path) -> Result<Vec<Feed>, TransitError> {
+    let paths = gtfs_feeds(data_root);
+    if paths.is_empty() {
+        return Err(TransitError::Options(
+            absent_reason(data_root, true).unwrap_or_default(),
+        ));
+    }
+    paths.iter().map(Feed::read).collect()
 }
 
 /// Read the feeds of the data directory and compute; `Ok(None)` when there are none.

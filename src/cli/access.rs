@@ -1,6 +1,6 @@
 //! `needsmap access`: areas beyond (or within) a travel time of a GP, worst first.
 
-use super::args::{AccessArgs, AreasFormat, Global};
+use super::args::{AccessArgs, AreasFormat, Global, ModeTarget};
 use super::output::{write_areas, write_json};
 use super::UsageError;
 use anyhow::{Context, Result};
@@ -8,13 +8,19 @@ use needsmap::model::{AccessAnswer, AreaList};
 use needsmap::overlay;
 use needsmap::report::table;
 use needsmap::selection::AreaQuery;
-use needsmap::travel::TravelMode;
 use std::io::Write;
 
 pub fn run(g: &Global, args: &AccessArgs, out: &mut dyn Write) -> Result<()> {
-    let id = overlay::layer_id(TravelMode::from(args.mode));
+    let id = args.mode.layer_id();
     let text = filter_text(id, args.beyond, args.within, args.filter.as_deref())?;
     let atlas = g.load()?;
+    // Public transport is answered only from the routed layers; when the atlas could not make
+    // them (no GTFS feed), the reason it recorded is the answer.
+    if let ModeTarget::Pt(measure) = args.mode.target() {
+        if let Some(e) = overlay::pt_unavailable(&atlas, measure) {
+            return Err(e.into());
+        }
+    }
     let q = AreaQuery::parse(&atlas, Some(&text), Some(&format!("{id}:desc")), None)
         .map_err(|e| UsageError(format!("{e} (in the filter `{text}`)")))?;
     let sel = q.run(&atlas);

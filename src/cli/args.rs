@@ -332,14 +332,37 @@ pub enum Mode {
     Walk,
     Cycle,
     Car,
+    /// Public transport (at least one ride; needs GTFS feeds in the data directory).
+    Pt,
+    /// The better of walking and public transport (the county pack's measure).
+    #[value(name = "walk_or_pt", alias = "walk-or-pt")]
+    WalkOrPt,
 }
 
-impl From<Mode> for TravelMode {
-    fn from(m: Mode) -> TravelMode {
-        match m {
-            Mode::Walk => TravelMode::Walk,
-            Mode::Cycle => TravelMode::Cycle,
-            Mode::Car => TravelMode::Car,
+/// What a `--mode` asks about: a road mode or a public-transport measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModeTarget {
+    Road(TravelMode),
+    Pt(needsmap::overlay::PtMeasure),
+}
+
+impl Mode {
+    pub fn target(self) -> ModeTarget {
+        use needsmap::overlay::PtMeasure;
+        match self {
+            Mode::Walk => ModeTarget::Road(TravelMode::Walk),
+            Mode::Cycle => ModeTarget::Road(TravelMode::Cycle),
+            Mode::Car => ModeTarget::Road(TravelMode::Car),
+            Mode::Pt => ModeTarget::Pt(PtMeasure::Pt),
+            Mode::WalkOrPt => ModeTarget::Pt(PtMeasure::WalkOrPt),
+        }
+    }
+
+    /// The atlas layer of minutes this mode's questions are about.
+    pub fn layer_id(self) -> &'static str {
+        match self.target() {
+            ModeTarget::Road(m) => needsmap::overlay::layer_id(m),
+            ModeTarget::Pt(p) => p.layer_id(),
         }
     }
 }
@@ -356,11 +379,32 @@ mod tests {
     }
 
     #[test]
-    fn every_mode_maps_to_its_travel_mode() {
+    fn every_mode_maps_to_its_travel_mode_or_pt_measure() {
         for m in Mode::value_variants() {
             let name = m.to_possible_value().unwrap().get_name().to_string();
-            assert_eq!(name.parse::<TravelMode>().unwrap(), TravelMode::from(*m));
+            match m.target() {
+                ModeTarget::Road(t) => assert_eq!(name.parse::<TravelMode>().unwrap(), t),
+                ModeTarget::Pt(p) => assert_eq!(p.as_str(), name),
+            }
         }
+        assert_eq!(Mode::Pt.layer_id(), "gp_pt_min");
+        assert_eq!(Mode::WalkOrPt.layer_id(), "gp_pt_walk_min");
+        let cli = Cli::try_parse_from([
+            "needsmap",
+            "access",
+            "--mode",
+            "walk-or-pt",
+            "--beyond",
+            "45",
+        ])
+        .unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::Access(AccessArgs {
+                mode: Mode::WalkOrPt,
+                ..
+            })
+        ));
     }
 
     #[test]

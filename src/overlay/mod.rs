@@ -7,10 +7,12 @@
 
 pub mod coverage;
 mod estimate;
+mod pt_scenario;
 mod scenario;
 
 pub use coverage::Coverage;
 pub use estimate::{Estimate, EstimatedAccess};
+pub use pt_scenario::{pt_unavailable, run_pt_scenario, PtMeasure};
 pub use scenario::{run_scenario, Change, Scenario, ScenarioOutcome};
 
 use crate::atlas::layers::catalogue::{declared, source, LayerSpec, Vars};
@@ -50,6 +52,9 @@ pub enum OverlayError {
     UnknownSite(String),
     #[error("cannot place a new site at '{0}': give a postcode (\"GL1 2EH\"), a lon,lat pair (\"-2.24,51.86\") or an ODS code")]
     BadSite(String),
+    /// A public-transport question (`--mode pt`) where the atlas could not compute the layer.
+    #[error("{layer} (public transport to a GP) is not available; the layer is {reason}")]
+    PtAbsent { layer: &'static str, reason: String },
     /// Public transport layers (issue 11): a GTFS feed in transit/gtfs/ could not be used.
     #[error("public transport to a GP: {0}")]
     Transit(#[from] crate::travel::transit::TransitError),

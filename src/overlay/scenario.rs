@@ -70,6 +70,16 @@ impl Scenario {
         }
     }
 
+    /// Whether the scenario closes this site (its code, or its parent practice's, is closed).
+    pub fn closes(&self, s: &GpSite) -> bool {
+        self.close.iter().any(|c| {
+            c.eq_ignore_ascii_case(&s.code)
+                || s.parent
+                    .as_deref()
+                    .is_some_and(|p| p.eq_ignore_ascii_case(c))
+        })
+    }
+
     /// The site list of this scenario.
     pub fn sites(&self, atlas: &Atlas) -> Result<Vec<GpSite>, OverlayError> {
         for c in &self.close {
@@ -77,19 +87,11 @@ impl Scenario {
                 return Err(OverlayError::UnknownSite(c.clone()));
             }
         }
-        let closed = |s: &GpSite| {
-            self.close.iter().any(|c| {
-                c.eq_ignore_ascii_case(&s.code)
-                    || s.parent
-                        .as_deref()
-                        .is_some_and(|p| p.eq_ignore_ascii_case(c))
-            })
-        };
         let mut sites: Vec<GpSite> = atlas
             .gp_sites
             .sites
             .iter()
-            .filter(|s| !closed(s))
+            .filter(|s| !self.closes(s))
             .cloned()
             .collect();
         sites.extend(self.open.iter().cloned());
@@ -215,8 +217,22 @@ pub fn run_scenario(
         0 => Method::Estimate,
         r if r == n => Method::Network,
         _ => Method::Mixed,
-    }
-    .as_str();
+    };
+    Ok(outcome(atlas, mode.as_str(), method, &before, &after))
+}
+
+/// Per area (`None` = no figure): minutes to the nearest site and its code.
+pub(super) type Nearest = Vec<Option<(f64, String)>>;
+
+/// The areas whose time changes between `before` and `after`, largest change first, and who
+/// lives there by IMD decile.
+pub(super) fn outcome(
+    atlas: &Atlas,
+    mode: &str,
+    method: Method,
+    before: &Nearest,
+    after: &Nearest,
+) -> ScenarioOutcome {
     let mut changes = Vec::new();
     let mut by_decile: BTreeMap<u8, (usize, f64, f64)> = BTreeMap::new();
     for (i, a) in atlas.areas.iter().enumerate() {
@@ -260,10 +276,10 @@ pub fn run_scenario(
             .total_cmp(&x.delta_min.unwrap_or(f64::INFINITY).abs())
             .then(x.code.cmp(&y.code))
     });
-    Ok(ScenarioOutcome {
-        mode: mode.as_str().into(),
-        method: method.into(),
+    ScenarioOutcome {
+        mode: mode.into(),
+        method: method.as_str().into(),
         changes,
         by_imd_decile: by_decile,
-    })
+    }
 }

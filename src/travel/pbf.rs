@@ -228,14 +228,38 @@ pub(crate) fn read(path: &Path, modes: [bool; 3]) -> Result<NetworksBuilder, Tra
         nodes.par_sort_unstable_by_key(|n| n.0);
         nodes.dedup_by_key(|n| n.0);
     }
-    let found: Vec<u32> = raw_refs
-        .par_iter()
-        .map(|id| {
-            nodes
-                .binary_search_by_key(id, |n| n.0)
-                .map_or(MISSING, |i| i as u32)
-        })
-        .collect();
+    // Way references → node index. Ids that are nearly contiguous (extracts renumbered from 1,
+    // synthetic files) get a direct table, at most 16 bytes a node; sparse ids a binary search.
+    let (lo, hi) = match (nodes.first(), nodes.last()) {
+        (Some(a), Some(b)) => (a.0, b.0),
+        _ => (0, -1),
+    };
+    let span = (hi - lo + 1).max(0) as u64;
+    let found: Vec<u32> = if span > 0 && span <= 4 * nodes.len() as u64 {
+        let mut index = vec![MISSING; span as usize];
+        for (i, n) in nodes.iter().enumerate() {
+            index[(n.0 - lo) as usize] = i as u32;
+        }
+        raw_refs
+            .par_iter()
+            .map(|&id| {
+                if (lo..=hi).contains(&id) {
+                    index[(id - lo) as usize]
+                } else {
+                    MISSING
+                }
+            })
+            .collect()
+    } else {
+        raw_refs
+            .par_iter()
+            .map(|id| {
+                nodes
+                    .binary_search_by_key(id, |n| n.0)
+                    .map_or(MISSING, |i| i as u32)
+            })
+            .collect()
+    };
     drop(raw_refs);
 
     // Graph nodes are way nodes only, numbered by first use.

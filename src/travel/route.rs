@@ -275,6 +275,63 @@ fn settle(topo: &Topology, cost: &[[f32; 2]], labels: &mut Labels, dir: Directio
     }
 }
 
+/// [`settle`] without a limit, stopping as soon as every junction of `targets` is settled.
+/// Their labels are final then (costs are non-negative and [`Labels::offer`] replaces only a
+/// strictly better label), and equal to a full search's: this run is a prefix of that one.
+/// Unreachable targets make it run to exhaustion, as `settle` does.
+fn settle_until(
+    topo: &Topology,
+    cost: &[[f32; 2]],
+    labels: &mut Labels,
+    dir: Direction,
+    targets: &[u32],
+) {
+    let mut wanted = vec![0u64; topo.junction_count().div_ceil(64)];
+    let mut remaining = 0usize;
+    for &t in targets {
+        let (w, b) = (t as usize >> 6, 1u64 << (t & 63));
+        if wanted[w] & b == 0 {
+            wanted[w] |= b;
+            remaining += 1;
+        }
+    }
+    if remaining == 0 {
+        return;
+    }
+    let reverse = (dir == Direction::Reverse) as usize;
+    while let Some(Queued { seconds, node }) = labels.heap.pop() {
+        let v = node as usize;
+        if seconds > labels.seconds(v) {
+            continue; // stale entry
+        }
+        let (w, b) = (v >> 6, 1u64 << (v & 63));
+        if wanted[w] & b != 0 {
+            wanted[w] &= !b;
+            remaining -= 1;
+            if remaining == 0 {
+                return;
+            }
+        }
+        let metres = labels.metres[v] as f64;
+        let source = labels.source[v];
+        for e in topo.offsets[v]..topo.offsets[v + 1] {
+            let entry = topo.adj[e as usize] as usize;
+            let (c, end) = (entry >> 1, entry & 1);
+            let s = cost[c][end ^ reverse];
+            if !s.is_finite() {
+                continue;
+            }
+            let u = topo.ends[c][1 - end] as usize;
+            labels.offer(
+                u,
+                seconds + s as f64,
+                metres + topo.metres[c] as f64,
+                source,
+            );
+        }
+    }
+}
+
 /// Seconds to travel `fraction` of a chain in a direction whose full time is `full_s`
 /// (infinite = forbidden). Moving zero distance is always allowed, so a point snapped exactly
 /// onto the end node of a one-way segment can still use that node.
@@ -573,7 +630,18 @@ impl Network {
         origins: &[(f64, f64)],
         destinations: &[(f64, f64)],
     ) -> Vec<Result<Access, Unreachable>> {
-        let labels = self.facility_labels_in(take_labels(self.topo.junction_count()), destinations);
+        // The origins read labels only at the two ends of the chain each snaps to: the search
+        // may stop once those are settled instead of covering the whole network.
+        let targets: Vec<u32> = origins
+            .par_iter()
+            .filter_map(|&(lon, lat)| self.snap(lon, lat))
+            .flat_map_iter(|s| self.topo.ends[self.point_of_snap(&s).chain])
+            .collect();
+        let labels = self.facility_labels_until(
+            take_labels(self.topo.junction_count()),
+            destinations,
+            Some(&targets),
+        );
         let out = self.nearest_with(&labels, origins);
         return_labels(labels.labels);
         out
@@ -588,6 +656,17 @@ impl Network {
     }
 
     fn facility_labels_in(&self, labels: Labels, destinations: &[(f64, f64)]) -> FacilityLabels {
+        self.facility_labels_until(labels, destinations, None)
+    }
+
+    /// The multi-source search; with `targets`, only until those junctions are settled (the
+    /// other labels may then be unfinished, so such labels serve only those junctions).
+    fn facility_labels_until(
+        &self,
+        labels: Labels,
+        destinations: &[(f64, f64)],
+        targets: Option<&[u32]>,
+    ) -> FacilityLabels {
         let snaps: Vec<Option<Snap>> = destinations
             .par_iter()
             .map(|&(lon, lat)| self.snap(lon, lat))
@@ -601,13 +680,22 @@ impl Network {
         for snap in snaps {
             self.add_destination(&mut f, snap);
         }
-        settle(
-            &self.topo,
-            self.cost(),
-            &mut f.labels,
-            Direction::Reverse,
-            f64::INFINITY,
-        );
+        match targets {
+            None => settle(
+                &self.topo,
+                self.cost(),
+                &mut f.labels,
+                Direction::Reverse,
+                f64::INFINITY,
+            ),
+            Some(t) => settle_until(
+                &self.topo,
+                self.cost(),
+                &mut f.labels,
+                Direction::Reverse,
+                t,
+            ),
+        }
         f
     }
 
