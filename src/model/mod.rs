@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod area;
+pub mod child_poverty;
 pub mod error;
 pub mod figure;
 pub mod geojson;
@@ -18,6 +19,7 @@ pub mod status;
 
 pub use access::{AccessAnswer, DecileImpact, ScenarioAnswer, ScenarioChange};
 pub use area::{AreaList, AreaRow, AreaRows};
+pub use child_poverty::{ChildPovertyDistrict, ChildPovertyDistricts, ChildPovertyYear};
 pub use error::ErrorBody;
 pub use figure::{round3, Cell, Figure};
 pub use geojson::{AreaFeatureCollection, DistrictCollection, GpSiteCollection};
