@@ -10,9 +10,11 @@ mod export;
 mod layers;
 mod output;
 mod postcode;
+mod profile;
 mod query;
 mod scenario;
 mod serve;
+mod summary;
 mod travel;
 
 use anyhow::Result;
@@ -39,6 +41,8 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
         Command::Export(a) => export::run(g, a, out),
         Command::Data { action } => data::run(g, action, out),
         Command::Build(a) => build::run(g, a, out),
+        Command::Summary(a) => summary::run(g, a, out),
+        Command::Profile(a) => profile::run(g, a, out),
     }
 }
 

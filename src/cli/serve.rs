@@ -21,7 +21,9 @@ pub fn run(g: &Global, args: &ServeArgs) -> Result<()> {
         );
     }
     let atlas = Arc::new(g.load()?);
-    let state = Arc::new(AppState::new(atlas, args.web.clone())?);
+    let mut state = AppState::new(atlas, args.web.clone())?;
+    state.data = Some(g.data());
+    let state = Arc::new(state);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

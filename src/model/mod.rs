@@ -12,10 +12,12 @@ pub mod figure;
 pub mod geojson;
 pub mod gp;
 pub mod layers;
+pub mod locality;
 pub mod postcode;
 pub mod profile;
 pub mod region;
 pub mod status;
+pub mod summary;
 
 pub use access::{AccessAnswer, DecileImpact, ScenarioAnswer, ScenarioChange};
 pub use area::{AreaList, AreaRow, AreaRows};
@@ -29,3 +31,4 @@ pub use postcode::{Eligibility, PostcodeAnswer};
 pub use profile::{AreaProfile, ProfileLayer};
 pub use region::{DistrictInfo, Health, RegionInfo, RegionRef};
 pub use status::StatusAnswer;
+pub use summary::{GpBeyond, GpMode, SummaryAnswer, SummaryLevel, SummaryRow};

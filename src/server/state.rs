@@ -60,6 +60,10 @@ pub struct AppState {
     pub gp_sites_json: Bytes,
     /// District outlines, dissolved in the background from start-up.
     pub districts: Pending<Bytes>,
+    /// The data directory, when the server knows it (profiles read England's figures from it).
+    pub data: Option<crate::sources::DataDir>,
+    /// England's figures for profiles, read on first use.
+    pub england: std::sync::OnceLock<Result<crate::model::locality::EnglandFigures, String>>,
     pub(crate) cpu: Arc<Semaphore>,
     pub(crate) streams: Arc<Semaphore>,
 }
@@ -91,6 +95,8 @@ impl AppState {
             health_json: to_bytes(&Health::of(&atlas)),
             gp_sites_json: to_bytes(&GpSiteCollection::of(&atlas.gp_sites.sites)),
             districts,
+            data: None,
+            england: std::sync::OnceLock::new(),
             cpu: Arc::new(Semaphore::new(limits.cpu_jobs.max(1))),
             streams: Arc::new(Semaphore::new(limits.streams.max(1))),
             limits,
