@@ -8,7 +8,7 @@
 //! parent LSOA 2011 name.
 
 use super::layers::catalogue::{declared, Vars};
-use super::layers::{ids, Layer, LayerSet, Values};
+use super::layers::{ids, Layer, LayerMeta, LayerSet, Values};
 use crate::sources::child_poverty::{msoa_name_of_lsoa11, provisional, MsoaCounts, YEARS};
 use crate::sources::Source;
 use std::collections::HashMap;
@@ -93,6 +93,16 @@ impl MsoaChildPoverty {
     /// areas; `None` for an area with no LSOA 2011). Areas whose MSOA is not in the table get
     /// blank values.
     pub fn layers(&self, lsoa11_names: &[Option<&str>], src: &Source, vars: &Vars) -> Vec<Layer> {
+        self.layers_with(lsoa11_names, &|id| declared(id).meta(src, vars))
+    }
+
+    /// [`Self::layers`] with the metadata made by `meta` (an atlas of another vintage passes its
+    /// own catalogue rows for the same ids).
+    pub fn layers_with(
+        &self,
+        lsoa11_names: &[Option<&str>],
+        meta: &dyn Fn(&str) -> LayerMeta,
+    ) -> Vec<Layer> {
         let of: Vec<Option<usize>> = lsoa11_names
             .iter()
             .map(|n| n.and_then(|n| self.msoa_of(n)))
@@ -100,7 +110,6 @@ impl MsoaChildPoverty {
         let numbers = |f: &dyn Fn(usize) -> Option<f64>| {
             Values::Number(of.iter().map(|m| m.and_then(f)).collect())
         };
-        let meta = |id: &str| declared(id).meta(src, vars);
         vec![
             Layer::new(meta(ids::CHILD_POVERTY_MSOA), numbers(&|m| self.latest(m))),
             Layer::new(

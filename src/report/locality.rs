@@ -27,7 +27,7 @@ pub fn whole(x: f64) -> String {
     let digits = n.abs().to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -54,13 +54,13 @@ body { font: 10.5pt/1.35 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sa
 h1 { font-size: 18pt; margin: 0 0 2mm; }
 h2 { font-size: 12pt; margin: 5mm 0 2mm; border-bottom: 1px solid #999; }
 .sub { color: #444; margin: 0 0 3mm; }
-.top { display: grid; grid-template-columns: 1fr 1fr; gap: 5mm; align-items: start; }
+.top { display: grid; grid-template-columns: 0.85fr 1.15fr; gap: 4mm; align-items: start; }
 .map svg { width: 100%; height: auto; max-height: 95mm; border: 1px solid #ccc; }
 .legend { display: flex; flex-wrap: wrap; gap: 1mm; font-size: 8pt; margin-top: 1mm; }
 .legend span { display: inline-flex; align-items: center; gap: 1mm; }
 .legend i { display: inline-block; width: 4mm; height: 3mm; }
-table { border-collapse: collapse; width: 100%; font-size: 9pt; }
-th, td { border-bottom: 1px solid #ddd; padding: 0.8mm 1.5mm; text-align: left; vertical-align: top; }
+table { border-collapse: collapse; width: 100%; font-size: 8.5pt; }
+th, td { border-bottom: 1px solid #ddd; padding: 0.5mm 1.2mm; text-align: left; vertical-align: top; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .estimate { font-weight: bold; color: #8a4b00; }
 .small { font-size: 8pt; color: #333; }
