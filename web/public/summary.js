@@ -1,12 +1,16 @@
 // Pure parts of the summary panel (panels/summary.js): which figures a summary offers, how a row
 // is shown, how the choropleth is coloured, and what clicking a row does. No DOM, no map: unit
 // tested in tests/summary.test.mjs.
+import { LAYER_IDS } from './generated/layers.js';
 
-/** Summary levels, as `/api/summary?by=` accepts them. */
+/**
+ * Summary levels, as `/api/summary?by=` accepts them. Wards and MSOAs are named after the layers
+ * that assign each LSOA to one (`ward`, `msoa`), which are also what a click filters on.
+ */
 export const LEVELS = Object.freeze([
   { id: 'district', label: 'Districts (locality partnerships)' },
-  { id: 'ward', label: 'Wards (May 2025)' },
-  { id: 'msoa', label: 'MSOAs (2011)' },
+  { id: LAYER_IDS.WARD, label: 'Wards (May 2025)' },
+  { id: LAYER_IDS.MSOA, label: 'MSOAs (2011)' },
 ]);
 
 /** Figures the choropleth can show: the property of a summary row and how to read it. */
@@ -14,7 +18,7 @@ export const MEASURES = Object.freeze([
   { id: 'share_people_decile1', label: 'People in the most deprived 10% (share)', kind: 'share' },
   { id: 'share_people_decile1_2', label: 'People in the most deprived 20% (share)', kind: 'share' },
   { id: 'imd_score_weighted', label: 'IMD score, population-weighted', kind: 'score' },
-  { id: 'children_income_deprived', label: 'Children in income-deprived families', kind: 'count' },
+  { id: LAYER_IDS.CHILDREN_INCOME_DEPRIVED, label: 'Children in income-deprived families', kind: 'count' },
   { id: 'child_poverty', label: 'Children in low-income families (DWP, MSOA-level)', kind: 'count' },
 ]);
 
@@ -79,13 +83,13 @@ export function showMeasure(value, kind) {
 export function clickThrough(level, row) {
   const quoted = JSON.stringify(String(row.code));
   if (level === 'district') return { district: row.code, filter: '', area: '' };
-  if (level === 'ward') return { filter: `ward = ${quoted}`, area: '' };
-  return { filter: `msoa = ${quoted}`, area: '' };
+  if (level === LAYER_IDS.WARD) return { filter: `${LAYER_IDS.WARD} = ${quoted}`, area: '' };
+  return { filter: `${LAYER_IDS.MSOA} = ${quoted}`, area: '' };
 }
 
 /** The printable profile of a row, where one exists (districts and wards). */
 export function profileHref(level, row) {
-  if (level !== 'district' && level !== 'ward') return null;
+  if (level !== 'district' && level !== LAYER_IDS.WARD) return null;
   return `/profile/${level}/${encodeURIComponent(row.code)}`;
 }
 
