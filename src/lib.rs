@@ -13,6 +13,7 @@
 pub mod atlas;
 pub mod export;
 pub mod geodesy;
+pub mod locality;
 pub mod model;
 pub mod overlay;
 pub mod pt_access;
@@ -21,6 +22,7 @@ pub mod report;
 pub mod selection;
 pub mod server;
 pub mod sources;
+pub mod summary;
 pub mod tiles;
 pub mod travel;
 pub mod vintage;

@@ -2,6 +2,7 @@
 //! shared by the CLI and the server so both say exactly the same thing. Terminal tables are in
 //! [`table`].
 
+pub mod locality;
 pub mod table;
 
 use crate::atlas::Atlas;

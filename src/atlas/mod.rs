@@ -1,10 +1,12 @@
 //! The atlas: a region's LSOAs, their layers, GP sites and the spatial index over them.
 
 pub mod change;
+pub mod child_poverty;
 pub mod gp;
 pub mod layers;
 pub mod snapshot;
 pub mod v2025;
+pub mod wards;
 
 use crate::geodesy::{degrees_for_metres, LocalMetres};
 use crate::sources::codepoint::{Postcode, PostcodeBook, PostcodeError, PostcodePoint};
@@ -335,6 +337,33 @@ impl Atlas {
         for layer in deprivation_layers(&selected, &idaci_rank_of, national_count, iod_source) {
             layer_set.insert(layer);
         }
+        let vars = Vars {
+            national: national_count,
+            areas: areas.len(),
+        };
+        // Child poverty now (DWP, MSOA-level) and wards (May 2025), both for summaries.
+        let cilif = child_poverty::MsoaChildPoverty::new(
+            sources::child_poverty::read_msoa_table(
+                &data.require(catalogue::source::CILIF_MSOA11)?,
+            )?,
+            selected.iter().map(|r| (r.name.as_str(), Some(r.children))),
+        );
+        let names: Vec<Option<&str>> = areas.iter().map(|a| Some(a.name.as_str())).collect();
+        cilif.attach(
+            &mut layer_set,
+            &names,
+            manifest.get(catalogue::source::CILIF_MSOA11)?,
+            &vars,
+        );
+        let ward_list = wards::read_wards(&data.require(catalogue::source::WARDS_WD25)?)?;
+        let (in_wards, nearest) = wards::attach(
+            &mut layer_set,
+            &ward_list,
+            &areas,
+            manifest.get(catalogue::source::WARDS_WD25)?,
+            &vars,
+        );
+        tracing::info!(in_wards, nearest, "LSOAs assigned to wards by centroid");
 
         let mut atlas = Atlas::assemble(
             data,
@@ -353,6 +382,8 @@ impl Atlas {
                 "epraccur",
                 "ebranchs",
                 "codepoint_open",
+                catalogue::source::CILIF_MSOA11,
+                catalogue::source::WARDS_WD25,
             ],
         )?;
         tracing::info!(

@@ -40,7 +40,7 @@ pub const FORMAT_VERSION: u32 = 2;
 
 /// Bump when the way the atlas is derived from unchanged inputs changes (a new layer, a new rule),
 /// so snapshots made by an older program are rebuilt rather than answering with old layers.
-pub const DERIVATION_VERSION: u32 = 1;
+pub const DERIVATION_VERSION: u32 = 2;
 
 const MAGIC: [u8; 8] = *b"NMATLAS\0";
 const PREFIX_LEN: usize = 8 + 4 + 8 + 8 + 32;
@@ -283,6 +283,8 @@ pub fn inputs_for(
             "lsoa11_pwc",
             "iod2019_indicators",
             "dft_acs0505_2013",
+            "cilif_msoa11_gloucestershire",
+            "wards_wd25_gloucestershire",
         ],
         Vintage::V2025 => {
             let mut v = vec![

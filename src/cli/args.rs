@@ -82,6 +82,10 @@ pub enum Command {
     /// The change between IMD 2019 and IMD 2025 for every LSOA 2021 area: deciles carried through
     /// the 2011→2021 lookup, decile change, top-10% status (entered, left, stayed, never).
     Compare(CompareArgs),
+    /// Figures per district (= locality partnership), ward or MSOA.
+    Summary(SummaryArgs),
+    /// A printable A4 profile of a district or ward (HTML).
+    Profile(ProfileArgs),
     /// Compile the sources into the region's atlas snapshot in the data directory (every other
     /// command does this on first use; `--force` rebuilds a current one).
     Build(BuildArgs),
@@ -104,6 +108,59 @@ pub enum CompareFormat {
     Table,
     Json,
     Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    #[arg(long, value_enum, ignore_case = true, default_value_t = Level::District)]
+    pub by: Level,
+    /// GP-access threshold: people beyond this many minutes are counted per mode.
+    #[arg(long, default_value_t = needsmap::summary::DEFAULT_MINUTES)]
+    pub minutes: f64,
+    #[arg(long, value_enum, ignore_case = true, default_value_t = SummaryFormat::Table)]
+    pub format: SummaryFormat,
+}
+
+/// `summary --by`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Level {
+    District,
+    Ward,
+    Msoa,
+}
+
+impl From<Level> for needsmap::model::SummaryLevel {
+    fn from(l: Level) -> Self {
+        match l {
+            Level::District => needsmap::model::SummaryLevel::District,
+            Level::Ward => needsmap::model::SummaryLevel::Ward,
+            Level::Msoa => needsmap::model::SummaryLevel::Msoa,
+        }
+    }
+}
+
+/// How a summary is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SummaryFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    /// District name or code, e.g. Gloucester or E07000081.
+    #[arg(long, required_unless_present = "ward")]
+    pub district: Option<String>,
+    /// Ward code (May 2025), e.g. E05010696; or a ward name.
+    #[arg(long)]
+    pub ward: Option<String>,
+    /// GP-access threshold in minutes.
+    #[arg(long, default_value_t = needsmap::summary::DEFAULT_MINUTES)]
+    pub minutes: f64,
+    /// The HTML file to write (temporary name, then renamed).
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -11,9 +11,11 @@ mod export;
 mod layers;
 mod output;
 mod postcode;
+mod profile;
 mod query;
 mod scenario;
 mod serve;
+mod summary;
 mod travel;
 
 use anyhow::Result;
@@ -41,6 +43,8 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
         Command::Data { action } => data::run(g, action, out),
         Command::Build(a) => build::run(g, a, out),
         Command::Compare(a) => compare::run(g, a, out),
+        Command::Summary(a) => summary::run(g, a, out),
+        Command::Profile(a) => profile::run(g, a, out),
     }
 }
 

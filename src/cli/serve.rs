@@ -29,13 +29,15 @@ pub fn run(g: &Global, args: &ServeArgs) -> Result<()> {
             .map(|opened| opened.atlas)
             .map_err(|e| e.to_string())
     });
-    let state = Arc::new(AppState::with_vintages(
+    let mut state = AppState::with_vintages(
         g.vintage,
         atlas,
         Some(opener),
         args.web.clone(),
         Limits::default(),
-    )?);
+    )?;
+    state.data = Some(g.data());
+    let state = Arc::new(state);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

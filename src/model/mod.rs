@@ -6,19 +6,23 @@
 
 pub mod access;
 pub mod area;
+pub mod child_poverty;
 pub mod compare;
 pub mod error;
 pub mod figure;
 pub mod geojson;
 pub mod gp;
 pub mod layers;
+pub mod locality;
 pub mod postcode;
 pub mod profile;
 pub mod region;
 pub mod status;
+pub mod summary;
 
 pub use access::{AccessAnswer, DecileImpact, ScenarioAnswer, ScenarioChange};
 pub use area::{AreaList, AreaRow, AreaRows};
+pub use child_poverty::{ChildPovertyDistrict, ChildPovertyDistricts, ChildPovertyYear};
 pub use compare::{ChangeRow, CompareAnswer, CompareUnavailable};
 pub use error::ErrorBody;
 pub use figure::{round3, Cell, Figure};
@@ -29,3 +33,4 @@ pub use postcode::{Eligibility, PostcodeAnswer, VintageEligibility};
 pub use profile::{AreaProfile, ProfileLayer};
 pub use region::{DistrictInfo, Health, RegionInfo, RegionRef};
 pub use status::StatusAnswer;
+pub use summary::{GpBeyond, GpMode, SummaryAnswer, SummaryLevel, SummaryRow};

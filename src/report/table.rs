@@ -447,3 +447,82 @@ fn serde_plain<T: serde::Serialize>(v: &T) -> String {
         Err(_) => String::new(),
     }
 }
+
+/// A summary: one line per row and the region's total, then the method and notes.
+pub fn summary(s: &crate::model::SummaryAnswer) -> String {
+    let modes: Vec<&str> = s
+        .gp_modes
+        .iter()
+        .filter(|m| m.method.is_some())
+        .map(|m| m.mode.as_str())
+        .collect();
+    let mut header: Vec<String> = [
+        s.by.as_str(),
+        "name",
+        "LSOAs",
+        "population",
+        "children",
+        "income-deprived children",
+        "IMD score (pop-weighted)",
+        "LSOAs dec 1",
+        "% LSOAs dec 1",
+        "% people dec 1-2",
+        "child poverty",
+    ]
+    .iter()
+    .map(|h| h.to_string())
+    .collect();
+    for m in &modes {
+        header.push(format!("people >{}min {m}", s.minutes));
+    }
+    let line = |r: &crate::model::SummaryRow| {
+        let mut v = vec![
+            r.code.clone(),
+            r.name.clone(),
+            r.lsoas.to_string(),
+            format!("{:.0}", r.population),
+            format!("{:.0}", r.children),
+            format!("{:.0}", r.children_income_deprived),
+            opt(r.imd_score_weighted.map(|x| format!("{x:.1}"))),
+            r.lsoas_decile1.to_string(),
+            format!("{:.1}", r.share_lsoas_decile1 * 100.0),
+            format!("{:.1}", r.share_people_decile1_2 * 100.0),
+            opt(r.child_poverty.map(|x| format!("{x:.0}"))),
+        ];
+        for g in &r.gp_beyond {
+            v.push(format!("{:.0}", g.people));
+        }
+        v
+    };
+    let mut rows: Vec<Vec<String>> = s.rows.iter().map(line).collect();
+    rows.push(line(&s.region_total));
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let mut out = grid(&header, &rows);
+    let _ = writeln!(out, "\nmethod: {}", s.method);
+    let _ = writeln!(out, "child poverty: {}", s.child_poverty);
+    for m in &s.gp_modes {
+        match (&m.method, &m.absent_reason) {
+            (Some(method), _) => {
+                let _ = writeln!(
+                    out,
+                    "GP access {}: {} ({method}{})",
+                    m.mode,
+                    m.title,
+                    if m.estimate {
+                        ", includes estimates"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            (None, Some(why)) => {
+                let _ = writeln!(out, "GP access {}: {why}", m.mode);
+            }
+            (None, None) => {}
+        }
+    }
+    for n in &s.notes {
+        let _ = writeln!(out, "note: {n}");
+    }
+    out
+}

@@ -113,7 +113,8 @@ pub fn matches_etag(if_none_match: Option<&str>, tag: &str) -> bool {
     if_none_match.is_some_and(|h| h.split(',').any(|t| bare(t) == bare(tag)))
 }
 
-/// Error answers without a JSON body (tower-http's timeout, body limit, axum's 405) get ours.
+/// Error answers without a JSON body (tower-http's timeout, body limit, axum's 405) get ours;
+/// HTML error pages (unknown profiles) are written for people and kept.
 pub async fn json_errors(req: Request, next: Next) -> Response {
     let res = next.run(req).await;
     let status = res.status();
@@ -121,7 +122,7 @@ pub async fn json_errors(req: Request, next: Next) -> Response {
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.contains("json"));
+        .is_some_and(|ct| ct.contains("json") || ct.starts_with("text/html"));
     if !(status.is_client_error() || status.is_server_error()) || is_json {
         return res;
     }

@@ -11,8 +11,10 @@ pub mod layers;
 pub mod middleware;
 pub mod openapi;
 pub mod postcode;
+pub mod profiles;
 pub mod region;
 pub mod state;
+pub mod summary;
 pub mod tile_routes;
 pub mod tiles;
 pub mod vintage;
@@ -58,6 +60,9 @@ pub fn api_routes() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(postcode::lookup))
         .routes(routes!(gp_sites::list))
         .routes(routes!(districts::outlines))
+        .routes(routes!(summary::summary))
+        .routes(routes!(profiles::district))
+        .routes(routes!(profiles::ward))
         .routes(routes!(openapi::document))
         .routes(routes!(tile_routes::tilejson));
     openapi::routes_with_suffix(r, routes!(tile_routes::tile))

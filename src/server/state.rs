@@ -126,6 +126,10 @@ pub struct AppState {
     pub limits: Limits,
     /// `/healthz`, serialised at start: it never waits for anything.
     pub health_json: Bytes,
+    /// The data directory, when the server knows it (profiles read England's figures from it).
+    pub data: Option<crate::sources::DataDir>,
+    /// England's figures for profiles, read on first use.
+    pub england: std::sync::OnceLock<Result<crate::model::locality::EnglandFigures, String>>,
     pub(crate) cpu: Arc<Semaphore>,
     pub(crate) streams: Arc<Semaphore>,
 }
@@ -171,6 +175,8 @@ impl AppState {
             opener,
             others: Mutex::new(BTreeMap::new()),
             web_dir,
+            data: None,
+            england: std::sync::OnceLock::new(),
             cpu: Arc::new(Semaphore::new(limits.cpu_jobs.max(1))),
             streams: Arc::new(Semaphore::new(limits.streams.max(1))),
             limits,

@@ -27,6 +27,7 @@ import { accessPanel, availableModes, MODE_WORDS } from './panels/access.js';
 import { profilePanel } from './panels/profile.js';
 import { postcodePanel } from './panels/postcode.js';
 import { tooltipPanel } from './panels/tooltip.js';
+import { summaryPanel } from './panels/summary.js';
 
 const $ = (id) => document.getElementById(id);
 const HEALTH_EVERY_MS = 30000;
@@ -373,7 +374,7 @@ async function start() {
   if (!ctx.staticMode) {
     const postcode = postcodePanel(ctx);
     ctx.postcodeArea = postcode.area;
-    panels.push(listPanel(ctx), accessPanel(ctx), postcode);
+    panels.push(listPanel(ctx), accessPanel(ctx), postcode, summaryPanel(ctx));
   }
   ctx.mapView.bindPointer({
     onHover: (h) => tooltip.show(h),

@@ -33,6 +33,9 @@ pub mod unit {
     pub const STATUS: &str = "status";
     /// A change of national or regional decile (after − before).
     pub const DECILE_CHANGE: &str = "decile change";
+    pub const ONS_CODE: &str = "ONS code";
+    pub const NAME: &str = "name";
+    pub const PER_100_CHILDREN: &str = "per 100 children";
 }
 
 /// Source ids of `geodata/sources.toml` that layers are declared against.
@@ -51,6 +54,8 @@ pub mod source {
     pub const LSOA21_BGC_ENGLAND_WALES: &str = "lsoa21_bgc_england_wales";
     pub const LSOA11_TO_LSOA21: &str = "lsoa11_to_lsoa21_gloucestershire";
     pub const LSOA11_PWC: &str = "lsoa11_pwc";
+    pub const CILIF_MSOA11: &str = "cilif_msoa11_gloucestershire";
+    pub const WARDS_WD25: &str = "wards_wd25_gloucestershire";
 }
 
 /// A release of the area statistics, with the LSOA geography it is published on. The atlas is
@@ -415,12 +420,75 @@ pub const CATALOGUE: &[LayerSpec] = &[
         ..IOD2019
     },
     LayerSpec {
+        id: ids::WARD,
+        title: "Electoral ward (May 2025)",
+        unit: unit::ONS_CODE,
+        source: source::WARDS_WD25,
+        method: Computed,
+        direction: Neutral,
+        group: Population,
+        description: "The ward (May 2025, ONS BGC boundaries) the LSOA is assigned to: the ward containing its population-weighted centroid, among the wards of its district. Wards and LSOAs 2011 do not nest, so an LSOA can straddle wards; an LSOA whose centroid lies in no ward of its district (boundary generalisation) goes to the nearest one, and is marked as an estimate.",
+        ..IOD2019
+    },
+    LayerSpec {
+        id: ids::WARD_NAME,
+        title: "Electoral ward name (May 2025)",
+        unit: unit::NAME,
+        source: source::WARDS_WD25,
+        method: Computed,
+        direction: Neutral,
+        group: Population,
+        description: "The name of the ward in `ward`: assigned by population-weighted centroid, not an exact nesting.",
+        ..IOD2019
+    },
+    LayerSpec {
         id: ids::CHILDREN_INCOME_DEPRIVED,
         title: "Children in income-deprived families",
         unit: unit::CHILDREN,
         method: Computed,
         group: Children,
         description: "Computed: IDACI 2019 rate × children aged 0-15 (mid-2015). An estimate of the number of children in income-deprived families, not a published count.",
+        ..IOD2019
+    },
+    // Child poverty now: DWP Children in Low Income Families, published for MSOAs 2011 only.
+    LayerSpec {
+        id: ids::CHILD_POVERTY_MSOA,
+        title: "Children in low-income families, FYE 2022 (provisional), MSOA-level",
+        unit: unit::CHILDREN,
+        source: source::CILIF_MSOA11,
+        group: Children,
+        description: "MSOA-LEVEL: DWP Children in Low Income Families, children under 16 in relative low income, financial year ending 2022 (provisional), for the whole MSOA 2011 the LSOA lies in (every LSOA of an MSOA shows the same count; do not add LSOAs up). LSOAs reach their MSOA by ONS's naming rule (\"Gloucester 001A\" lies in \"Gloucester 001\"). Stat-Xplore disclosure control applies; blank outside the county table's 75 MSOAs.",
+        ..IOD2019
+    },
+    LayerSpec {
+        id: ids::CHILD_POVERTY_MSOA_CHANGE,
+        title: "Change in children in low-income families, FYE 2015 to 2022, MSOA-level",
+        unit: unit::CHILDREN,
+        source: source::CILIF_MSOA11,
+        method: Computed,
+        group: Children,
+        description: "MSOA-LEVEL, computed: the MSOA's DWP count for FYE 2022 (provisional) minus its count for FYE 2015 (children under 16 in relative low income); positive = more children in low-income families. Blank where either year is suppressed.",
+        ..IOD2019
+    },
+    LayerSpec {
+        id: ids::CHILD_POVERTY_MSOA_RATE,
+        title: "Children in low-income families per 100 children aged 0-15 (mid-2015 population, IoD2019 File 6), MSOA-level",
+        unit: unit::PER_100_CHILDREN,
+        source: source::CILIF_MSOA11,
+        method: Computed,
+        group: Children,
+        description: "MSOA-LEVEL, computed by needsmap, not DWP's published rate: the MSOA's FYE 2022 (provisional) count × 100 ÷ dependent children aged 0-15 at mid-2015 (IoD2019 File 6, excluding prisoners) summed over the MSOA's LSOAs. The denominator is seven years older than the count, so read it as an indication, not an official rate.",
+        ..IOD2019
+    },
+    LayerSpec {
+        id: ids::MSOA,
+        title: "MSOA 2011 of the child-poverty figures",
+        unit: unit::ONS_CODE,
+        source: source::CILIF_MSOA11,
+        method: Computed,
+        direction: Neutral,
+        group: Children,
+        description: "The MSOA 2011 code whose DWP child-poverty figures the LSOA shows, found by ONS's naming rule (an LSOA 2011 is named after its MSOA plus one letter).",
         ..IOD2019
     },
     // The seven domains, in `sources::iod::DOMAINS` order: score, national rank, national decile.

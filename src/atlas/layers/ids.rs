@@ -23,9 +23,18 @@ layer_ids! {
     IDACI_RANK = "idaci_rank",
     IDACI_DECILE = "idaci_decile",
     CHILDREN_INCOME_DEPRIVED = "children_income_deprived",
+    /// DWP Children in Low Income Families: MSOA-level figures attached to each LSOA.
+    CHILD_POVERTY_MSOA = "child_poverty_msoa",
+    CHILD_POVERTY_MSOA_CHANGE = "child_poverty_msoa_change",
+    CHILD_POVERTY_MSOA_RATE = "child_poverty_msoa_rate",
+    /// The MSOA 2011 the child-poverty figures of an LSOA come from.
+    MSOA = "msoa",
     // Population (the IoD denominators).
     POPULATION = "population",
     CHILDREN = "children",
+    /// The electoral ward (May 2025) an LSOA is assigned to by its population-weighted centroid.
+    WARD = "ward",
+    WARD_NAME = "ward_name",
     // The seven IoD domains, in `sources::iod::DOMAINS` order.
     INCOME_SCORE = "income_score",
     INCOME_RANK = "income_rank",

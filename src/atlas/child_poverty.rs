@@ -1,0 +1,238 @@
+//! Child poverty now: DWP's Children in Low Income Families (relative low income, under 16) is
+//! published for MSOAs 2011, not LSOAs. Each LSOA shows the figures of the MSOA it lies in, and
+//! every layer says it is MSOA-level.
+//!
+//! The attach step works from each area's LSOA 2011 *name* (ONS names an LSOA after its MSOA plus
+//! one letter: "Gloucester 001A" lies in "Gloucester 001"; LSOAs nest exactly in MSOAs), so an
+//! atlas on LSOA 2021 areas reuses it through the 2011→2021 lookup by passing each 2021 area's
+//! parent LSOA 2011 name.
+
+use super::layers::catalogue::{declared, Vars};
+use super::layers::{ids, Layer, LayerMeta, LayerSet, Values};
+use crate::sources::child_poverty::{msoa_name_of_lsoa11, provisional, MsoaCounts, YEARS};
+use crate::sources::Source;
+use std::collections::HashMap;
+
+/// Index of the latest financial year (FYE 2022) in [`YEARS`].
+pub const LATEST: usize = YEARS.len() - 1;
+/// Index of the first financial year (FYE 2015) in [`YEARS`].
+pub const FIRST: usize = 0;
+
+/// The layers this module makes, in catalogue order.
+pub const LAYER_IDS: [&str; 4] = [
+    ids::CHILD_POVERTY_MSOA,
+    ids::CHILD_POVERTY_MSOA_CHANGE,
+    ids::CHILD_POVERTY_MSOA_RATE,
+    ids::MSOA,
+];
+
+/// The county MSOA table with, for each MSOA, a denominator built from its LSOAs 2011.
+#[derive(Debug, Clone)]
+pub struct MsoaChildPoverty {
+    pub msoas: Vec<MsoaCounts>,
+    by_name: HashMap<String, usize>,
+    /// Dependent children aged 0-15 at mid-2015 (IoD2019 File 6) summed over the LSOAs 2011 given
+    /// to [`MsoaChildPoverty::new`] that lie in the MSOA; `None` when none were given or one
+    /// lacked a figure (a partial sum would overstate the rate).
+    pub children_mid2015: Vec<Option<f64>>,
+}
+
+impl MsoaChildPoverty {
+    /// `lsoa11`: (name, children aged 0-15 mid-2015) of LSOAs 2011. Give every LSOA of the MSOAs
+    /// that will be asked for (a whole district or county: MSOAs nest in districts).
+    pub fn new<'a>(
+        msoas: Vec<MsoaCounts>,
+        lsoa11: impl IntoIterator<Item = (&'a str, Option<f64>)>,
+    ) -> MsoaChildPoverty {
+        let by_name: HashMap<String, usize> = msoas
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.name.clone(), i))
+            .collect();
+        let mut sums: Vec<Option<Option<f64>>> = vec![None; msoas.len()];
+        for (name, children) in lsoa11 {
+            let Some(&m) = msoa_name_of_lsoa11(name).and_then(|n| by_name.get(n)) else {
+                continue;
+            };
+            sums[m] = Some(match (sums[m], children) {
+                (None, c) => c,
+                (Some(Some(t)), Some(c)) => Some(t + c),
+                (Some(_), _) => None,
+            });
+        }
+        MsoaChildPoverty {
+            msoas,
+            by_name,
+            children_mid2015: sums.into_iter().map(Option::flatten).collect(),
+        }
+    }
+
+    /// The MSOA (index into `msoas`) an LSOA 2011 lies in, by its name.
+    pub fn msoa_of(&self, lsoa11_name: &str) -> Option<usize> {
+        msoa_name_of_lsoa11(lsoa11_name).and_then(|n| self.by_name.get(n).copied())
+    }
+
+    /// The latest count (FYE 2022, provisional) of MSOA `m`.
+    pub fn latest(&self, m: usize) -> Option<f64> {
+        self.msoas[m].counts[LATEST]
+    }
+
+    /// FYE 2022 minus FYE 2015; `None` where either is suppressed.
+    pub fn change(&self, m: usize) -> Option<f64> {
+        let c = &self.msoas[m].counts;
+        Some(c[LATEST]? - c[FIRST]?)
+    }
+
+    /// Per 100 children aged 0-15 (mid-2015 population, IoD2019 File 6): not DWP's own rate.
+    pub fn rate(&self, m: usize) -> Option<f64> {
+        let d = self.children_mid2015[m].filter(|&d| d > 0.0)?;
+        Some(self.latest(m)? * 100.0 / d)
+    }
+
+    /// The layers for areas given by their LSOA 2011 names (index-aligned with the atlas's
+    /// areas; `None` for an area with no LSOA 2011). Areas whose MSOA is not in the table get
+    /// blank values.
+    pub fn layers(&self, lsoa11_names: &[Option<&str>], src: &Source, vars: &Vars) -> Vec<Layer> {
+        self.layers_with(lsoa11_names, &|id| declared(id).meta(src, vars))
+    }
+
+    /// [`Self::layers`] with the metadata made by `meta` (an atlas of another vintage passes its
+    /// own catalogue rows for the same ids).
+    pub fn layers_with(
+        &self,
+        lsoa11_names: &[Option<&str>],
+        meta: &dyn Fn(&str) -> LayerMeta,
+    ) -> Vec<Layer> {
+        let of: Vec<Option<usize>> = lsoa11_names
+            .iter()
+            .map(|n| n.and_then(|n| self.msoa_of(n)))
+            .collect();
+        let numbers = |f: &dyn Fn(usize) -> Option<f64>| {
+            Values::Number(of.iter().map(|m| m.and_then(f)).collect())
+        };
+        vec![
+            Layer::new(meta(ids::CHILD_POVERTY_MSOA), numbers(&|m| self.latest(m))),
+            Layer::new(
+                meta(ids::CHILD_POVERTY_MSOA_CHANGE),
+                numbers(&|m| self.change(m)),
+            ),
+            Layer::new(
+                meta(ids::CHILD_POVERTY_MSOA_RATE),
+                numbers(&|m| self.rate(m)),
+            ),
+            Layer::new(
+                meta(ids::MSOA),
+                Values::Text(
+                    of.iter()
+                        .map(|m| m.map(|m| self.msoas[m].code.clone()))
+                        .collect(),
+                ),
+            ),
+        ]
+    }
+
+    /// Insert [`Self::layers`] into `set`, or mark them absent (with the reason) when no area
+    /// reached an MSOA of the table (a region outside the county).
+    pub fn attach(
+        &self,
+        set: &mut LayerSet,
+        lsoa11_names: &[Option<&str>],
+        src: &Source,
+        vars: &Vars,
+    ) -> usize {
+        let reached = lsoa11_names
+            .iter()
+            .filter(|n| n.and_then(|n| self.msoa_of(n)).is_some())
+            .count();
+        if reached == 0 {
+            for id in LAYER_IDS {
+                set.mark_absent(
+                    declared(id),
+                    format!(
+                        "the child-poverty table ({}) covers Gloucestershire's {} MSOAs only; no area of this region lies in one",
+                        src.file,
+                        self.msoas.len()
+                    ),
+                );
+            }
+        } else {
+            for layer in self.layers(lsoa11_names, src, vars) {
+                set.insert(layer);
+            }
+        }
+        reached
+    }
+}
+
+/// Words for the latest year: "FYE 2022 (provisional)".
+pub fn latest_label() -> String {
+    let y = YEARS[LATEST];
+    if provisional(y) {
+        format!("FYE {y} (provisional)")
+    } else {
+        format!("FYE {y}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(code: &str, name: &str, first: Option<f64>, last: Option<f64>) -> MsoaCounts {
+        let mut counts = [Some(1.0); 8];
+        counts[FIRST] = first;
+        counts[LATEST] = last;
+        MsoaCounts {
+            code: code.into(),
+            name: name.into(),
+            lad19: "E07000081".into(),
+            counts,
+        }
+    }
+
+    #[test]
+    fn lsoas_get_their_msoas_figures_and_a_rate_over_the_whole_msoa() {
+        let t = MsoaChildPoverty::new(
+            vec![
+                m("E02000001", "Gloucester 001", Some(10.0), Some(30.0)),
+                m("E02000002", "Gloucester 002", None, Some(5.0)),
+            ],
+            [
+                ("Gloucester 001A", Some(100.0)),
+                ("Gloucester 001B", Some(50.0)),
+                ("Gloucester 002A", Some(40.0)),
+                ("Gloucester 002B", None),
+                ("Stroud 001A", Some(7.0)),
+            ],
+        );
+        assert_eq!(t.children_mid2015, vec![Some(150.0), None]);
+        assert_eq!(t.rate(0), Some(20.0));
+        assert_eq!(t.rate(1), None, "a partial denominator gives no rate");
+        assert_eq!(t.change(0), Some(20.0));
+        assert_eq!(t.change(1), None);
+        let src = crate::sources::Manifest::builtin()
+            .get("cilif_msoa11_gloucestershire")
+            .unwrap()
+            .clone();
+        let vars = Vars {
+            national: 1,
+            areas: 3,
+        };
+        let names = [Some("Gloucester 001B"), Some("Stroud 001A"), None];
+        let mut set = LayerSet::default();
+        assert_eq!(t.attach(&mut set, &names, &src, &vars), 1);
+        let count = set.get(ids::CHILD_POVERTY_MSOA).unwrap();
+        assert_eq!((count.number(0), count.number(1)), (Some(30.0), None));
+        assert_eq!(set.get(ids::MSOA).unwrap().text(0), Some("E02000001"));
+        assert!(
+            count.meta.title.contains("MSOA-level") && count.meta.title.contains("provisional")
+        );
+        let mut none = LayerSet::default();
+        assert_eq!(t.attach(&mut none, &[Some("Leeds 001A")], &src, &vars), 0);
+        assert_eq!(none.absent().len(), 4);
+        assert!(
+            none.absent()[0].reason.contains("75") || none.absent()[0].reason.contains("2 MSOAs")
+        );
+        assert_eq!(latest_label(), "FYE 2022 (provisional)");
+    }
+}

@@ -1,0 +1,425 @@
+//! Summaries above the LSOA, for the six locality partnerships (= districts), wards and MSOAs:
+//! who lives there, how deprived, child poverty, and who is far from a GP.
+//!
+//! LSOAs nest exactly in districts and MSOAs (an LSOA 2011's MSOA is read from its name). They do
+//! not nest in wards: each LSOA counts wholly in the ward containing its population-weighted
+//! centroid (the `ward` layer, see [`crate::atlas::wards`]), and every answer says so.
+
+use crate::atlas::child_poverty::latest_label;
+use crate::atlas::layers::{ids, Method};
+use crate::atlas::Atlas;
+use crate::model::geojson::GeoJsonType;
+use crate::model::summary::{
+    GpBeyond, GpMode, SummaryAnswer, SummaryFeature, SummaryFeatureCollection, SummaryLevel,
+    SummaryRow,
+};
+use crate::sources::child_poverty::msoa_name_of_lsoa11;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The default GP-access threshold, minutes.
+pub const DEFAULT_MINUTES: f64 = 45.0;
+
+/// The GP-access layers a summary counts, by mode name.
+pub const GP_MODES: [(&str, &str); 5] = [
+    ("walk", ids::GP_WALK_MIN),
+    ("cycle", ids::GP_CYCLE_MIN),
+    ("car", ids::GP_CAR_MIN),
+    ("pt", ids::GP_PT_MIN),
+    ("pt_walk", ids::GP_PT_WALK_MIN),
+];
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SummaryError {
+    #[error("minutes must be a number above 0 and at most 600, not {0}")]
+    BadMinutes(f64),
+    #[error("{0}")]
+    Unavailable(String),
+}
+
+/// The LSOAs of one row: code, name, district, area indices.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub code: String,
+    pub name: String,
+    pub district: Option<String>,
+    pub areas: Vec<usize>,
+}
+
+/// How LSOAs are assigned at a level, in words for the `method` field.
+pub fn method_of(level: SummaryLevel, estimated: usize) -> String {
+    match level {
+        SummaryLevel::District => {
+            "LSOAs 2011 nest exactly in districts (2019): every LSOA counts in its own district."
+                .into()
+        }
+        SummaryLevel::Msoa => "LSOAs 2011 nest exactly in MSOAs 2011: an LSOA's MSOA is read from its name (\"Gloucester 001A\" lies in \"Gloucester 001\").".into(),
+        SummaryLevel::Ward => format!(
+            "Wards (May 2025) and LSOAs 2011 do not nest: each LSOA counts wholly in the ward of its district that contains its population-weighted centroid{}. Ward figures are therefore approximate: people in an LSOA that straddles a ward boundary all count in one ward.",
+            if estimated > 0 {
+                format!(" ({estimated} LSOAs whose centroid lies in no ward, because the boundary files are generalised differently, went to the nearest ward)")
+            } else {
+                String::new()
+            }
+        ),
+    }
+}
+
+/// The rows of a level, sorted by district then name; and the LSOAs in none.
+pub fn groups(atlas: &Atlas, level: SummaryLevel) -> Result<(Vec<Group>, usize), SummaryError> {
+    let mut map: BTreeMap<(String, String, String), Vec<usize>> = BTreeMap::new();
+    let mut unassigned = 0;
+    match level {
+        SummaryLevel::District => {
+            for (i, a) in atlas.areas.iter().enumerate() {
+                map.entry((String::new(), a.district.clone(), a.district_code.clone()))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        SummaryLevel::Ward => {
+            let (Some(code), Some(name)) = (
+                atlas.layers.get(ids::WARD),
+                atlas.layers.get(ids::WARD_NAME),
+            ) else {
+                let why = atlas
+                    .layers
+                    .absent()
+                    .iter()
+                    .find(|a| a.id == ids::WARD)
+                    .map(|a| a.reason.clone())
+                    .unwrap_or_else(|| "this atlas has no ward layer".into());
+                return Err(SummaryError::Unavailable(format!(
+                    "ward summaries are not available: {why}"
+                )));
+            };
+            for (i, a) in atlas.areas.iter().enumerate() {
+                match (code.text(i), name.text(i)) {
+                    (Some(c), Some(n)) => map
+                        .entry((a.district.clone(), n.to_string(), c.to_string()))
+                        .or_default()
+                        .push(i),
+                    _ => unassigned += 1,
+                }
+            }
+        }
+        SummaryLevel::Msoa => {
+            let codes = atlas.layers.get(ids::MSOA);
+            for (i, a) in atlas.areas.iter().enumerate() {
+                match msoa_name_of_lsoa11(&a.name) {
+                    Some(n) => {
+                        let code = codes.and_then(|l| l.text(i)).unwrap_or(n).to_string();
+                        map.entry((a.district.clone(), n.to_string(), code))
+                            .or_default()
+                            .push(i)
+                    }
+                    None => unassigned += 1,
+                }
+            }
+        }
+    }
+    let rows = map
+        .into_iter()
+        .map(|((district, name, code), areas)| Group {
+            code,
+            name,
+            district: (level != SummaryLevel::District).then_some(district),
+            areas,
+        })
+        .collect();
+    Ok((rows, unassigned))
+}
+
+fn round(x: f64, places: i32) -> f64 {
+    let m = 10f64.powi(places);
+    (x * m).round() / m + 0.0
+}
+
+/// The figures of a set of LSOAs. `child_poverty` sums each whole MSOA once (all its LSOAs carry
+/// the same MSOA-level count); pass `false` where MSOAs do not nest in the group (wards).
+pub fn row_of(
+    atlas: &Atlas,
+    code: &str,
+    name: &str,
+    district: Option<String>,
+    areas: &[usize],
+    minutes: f64,
+    child_poverty: bool,
+) -> SummaryRow {
+    let num = |id: &str, i: usize| atlas.number(id, i);
+    let sum = |id: &str| areas.iter().filter_map(|&i| num(id, i)).sum::<f64>() + 0.0;
+    let population = sum(ids::POPULATION);
+    let share = |x: f64, of: f64| if of > 0.0 { round(x / of, 4) } else { 0.0 };
+    let decile = |max: f64| {
+        let hit: Vec<usize> = areas
+            .iter()
+            .copied()
+            .filter(|&i| num(ids::IMD_DECILE, i).is_some_and(|d| d <= max))
+            .collect();
+        let people: f64 = hit
+            .iter()
+            .filter_map(|&i| num(ids::POPULATION, i))
+            .sum::<f64>()
+            + 0.0;
+        (hit.len(), people)
+    };
+    let (d1, p1) = decile(1.0);
+    let (d2, p2) = decile(2.0);
+    let weighted: f64 = areas
+        .iter()
+        .filter_map(|&i| Some(num(ids::IMD_SCORE, i)? * num(ids::POPULATION, i)?))
+        .sum();
+    let (cp, msoas) = if child_poverty {
+        let mut seen: BTreeMap<&str, Option<f64>> = BTreeMap::new();
+        if let Some(layer) = atlas.layers.get(ids::MSOA) {
+            for &i in areas {
+                if let Some(m) = layer.text(i) {
+                    seen.entry(m).or_insert(num(ids::CHILD_POVERTY_MSOA, i));
+                }
+            }
+        }
+        let complete = !seen.is_empty()
+            && seen.values().all(Option::is_some)
+            && areas.iter().all(|&i| {
+                atlas
+                    .layers
+                    .get(ids::MSOA)
+                    .and_then(|l| l.text(i))
+                    .is_some()
+            });
+        (
+            complete.then(|| seen.values().flatten().sum::<f64>()),
+            seen.len(),
+        )
+    } else {
+        (None, 0)
+    };
+    let gp_beyond = GP_MODES
+        .iter()
+        .filter_map(|&(mode, id)| {
+            let layer = atlas.layers.get(id)?;
+            let (mut people, mut lsoas, mut without) = (0.0, 0, 0);
+            for &i in areas {
+                match layer.number(i) {
+                    Some(t) if t > minutes => {
+                        people += num(ids::POPULATION, i).unwrap_or(0.0);
+                        lsoas += 1;
+                    }
+                    Some(_) => {}
+                    None => without += 1,
+                }
+            }
+            Some(GpBeyond {
+                mode: mode.into(),
+                people: people + 0.0,
+                lsoas,
+                share_people: share(people, population),
+                lsoas_without_time: without,
+            })
+        })
+        .collect();
+    SummaryRow {
+        code: code.into(),
+        name: name.into(),
+        district,
+        lsoas: areas.len(),
+        population,
+        children: sum(ids::CHILDREN),
+        children_income_deprived: round(sum(ids::CHILDREN_INCOME_DEPRIVED), 1),
+        imd_score_weighted: (population > 0.0).then(|| round(weighted / population, 3)),
+        lsoas_decile1: d1,
+        share_lsoas_decile1: share(d1 as f64, areas.len() as f64),
+        people_decile1: p1,
+        share_people_decile1: share(p1, population),
+        lsoas_decile1_2: d2,
+        share_lsoas_decile1_2: share(d2 as f64, areas.len() as f64),
+        people_decile1_2: p2,
+        share_people_decile1_2: share(p2, population),
+        child_poverty: cp,
+        child_poverty_msoas: msoas,
+        gp_beyond,
+    }
+}
+
+/// What each GP-access mode is made of in this atlas.
+pub fn gp_modes(atlas: &Atlas) -> Vec<GpMode> {
+    GP_MODES
+        .iter()
+        .map(|&(mode, id)| match atlas.layers.get(id) {
+            Some(l) => GpMode {
+                mode: mode.into(),
+                layer: id.into(),
+                title: l.meta.title.clone(),
+                method: Some(l.meta.method.as_str().into()),
+                estimate: (0..l.values.len()).any(|i| l.method_of(i) == Method::Estimate),
+                absent_reason: None,
+            },
+            None => GpMode {
+                mode: mode.into(),
+                layer: id.into(),
+                title: crate::atlas::layers::catalogue::declared(id).title.into(),
+                method: None,
+                estimate: false,
+                absent_reason: Some(
+                    atlas
+                        .layers
+                        .absent()
+                        .iter()
+                        .find(|a| a.id == id)
+                        .map(|a| a.reason.clone())
+                        .unwrap_or_else(|| "not in this atlas".into()),
+                ),
+            },
+        })
+        .collect()
+}
+
+/// Check a threshold in minutes.
+pub fn check_minutes(minutes: f64) -> Result<f64, SummaryError> {
+    if minutes.is_finite() && minutes > 0.0 && minutes <= 600.0 {
+        Ok(minutes)
+    } else {
+        Err(SummaryError::BadMinutes(minutes))
+    }
+}
+
+/// The summary of `atlas` at `level`, counting people beyond `minutes` of a GP.
+pub fn summarise(
+    atlas: &Atlas,
+    level: SummaryLevel,
+    minutes: f64,
+) -> Result<SummaryAnswer, SummaryError> {
+    let minutes = check_minutes(minutes)?;
+    let (groups, unassigned) = groups(atlas, level)?;
+    let cp_rows = level != SummaryLevel::Ward;
+    let rows = groups
+        .iter()
+        .map(|g| {
+            row_of(
+                atlas,
+                &g.code,
+                &g.name,
+                g.district.clone(),
+                &g.areas,
+                minutes,
+                cp_rows,
+            )
+        })
+        .collect();
+    let all: Vec<usize> = (0..atlas.areas.len()).collect();
+    let region_total = row_of(
+        atlas,
+        &atlas.region.to_string(),
+        &atlas.region.title(),
+        None,
+        &all,
+        minutes,
+        true,
+    );
+    let estimated = match level {
+        SummaryLevel::Ward => atlas
+            .layers
+            .get(ids::WARD)
+            .map(|l| {
+                (0..l.values.len())
+                    .filter(|&i| l.text(i).is_some() && l.method_of(i) == Method::Estimate)
+                    .count()
+            })
+            .unwrap_or(0),
+        _ => 0,
+    };
+    let modes = gp_modes(atlas);
+    let mut notes = vec![
+        "Population and children are mid-2015 (IoD2019 denominators); deciles are IMD 2019 national deciles on LSOA 2011.".to_string(),
+    ];
+    if modes.iter().any(|m| m.estimate) {
+        notes.push(format!(
+            "GP-access times marked estimate were modelled without a road network ({}): treat people beyond {minutes} minutes as an estimate.",
+            modes
+                .iter()
+                .filter(|m| m.estimate)
+                .map(|m| m.mode.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let child_poverty = match level {
+        SummaryLevel::Ward => format!(
+            "DWP children in low-income families, {}: published for MSOAs 2011, which do not nest in wards, so ward rows have none (the region total sums whole MSOAs).",
+            latest_label()
+        ),
+        _ => format!(
+            "DWP children in low-income families (relative low income, under 16), {}: the sum of whole MSOAs 2011 (MSOA-level figures; Stat-Xplore disclosure control applies).",
+            latest_label()
+        ),
+    };
+    let districts: BTreeSet<&str> = atlas.areas.iter().map(|a| a.district.as_str()).collect();
+    if level == SummaryLevel::District && districts.len() == 1 {
+        notes.push("The region is one district: its row equals the region's total.".into());
+    }
+    Ok(SummaryAnswer {
+        by: level,
+        region: atlas.region.to_string(),
+        vintage: "IoD2019, LSOA 2011".into(),
+        method: method_of(level, estimated),
+        minutes,
+        gp_modes: modes,
+        child_poverty,
+        rows,
+        region_total,
+        unassigned,
+        notes,
+    })
+}
+
+/// The summary as GeoJSON: each row's outline dissolved from its LSOAs (in parallel).
+pub fn features(
+    atlas: &Atlas,
+    answer: SummaryAnswer,
+) -> Result<SummaryFeatureCollection, SummaryError> {
+    use rayon::prelude::*;
+    let (groups, _) = groups(atlas, answer.by)?;
+    let features = groups
+        .par_iter()
+        .zip(answer.rows.par_iter())
+        .map(|(g, row)| {
+            let outline = geo::unary_union(g.areas.iter().map(|&i| &atlas.areas[i].polygon));
+            SummaryFeature {
+                kind: GeoJsonType::Feature,
+                id: g.code.clone(),
+                geometry: geojson::Geometry::from(&outline),
+                properties: row.clone(),
+            }
+        })
+        .collect();
+    Ok(SummaryFeatureCollection {
+        kind: GeoJsonType::FeatureCollection,
+        by: answer.by,
+        method: answer.method,
+        minutes: answer.minutes,
+        child_poverty: answer.child_poverty,
+        gp_modes: answer.gp_modes,
+        region_total: answer.region_total,
+        features,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_parse_and_name_the_valid_ones() {
+        assert_eq!(" Ward".parse::<SummaryLevel>(), Ok(SummaryLevel::Ward));
+        let e = "county".parse::<SummaryLevel>().unwrap_err();
+        assert!(
+            e.contains("district, ward or msoa") && e.contains("county"),
+            "{e}"
+        );
+        assert!(check_minutes(45.0).is_ok());
+        for bad in [0.0, -1.0, f64::NAN, 601.0] {
+            assert!(check_minutes(bad).is_err());
+        }
+        assert!(method_of(SummaryLevel::Ward, 2).contains("population-weighted centroid"));
+        assert!(method_of(SummaryLevel::Ward, 2).contains("2 LSOAs"));
+    }
+}

@@ -1,0 +1,208 @@
+// Browser checks of the summaries panel and the printable locality profiles (issue 10): the real
+// `needsmap serve` binary and Debian's chromium through playwright-core. Expected figures are
+// computed HERE from the official files (IoD2019 File 1 and File 6), not asked of the server.
+//
+// Run from web/:  NEEDSMAP_BIN=../target/release/needsmap node --test tests/browser-summary.test.mjs
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
+import { chromium } from 'playwright-core';
+
+const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const REPO = path.resolve(WEB, '..');
+const ARTIFACTS = path.join(WEB, 'test-artifacts');
+const STEP_MS = 30000;
+const GLOS = new Set(['E07000078', 'E07000079', 'E07000080', 'E07000081', 'E07000082', 'E07000083']);
+
+function opendata(rel) {
+  return path.join(process.env.NEEDSMAP_MIRROR || path.join(REPO, '..', 'shared', 'opendata'), rel);
+}
+function readCsv(rel) {
+  return parse(fs.readFileSync(opendata(rel)), { columns: true, bom: true, skip_empty_lines: true });
+}
+const num = (s) => Number(String(s).replace(/,/g, ''));
+
+/** Per district: LSOA count (File 1) and mid-2015 population (File 6). */
+function expected() {
+  const f1 = readCsv('deprivation/iod2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv').filter((r) => GLOS.has(r['Local Authority District code (2019)']));
+  const f6 = readCsv('deprivation/iod2019/File_6_-_IoD2019_Population_Denominators.csv').filter((r) => GLOS.has(r['Local Authority District code (2019)']));
+  const d = new Map();
+  for (const r of f1) {
+    const k = r['Local Authority District code (2019)'];
+    const e = d.get(k) || { name: r['Local Authority District name (2019)'], lsoas: 0, population: 0 };
+    e.lsoas += 1;
+    d.set(k, e);
+  }
+  for (const r of f6) d.get(r['Local Authority District code (2019)']).population += num(r['Total population: mid 2015 (excluding prisoners)']);
+  return d;
+}
+
+let server = null;
+let serverLog = '';
+let base = process.env.NEEDSMAP_URL ? process.env.NEEDSMAP_URL.replace(/\/$/, '') : '';
+let browser = null;
+let page = null;
+let facts = null;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(url, ms) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (server && server.exitCode !== null) throw new Error(`needsmap serve exited:\n${serverLog.slice(-4000)}`);
+    try {
+      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
+      if (res.status === 200) return;
+    } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`server not healthy within ${ms} ms:\n${serverLog.slice(-4000)}`);
+}
+
+function chromiumPath() {
+  if (process.env.CHROMIUM) return process.env.CHROMIUM;
+  return execSync('command -v chromium', { shell: '/bin/sh', encoding: 'utf8' }).trim();
+}
+
+before(async () => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  facts = expected();
+  if (!base) {
+    const bin = path.resolve(WEB, process.env.NEEDSMAP_BIN || '../target/release/needsmap');
+    assert.ok(fs.existsSync(bin), `server binary not found: ${bin}`);
+    const port = await freePort();
+    server = spawn(bin, ['serve', '--no-warm', '--addr', `127.0.0.1:${port}`], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const keep = (d) => { serverLog = (serverLog + d.toString()).slice(-20000); };
+    server.stdout.on('data', keep);
+    server.stderr.on('data', keep);
+    base = `http://127.0.0.1:${port}`;
+    await waitForHealth(base, Number(process.env.NEEDSMAP_START_TIMEOUT_MS || 180000));
+  }
+  browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    timeout: STEP_MS,
+  });
+  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  page.setDefaultTimeout(STEP_MS);
+  page.on('pageerror', (e) => console.error('[page error]', e.message));
+  await page.goto(`${base}/`, { waitUntil: 'load' });
+  await page.waitForFunction(() => !!window.needsmap?.ready);
+  await page.evaluate(() => window.needsmap.ready);
+}, { timeout: 300000 });
+
+after(async () => {
+  try {
+    await browser?.close();
+  } finally {
+    if (server && server.exitCode === null) {
+      const gone = new Promise((r) => server.once('exit', r));
+      server.kill('SIGTERM');
+      await Promise.race([gone, new Promise((r) => setTimeout(r, 8000))]);
+      if (server.exitCode === null) server.kill('SIGKILL');
+    }
+  }
+}, { timeout: 30000 });
+
+async function summaryReady(level) {
+  await page.waitForFunction((l) => {
+    const el = document.querySelector('[data-testid="summary-panel"]');
+    return el && el.dataset.state === 'ready' && el.dataset.level === l;
+  }, level);
+}
+
+test('the summary table lists the six districts with the official LSOA counts', { timeout: 60000 }, async () => {
+  await summaryReady('district');
+  const rows = await page.$$eval('[data-testid="summary-row"]', (els) => els.map((e) => ({ code: e.dataset.code, cells: [...e.querySelectorAll('td')].map((td) => td.textContent.trim()) })));
+  assert.equal(rows.length, 6);
+  for (const r of rows) {
+    const f = facts.get(r.code);
+    assert.ok(f, `${r.code} is a Gloucestershire district`);
+    assert.equal(Number(r.cells[0]), f.lsoas, `${f.name} LSOAs`);
+    assert.equal(num(r.cells[1]), f.population, `${f.name} population`);
+  }
+  const counts = Object.fromEntries([...facts.values()].map((f) => [f.name, f.lsoas]));
+  assert.deepEqual(counts, { Cheltenham: 75, Cotswold: 51, 'Forest of Dean': 50, Gloucester: 78, Stroud: 69, Tewkesbury: 50 });
+});
+
+test('wards say how LSOAs were assigned, draw as a choropleth, and click through to their LSOAs', { timeout: 90000 }, async () => {
+  await page.selectOption('[data-testid="summary-level"]', 'ward');
+  await summaryReady('ward');
+  const method = await page.textContent('[data-testid="summary-method"]');
+  assert.match(method, /population-weighted centroid/);
+  await page.check('[data-testid="summary-map"]');
+  await page.waitForFunction(() => window.needsmap.map.getSource('summary') && window.needsmap.summary.state.fc);
+  await page.waitForFunction(() => {
+    const m = window.needsmap.map;
+    return m.loaded() && !m.isMoving() && m.queryRenderedFeatures({ layers: ['summary-fill'] }).length > 0;
+  });
+  const drawn = await page.evaluate(() => new Set(window.needsmap.map.queryRenderedFeatures({ layers: ['summary-fill'] }).map((f) => f.properties.code)).size);
+  assert.ok(drawn > 50, `${drawn} ward shapes drawn`);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'summary-wards.png') });
+  // Click-through: the first ward's button filters the area list to its LSOAs.
+  const first = await page.$eval('[data-testid="summary-row"]', (e) => ({ code: e.dataset.code, lsoas: Number(e.querySelector('td').textContent) }));
+  await page.click(`[data-testid="summary-row"][data-code="${first.code}"] button`);
+  await page.waitForFunction((c) => window.needsmap.state.filter === `ward = "${c}"`, first.code);
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="result-row"]').length === n, first.lsoas);
+  // A district row chooses the district.
+  await page.uncheck('[data-testid="summary-map"]');
+  await page.selectOption('[data-testid="summary-level"]', 'district');
+  await summaryReady('district');
+  await page.click('[data-testid="summary-row"][data-code="E07000081"] button');
+  await page.waitForFunction(() => window.needsmap.state.district === 'E07000081');
+});
+
+test('a district profile prints to an A4 PDF with the place name and its figures', { timeout: 90000 }, async () => {
+  const p = await browser.newPage();
+  const res = await p.goto(`${base}/profile/district/E07000081`);
+  assert.equal(res.status(), 200);
+  const f = facts.get('E07000081');
+  const text = await p.innerText('body');
+  assert.match(text, /Gloucester/);
+  const population = f.population.toLocaleString('en-GB');
+  assert.ok(text.includes(population), `population ${population} on the page`);
+  assert.ok(text.includes(`${f.lsoas} LSOAs`), 'LSOA count on the page');
+  assert.match(text, /ESTIMATE|network/, 'GP access says how times were made');
+  assert.equal(await p.locator('svg path').count(), f.lsoas, 'one map shape per LSOA');
+  // Printed: no interactive chrome.
+  await p.emulateMedia({ media: 'print' });
+  assert.equal(await p.locator('.chrome').isVisible(), false, 'buttons and links are hidden in print');
+  const pdf = await p.pdf({ format: 'A4', printBackground: true });
+  fs.writeFileSync(path.join(ARTIFACTS, 'profile-gloucester.pdf'), pdf);
+  const raw = pdf.toString('latin1');
+  assert.ok(raw.startsWith('%PDF-'), 'a PDF');
+  assert.ok(pdf.length > 20000, `${pdf.length} bytes`);
+  // Page size: A4 is 595.28 × 841.89 pt.
+  const boxes = [...raw.matchAll(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/g)].map((m) => [Number(m[1]), Number(m[2])]);
+  assert.ok(boxes.length >= 1, 'pages have a MediaBox');
+  for (const [w, h] of boxes) assert.ok(Math.abs(w - 595.28) < 2 && Math.abs(h - 841.89) < 2, `A4 page, got ${w}×${h}`);
+  // Chromium writes <title> into the document information: literal or UTF-16BE hex.
+  const title = 'Gloucester — locality profile';
+  const hex = 'FEFF' + [...title].map((c) => c.charCodeAt(0).toString(16).padStart(4, '0')).join('').toUpperCase();
+  assert.ok(raw.includes(`/Title (${title})`) || raw.toUpperCase().includes(`/TITLE <${hex}>`), 'the PDF title names the place');
+  await p.close();
+});
+
+test('an unknown profile is a 404 page a person can read', async () => {
+  const p = await browser.newPage();
+  const res = await p.goto(`${base}/profile/ward/E05999999`);
+  assert.equal(res.status(), 404);
+  assert.match(await p.innerText('body'), /No such ward/);
+  await p.close();
+});
