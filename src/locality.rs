@@ -44,7 +44,8 @@ pub struct Place {
     pub areas: Vec<usize>,
 }
 
-/// Find a district (by code or name, any case) or a ward (by code, or by a name that is unique).
+/// Find a district (by code or name, any case) or a ward (by code, or by a name that is unique);
+/// an LSOA code stands for its district, or the ward it is assigned to.
 pub fn find(atlas: &Atlas, kind: PlaceKind, query: &str) -> Result<Place, LocalityError> {
     let q = query.trim();
     let short: String = q.chars().take(60).collect();
@@ -54,7 +55,14 @@ pub fn find(atlas: &Atlas, kind: PlaceKind, query: &str) -> Result<Place, Locali
             let hit = districts.iter().find(|(code, name, _)| {
                 code.eq_ignore_ascii_case(q) || name.eq_ignore_ascii_case(q)
             });
-            let Some((code, name, _)) = hit else {
+            // An LSOA code stands for the district it lies in.
+            let via_area = || {
+                let i = atlas.index_of(&q.to_ascii_uppercase())?;
+                districts
+                    .iter()
+                    .find(|(c, _, _)| *c == atlas.areas[i].district_code)
+            };
+            let Some((code, name, _)) = hit.or_else(via_area) else {
                 return Err(LocalityError::Unknown {
                     kind: "district",
                     query: short,
@@ -102,7 +110,12 @@ pub fn find(atlas: &Atlas, kind: PlaceKind, query: &str) -> Result<Place, Locali
                 .iter()
                 .filter(|(_, (n, _, _))| n.eq_ignore_ascii_case(q))
                 .collect();
-            let (code, (name, district, areas)) = match (by_code, by_name.as_slice()) {
+            // An LSOA code stands for the ward it is assigned to.
+            let via_area = atlas
+                .index_of(&q.to_ascii_uppercase())
+                .and_then(|i| codes.text(i))
+                .and_then(|c| wards.iter().find(|(w, _)| **w == c));
+            let (code, (name, district, areas)) = match (by_code.or(via_area), by_name.as_slice()) {
                 (Some(hit), _) => hit,
                 (None, [one]) => *one,
                 (None, []) => {

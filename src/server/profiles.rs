@@ -114,7 +114,7 @@ async fn render(
     path = "/profile/district/{code}",
     tag = "profiles",
     summary = "Printable A4 profile of a district (locality partnership): map, key figures beside the county and England, most deprived LSOAs, child poverty, GP access, sources",
-    params(("code" = String, Path, description = "District code or name, e.g. E07000081 or Gloucester"), ProfileQuery),
+    params(("code" = String, Path, description = "District code or name, e.g. E07000081 or Gloucester; or an LSOA code for its district"), ProfileQuery),
     responses(
         (status = 200, description = "An HTML page", content_type = "text/html", body = String),
         (status = 404, description = "Unknown district: an HTML page saying so", content_type = "text/html", body = String),
@@ -133,7 +133,7 @@ pub async fn district(
     path = "/profile/ward/{code}",
     tag = "profiles",
     summary = "Printable A4 profile of an electoral ward (May 2025; LSOAs assigned by population-weighted centroid)",
-    params(("code" = String, Path, description = "Ward code (WD25CD), e.g. E05010696, or a unique ward name"), ProfileQuery),
+    params(("code" = String, Path, description = "Ward code (WD25CD), e.g. E05010696, a unique ward name, or an LSOA code for the ward it is assigned to"), ProfileQuery),
     responses(
         (status = 200, description = "An HTML page", content_type = "text/html", body = String),
         (status = 400, description = "Bad threshold or no ward layer: an HTML page", content_type = "text/html", body = String),
