@@ -197,11 +197,11 @@ fn bad_format_mode_and_region_are_usage_errors_listing_the_valid_values() {
         ),
         (
             &["access", "--beyond", "20", "--mode", "bus"][..],
-            "[possible values: walk, cycle, car]",
+            "[possible values: walk, cycle, car, pt, walk_or_pt]",
         ),
         (
             &["scenario", "--close", "L84001", "--mode", "train"][..],
-            "[possible values: walk, cycle, car]",
+            "[possible values: walk, cycle, car, pt, walk_or_pt]",
         ),
         (
             &[
