@@ -56,31 +56,36 @@ impl Schema for Atlas {
     }
 }
 
-/// Sums over a selection: who lives in the chosen areas.
+/// Sums over a selection: who lives in the chosen areas. A figure the atlas has no layer for
+/// (the IoD2025 denominators are not mirrored) is `null`, never 0.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Totals {
     pub areas: usize,
-    pub population: f64,
-    pub children: f64,
-    /// IDACI rate × children, to one decimal.
-    pub children_income_deprived: f64,
+    pub population: Option<f64>,
+    pub children: Option<f64>,
+    /// Children in income-deprived families (the layer's figures summed), to one decimal.
+    pub children_income_deprived: Option<f64>,
 }
 
 impl Totals {
     pub fn of(atlas: &Atlas, areas: &[usize]) -> Totals {
         // `+ 0.0`: an empty float sum is -0.0, which JSON would show as "-0.0".
         let sum = |layer: &str| {
-            areas
-                .iter()
-                .filter_map(|&i| atlas.number(layer, i))
-                .sum::<f64>()
-                + 0.0
+            atlas.layers.get(layer)?;
+            Some(
+                areas
+                    .iter()
+                    .filter_map(|&i| atlas.number(layer, i))
+                    .sum::<f64>()
+                    + 0.0,
+            )
         };
         Totals {
             areas: areas.len(),
             population: sum(ids::POPULATION),
             children: sum(ids::CHILDREN),
-            children_income_deprived: (sum(ids::CHILDREN_INCOME_DEPRIVED) * 10.0).round() / 10.0,
+            children_income_deprived: sum(ids::CHILDREN_INCOME_DEPRIVED)
+                .map(|x| (x * 10.0).round() / 10.0),
         }
     }
 }

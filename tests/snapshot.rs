@@ -256,17 +256,17 @@ fn a_truncated_or_damaged_snapshot_is_rebuilt() {
 }
 
 #[test]
-fn the_2025_vintage_says_it_is_not_assembled_yet_and_writes_nothing() {
+fn england_2025_without_its_boundaries_says_what_is_needed_and_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let d = temp_data(tmp.path());
-    let err = needsmap::open_atlas(&d, &Region::default(), Vintage::V2025, None, false)
+    let err = needsmap::open_atlas(&d, &Region::England, Vintage::V2025, None, false)
         .unwrap_err()
         .to_string();
     assert!(
-        err.contains("2025") && err.contains("--vintage 2019"),
+        err.contains("2025") && err.contains("lsoa21_bgc_england_wales"),
         "{err}"
     );
     assert!(
-        !needsmap::atlas::snapshot::path_for(&d, &Region::default(), Vintage::V2025, None).exists()
+        !needsmap::atlas::snapshot::path_for(&d, &Region::England, Vintage::V2025, None).exists()
     );
 }

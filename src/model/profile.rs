@@ -19,6 +19,12 @@ pub struct AreaProfile<'a> {
     pub district_code: &'a str,
     pub lon: f64,
     pub lat: f64,
+    /// What `lon`/`lat` are: ONS's population-weighted centroid, or (IoD2025 areas split since
+    /// 2011, whose 2021 population-weighted centroid is not mirrored) a point inside the polygon.
+    pub centroid: &'a str,
+    /// `2019` or `2025`.
+    #[schema(value_type = String)]
+    pub vintage: crate::vintage::Vintage,
     /// The loaded region's id (`gloucestershire`, `england`, or district codes).
     pub region: String,
     pub layers: Vec<ProfileLayer<'a>>,
@@ -47,6 +53,9 @@ pub struct ProfileLayer<'a> {
     #[schema(value_type = String)]
     pub direction: Direction,
 }
+
+/// `centroid` of an area whose coordinates are ONS's own population-weighted centroid.
+pub const POPULATION_WEIGHTED: &str = "population-weighted (ONS)";
 
 impl<'a> AreaProfile<'a> {
     /// The profile of area `i`; regional ranks are the layer's own, computed once at load.
@@ -92,6 +101,12 @@ impl<'a> AreaProfile<'a> {
             district_code: &a.district_code,
             lon: a.centroid.x(),
             lat: a.centroid.y(),
+            centroid: atlas
+                .layers
+                .get(crate::atlas::layers::ids::CENTROID_BASIS)
+                .and_then(|l| l.text(i))
+                .unwrap_or(POPULATION_WEIGHTED),
+            vintage: atlas.vintage,
             region: atlas.region.to_string(),
             layers,
             gp_sites,

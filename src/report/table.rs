@@ -66,15 +66,19 @@ pub fn areas(list: &AreaList, extra: &[&str]) -> String {
         .map(|r| cols.iter().map(|c| show(r.get(c))).collect())
         .collect();
     let t = &list.totals;
+    let whole = |x: Option<f64>| match x {
+        Some(v) => format!("{v:.0}"),
+        None => "not available in this vintage".into(),
+    };
     format!(
-        "{}\n{} of {} areas match ({} shown). Population {:.0}, children 0-15 {:.0}, children in income-deprived families {:.0}.\n",
+        "{}\n{} of {} areas match ({} shown). Population {}, children 0-15 {}, children in income-deprived families {}.\n",
         grid(&cols, &rows),
         list.count,
         list.areas.atlas.areas.len(),
         list.returned,
-        t.population,
-        t.children,
-        t.children_income_deprived
+        whole(t.population),
+        whole(t.children),
+        whole(t.children_income_deprived)
     )
 }
 
@@ -95,8 +99,16 @@ pub fn access(a: &AccessAnswer) -> String {
 /// One area: every layer with its national and regional position, then the nearest GP sites.
 pub fn profile(p: &AreaProfile) -> String {
     let mut out = format!(
-        "{} {} ({}, {})\npopulation-weighted centroid: {:.5}, {:.5}\n\n",
-        p.code, p.name, p.district, p.district_code, p.lon, p.lat
+        "{} {} ({}, {}; IMD {}, {})\ncentroid, {}: {:.5}, {:.5}\n\n",
+        p.code,
+        p.name,
+        p.district,
+        p.district_code,
+        p.vintage,
+        p.vintage.geography(),
+        p.centroid,
+        p.lon,
+        p.lat
     );
     let header = [
         "layer",
