@@ -22,7 +22,7 @@ pub fn run(g: &Global, args: &ScenarioArgs, out: &mut dyn Write) -> Result<()> {
             .push(Scenario::site_from(&atlas, spec, n + 1)?);
     }
     let outcome = overlay::run_scenario(&atlas, &scenario, args.mode.into(), networks.as_ref())?;
-    let answer = ScenarioAnswer::of(&outcome);
+    let answer = ScenarioAnswer::of(&outcome, None);
     match args.format {
         DocFormat::Json => write_json(out, &answer),
         DocFormat::Table => {

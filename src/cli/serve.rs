@@ -21,7 +21,12 @@ pub fn run(g: &Global, args: &ServeArgs) -> Result<()> {
         );
     }
     let atlas = Arc::new(g.load()?);
-    let state = Arc::new(AppState::new(atlas, args.web.clone())?);
+    // Scenarios route on the network the GP layers were routed on, when there is one.
+    let networks = match needsmap::overlay::network_path(&g.data(), g.network.as_deref())? {
+        Some(path) => Some(needsmap::overlay::read_networks(&path)?),
+        None => None,
+    };
+    let state = Arc::new(AppState::new(atlas, args.web.clone())?.with_networks(networks));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

@@ -16,7 +16,10 @@ pub mod profile;
 pub mod region;
 pub mod status;
 
-pub use access::{AccessAnswer, DecileImpact, ScenarioAnswer, ScenarioChange};
+pub use access::{
+    AccessAnswer, Crossing, CrossingTotals, DecileImpact, ScenarioAnswer, ScenarioChange,
+    ScenarioSite, ThresholdImpact,
+};
 pub use area::{AreaList, AreaRow, AreaRows};
 pub use error::ErrorBody;
 pub use figure::{round3, Cell, Figure};

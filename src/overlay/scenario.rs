@@ -70,6 +70,47 @@ impl Scenario {
         }
     }
 
+    /// True when this scenario closes the site with this code (a closed practice closes its
+    /// branches too).
+    pub fn closes(&self, atlas: &Atlas, code: &str) -> bool {
+        let parent = atlas
+            .gp_sites
+            .by_code(code)
+            .and_then(|s| s.parent.as_deref());
+        self.close.iter().any(|c| {
+            c.eq_ignore_ascii_case(code) || parent.is_some_and(|p| p.eq_ignore_ascii_case(c))
+        })
+    }
+
+    /// Sites in use whose code or name is nearest what was typed, best first: the "did you
+    /// mean" of an unknown code. Codes by edit distance; names containing the text rank first.
+    pub fn suggest<'a>(atlas: &'a Atlas, typed: &str, k: usize) -> Vec<&'a GpSite> {
+        let t = typed.trim().to_ascii_uppercase();
+        let mut scored: Vec<(usize, &GpSite)> = atlas
+            .gp_sites
+            .sites
+            .iter()
+            .map(|s| {
+                let by_name = t.len() >= 3 && s.name.to_ascii_uppercase().contains(&t);
+                let d = crate::query::levenshtein(&t, &s.code.to_ascii_uppercase());
+                (if by_name { 0 } else { d }, s)
+            })
+            .filter(|(d, _)| *d <= 3)
+            .collect();
+        scored.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.code.cmp(&b.1.code)));
+        scored.into_iter().take(k).map(|(_, s)| s).collect()
+    }
+
+    /// The sites in use that this scenario closes.
+    pub fn closed_sites<'a>(&self, atlas: &'a Atlas) -> Vec<&'a GpSite> {
+        atlas
+            .gp_sites
+            .sites
+            .iter()
+            .filter(|s| self.closes(atlas, &s.code))
+            .collect()
+    }
+
     /// The site list of this scenario.
     pub fn sites(&self, atlas: &Atlas) -> Result<Vec<GpSite>, OverlayError> {
         for c in &self.close {
@@ -100,6 +141,8 @@ impl Scenario {
 /// One area whose access changes under a scenario.
 #[derive(Debug, Clone, Serialize)]
 pub struct Change {
+    /// The area's index in the atlas (its feature id in the area tiles).
+    pub area: usize,
     pub code: String,
     pub name: String,
     pub district: String,
@@ -118,6 +161,10 @@ pub struct ScenarioOutcome {
     pub mode: String,
     pub method: String,
     pub changes: Vec<Change>,
+    /// Sites in use that the scenario closes (branches of a closed practice included).
+    pub closed: Vec<GpSite>,
+    /// The scenario's new sites.
+    pub opened: Vec<GpSite>,
     /// IMD decile → (areas, people, children) whose time changed.
     pub by_imd_decile: BTreeMap<u8, (usize, f64, f64)>,
 }
@@ -222,8 +269,11 @@ pub fn run_scenario(
     for (i, a) in atlas.areas.iter().enumerate() {
         let (b, af) = (before[i].as_ref(), after[i].as_ref());
         let differs = match (b, af) {
-            // Co-located sites tie; only a change in time counts.
-            (Some(x), Some(y)) => (x.0 - y.0).abs() > 1e-6,
+            // A change of time counts; so does a change of site when today's nearest closed
+            // (people must go elsewhere, even to a co-located site at the same time).
+            (Some(x), Some(y)) => {
+                (x.0 - y.0).abs() > 1e-6 || (x.1 != y.1 && scenario.closes(atlas, &x.1))
+            }
             (None, None) => false,
             _ => true,
         };
@@ -240,6 +290,7 @@ pub fn run_scenario(
             e.2 += children.unwrap_or(0.0);
         }
         changes.push(Change {
+            area: i,
             code: a.code.clone(),
             name: a.name.clone(),
             district: a.district.clone(),
@@ -264,6 +315,8 @@ pub fn run_scenario(
         mode: mode.as_str().into(),
         method: method.into(),
         changes,
+        closed: scenario.closed_sites(atlas).into_iter().cloned().collect(),
+        opened: scenario.open.clone(),
         by_imd_decile: by_decile,
     })
 }

@@ -12,6 +12,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod postcode;
 pub mod region;
+pub mod scenario;
 pub mod state;
 pub mod tile_routes;
 pub mod tiles;
@@ -56,6 +57,7 @@ pub fn api_routes() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(areas::profile))
         .routes(routes!(postcode::lookup))
         .routes(routes!(gp_sites::list))
+        .routes(routes!(scenario::run))
         .routes(routes!(districts::outlines))
         .routes(routes!(openapi::document))
         .routes(routes!(tile_routes::tilejson));

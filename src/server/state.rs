@@ -6,6 +6,7 @@ use crate::atlas::layers::Values;
 use crate::atlas::Atlas;
 use crate::model::{DistrictCollection, GpSiteCollection, Health, LayerList, RegionInfo};
 use crate::tiles::TileError;
+use crate::travel::Networks;
 use axum::body::Bytes;
 use serde::Serialize;
 use std::hash::{Hash, Hasher};
@@ -60,6 +61,8 @@ pub struct AppState {
     pub gp_sites_json: Bytes,
     /// District outlines, dissolved in the background from start-up.
     pub districts: Pending<Bytes>,
+    /// The road networks scenarios route on; `None` means scenarios use the estimate.
+    pub networks: Option<Arc<Networks>>,
     pub(crate) cpu: Arc<Semaphore>,
     pub(crate) streams: Arc<Semaphore>,
 }
@@ -84,18 +87,25 @@ impl AppState {
         });
         Ok(AppState {
             tiles: AreaTiles::new(atlas.clone())?,
-            web_dir,
             data_version: data_version(&atlas),
             layers_json: to_bytes(&LayerList::of(&atlas)),
             region_json: to_bytes(&RegionInfo::of(&atlas)),
             health_json: to_bytes(&Health::of(&atlas)),
             gp_sites_json: to_bytes(&GpSiteCollection::of(&atlas.gp_sites.sites)),
             districts,
+            networks: None,
             cpu: Arc::new(Semaphore::new(limits.cpu_jobs.max(1))),
             streams: Arc::new(Semaphore::new(limits.streams.max(1))),
+            web_dir,
             limits,
             atlas,
         })
+    }
+
+    /// Route scenarios on these networks (the ones the atlas's GP layers were routed on).
+    pub fn with_networks(mut self, networks: Option<Networks>) -> AppState {
+        self.networks = networks.map(Arc::new);
+        self
     }
 }
 
