@@ -25,6 +25,7 @@ import { accessPanel, availableModes, MODE_WORDS } from './panels/access.js';
 import { profilePanel } from './panels/profile.js';
 import { postcodePanel } from './panels/postcode.js';
 import { tooltipPanel } from './panels/tooltip.js';
+import { scenarioPanel } from './panels/scenario.js';
 
 const $ = (id) => document.getElementById(id);
 const HEALTH_EVERY_MS = 30000;
@@ -318,11 +319,12 @@ async function start() {
   if (!ctx.staticMode) {
     const postcode = postcodePanel(ctx);
     ctx.postcodeArea = postcode.area;
-    panels.push(listPanel(ctx), accessPanel(ctx), postcode);
+    ctx.scenario = scenarioPanel(ctx);
+    panels.push(listPanel(ctx), accessPanel(ctx), postcode, ctx.scenario);
   }
   ctx.mapView.bindPointer({
     onHover: (h) => tooltip.show(h),
-    onAreaClick: (f) => store.setState({ area: f.properties.code }, { properties: f.properties }),
+    onAreaClick: (f) => !ctx.scenario?.editing() && store.setState({ area: f.properties.code }, { properties: f.properties }),
   });
   ctx.mapView.map.on('moveend', () => {
     const c = ctx.mapView.map.getCenter();
