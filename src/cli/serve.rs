@@ -26,7 +26,11 @@ pub fn run(g: &Global, args: &ServeArgs) -> Result<()> {
         Some(path) => Some(needsmap::overlay::read_networks(&path)?),
         None => None,
     };
-    let state = Arc::new(AppState::new(atlas, args.web.clone())?.with_networks(networks));
+    let state = Arc::new(
+        AppState::new(atlas, args.web.clone())?
+            .with_networks(networks)
+            .with_wards(ward_boundaries(g)),
+    );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -37,3 +41,23 @@ pub fn run(g: &Global, args: &ServeArgs) -> Result<()> {
     ))?;
     Ok(())
 }
+
+/// The county's May 2025 wards, for name labels; none (with a note in the log) when the file is
+/// not in the data directory or its mirror.
+fn ward_boundaries(g: &Global) -> Vec<needsmap::sources::boundaries::Boundary> {
+    let mut data = g.data();
+    data.allow_download = false;
+    let read = data.require(WARDS).and_then(|path| {
+        needsmap::sources::boundaries::read_geojson_keyed(&path, "WD25CD", "WD25NM", &[], None)
+    });
+    match read {
+        Ok(wards) => wards.into_iter().map(|(b, _)| b).collect(),
+        Err(e) => {
+            tracing::info!(error = %e, "no ward labels");
+            Vec::new()
+        }
+    }
+}
+
+/// The manifest id of the ward boundaries.
+const WARDS: &str = "wards_wd25_bgc_gloucestershire";

@@ -5,8 +5,10 @@
 pub mod areas;
 pub mod districts;
 pub mod error;
+pub mod glyphs;
 pub mod gp_sites;
 pub mod health;
+pub mod labels;
 pub mod layers;
 pub mod middleware;
 pub mod openapi;
@@ -59,8 +61,10 @@ pub fn api_routes() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(gp_sites::list))
         .routes(routes!(scenario::run))
         .routes(routes!(districts::outlines))
+        .routes(routes!(labels::list))
         .routes(routes!(openapi::document))
         .routes(routes!(tile_routes::tilejson));
+    let r = openapi::routes_with_suffix(r, routes!(glyphs::range));
     openapi::routes_with_suffix(r, routes!(tile_routes::tile))
 }
 

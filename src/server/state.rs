@@ -4,7 +4,10 @@
 use super::tiles::AreaTiles;
 use crate::atlas::layers::Values;
 use crate::atlas::Atlas;
-use crate::model::{DistrictCollection, GpSiteCollection, Health, LayerList, RegionInfo};
+use crate::model::{
+    DistrictCollection, GpSiteCollection, Health, LabelCollection, LayerList, RegionInfo,
+};
+use crate::sources::boundaries::Boundary;
 use crate::tiles::TileError;
 use crate::travel::Networks;
 use axum::body::Bytes;
@@ -59,8 +62,12 @@ pub struct AppState {
     pub region_json: Bytes,
     pub health_json: Bytes,
     pub gp_sites_json: Bytes,
+    /// `/api/labels`: district and LSOA names, and ward names once [`AppState::with_wards`] gives them.
+    pub labels_json: Bytes,
     /// District outlines, dissolved in the background from start-up.
     pub districts: Pending<Bytes>,
+    /// Label glyphs, made from the packaged font on first request.
+    pub glyphs: crate::tiles::glyphs::Glyphs,
     /// The road networks scenarios route on; `None` means scenarios use the estimate.
     pub networks: Option<Arc<Networks>>,
     pub(crate) cpu: Arc<Semaphore>,
@@ -92,14 +99,31 @@ impl AppState {
             region_json: to_bytes(&RegionInfo::of(&atlas)),
             health_json: to_bytes(&Health::of(&atlas)),
             gp_sites_json: to_bytes(&GpSiteCollection::of(&atlas.gp_sites.sites)),
+            labels_json: to_bytes(&LabelCollection::of(&atlas, &[])),
             districts,
             networks: None,
+            glyphs: crate::tiles::glyphs::Glyphs::new(crate::tiles::glyphs::font_dirs(&web_dir)),
             cpu: Arc::new(Semaphore::new(limits.cpu_jobs.max(1))),
             streams: Arc::new(Semaphore::new(limits.streams.max(1))),
             web_dir,
             limits,
             atlas,
         })
+    }
+
+    /// Label these wards too (those whose interior point lies in the region).
+    pub fn with_wards(mut self, wards: Vec<Boundary>) -> AppState {
+        use geo::InteriorPoint;
+        let inside: Vec<Boundary> = wards
+            .into_iter()
+            .filter(|w| {
+                w.polygon
+                    .interior_point()
+                    .is_some_and(|p| self.atlas.locate(p.x(), p.y()).is_some())
+            })
+            .collect();
+        self.labels_json = to_bytes(&LabelCollection::of(&self.atlas, &inside));
+        self
     }
 
     /// Route scenarios on these networks (the ones the atlas's GP layers were routed on).

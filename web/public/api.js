@@ -126,6 +126,7 @@ export const api = {
   districts: (o) => getJson('/api/districts', o),
   tilejson: (o) => getJson('/tiles/areas.json', o),
   gpSites: (o) => getJson('/api/gp-sites', o),
+  labels: (o) => getJson('/api/labels', o),
   area: (code, o) => getJson(`/api/areas/${encodeURIComponent(code)}`, o),
   postcode: (pc, o) => getJson(`/api/postcode/${encodeURIComponent(pc)}`, o),
   areasUrl: (params) => `/api/areas${query(params)}`,

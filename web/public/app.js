@@ -26,6 +26,7 @@ import { profilePanel } from './panels/profile.js';
 import { postcodePanel } from './panels/postcode.js';
 import { tooltipPanel } from './panels/tooltip.js';
 import { scenarioPanel } from './panels/scenario.js';
+import { glyphsUrl } from './labels.js';
 
 const $ = (id) => document.getElementById(id);
 const HEALTH_EVERY_MS = 30000;
@@ -346,6 +347,10 @@ async function start() {
     api.gpSites()
       .then((g) => ctx.mapView.setGpData(markInside(g, d.districts)))
       .catch((e) => showMessage('warning', errorHtml(e, 'Loading GP sites'), 'gp'));
+    // place names are context too: the map works without them
+    api.labels()
+      .then((l) => ctx.mapView.addLabels(l, glyphsUrl(window.location.href)))
+      .catch((e) => showMessage('warning', errorHtml(e, 'Loading place names'), 'labels'));
   }
   await ctx.mapView.idle();
 }
