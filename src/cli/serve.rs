@@ -29,7 +29,8 @@ pub fn run(g: &Global, args: &ServeArgs) -> Result<()> {
     let state = Arc::new(
         AppState::new(atlas, args.web.clone())?
             .with_networks(networks)
-            .with_wards(ward_boundaries(g)),
+            .with_wards(ward_boundaries(g))
+            .with_basemap_style(args.basemap_style.clone()),
     );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -50,6 +50,10 @@ pub struct RegionInfo {
     /// Vintages of the Indices of Deprivation loaded (`2019`).
     pub vintages: Vec<String>,
     pub default_vintage: String,
+    /// A MapLibre style the deployment draws under the choropleth (`serve --basemap-style`);
+    /// absent by default, when the page needs no server but this one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basemap_style: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -92,6 +96,7 @@ impl RegionInfo {
             districts,
             default_vintage: vintages.last().cloned().unwrap_or_default(),
             vintages,
+            basemap_style: None,
         }
     }
 }

@@ -111,6 +111,14 @@ impl AppState {
         })
     }
 
+    /// Tell the page (through `/api/region`) to draw this basemap style under the choropleth.
+    pub fn with_basemap_style(mut self, url: Option<String>) -> AppState {
+        let mut region = RegionInfo::of(&self.atlas);
+        region.basemap_style = url;
+        self.region_json = to_bytes(&region);
+        self
+    }
+
     /// Label these wards too (those whose interior point lies in the region).
     pub fn with_wards(mut self, wards: Vec<Boundary>) -> AppState {
         use geo::InteriorPoint;

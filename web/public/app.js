@@ -10,7 +10,8 @@ import { createStore, normalise, STATE_KEYS } from './state.js';
 import { parseHash, toHash } from './urlstate.js';
 import { regionFromApi, regionFromLegacy, placeName, words } from './region.js';
 import { boundsOf, markInside } from './geometry.js';
-import { areaSource, SRC, SOURCE_LAYER } from './mapstyle.js';
+import { areaSource, SRC, SOURCE_LAYER, ML } from './mapstyle.js';
+import { addBasemap, FILL_OPACITY_OVER_BASEMAP } from './basemap.js';
 import { MapView } from './mapview.js';
 import { html, setHtml } from './html.js';
 import { showMessage, clearMessage, errorHtml } from './messages.js';
@@ -313,6 +314,12 @@ async function start() {
   window.needsmap.map = ctx.mapView.map;
   await ctx.mapView.loaded;
   ctx.mapView.addLayers({ areas: d.areaSource, districts: d.districts, gpVisible: state.gp });
+  // a deployment's basemap (serve --basemap-style), under the choropleth; the map works without it
+  if (d.region.basemapStyle) {
+    addBasemap(ctx.mapView.map, d.region.basemapStyle, ML.AREAS_FILL)
+      .then(() => ctx.mapView.map.setPaintProperty(ML.AREAS_FILL, 'fill-opacity', FILL_OPACITY_OVER_BASEMAP))
+      .catch((e) => showMessage('warning', errorHtml(e, 'Loading the basemap'), 'basemap'));
+  }
 
   ctx.layersPanel = layersPanel(ctx);
   panels.push(ctx.layersPanel, districtPanel(ctx), profilePanel(ctx));

@@ -24,6 +24,7 @@ export function regionFromApi(doc) {
     districts,
     vintages: Array.isArray(doc.vintages) ? doc.vintages.map(String) : [],
     defaultVintage: doc.default_vintage ? String(doc.default_vintage) : null,
+    basemapStyle: typeof doc.basemap_style === 'string' && doc.basemap_style ? doc.basemap_style : null,
   };
 }
 
