@@ -115,8 +115,11 @@ fn labels_sit_at_the_official_points_and_inside_their_wards() {
     }
 }
 
-/// Minimal protobuf reading for the test: (field, wire value or bytes) pairs.
-fn fields(mut b: &[u8]) -> Vec<(u32, u64, &[u8])> {
+/// One protobuf field: number, varint value (or length), bytes of a length-delimited field.
+type Field<'a> = (u32, u64, &'a [u8]);
+
+/// Minimal protobuf reading for the test: the fields of a message.
+fn fields(mut b: &[u8]) -> Vec<Field<'_>> {
     fn varint(b: &mut &[u8]) -> u64 {
         let (mut v, mut shift) = (0u64, 0);
         loop {
@@ -168,7 +171,7 @@ fn glyphs_are_distance_fields_of_the_packaged_font() {
     let bbox = face
         .glyph_bounding_box(face.glyph_index('H').unwrap())
         .unwrap();
-    let glyphs: BTreeMap<u64, Vec<(u32, u64, &[u8])>> = inner
+    let glyphs: BTreeMap<u64, Vec<Field>> = inner
         .iter()
         .filter(|f| f.0 == 3)
         .map(|f| {

@@ -362,7 +362,7 @@ fn no_effect_is_said_and_bad_input_is_a_named_400() {
             "{d}"
         );
     }
-    assert!(bad("close=QQ").contains(&"QQ"));
+    assert!(bad("close=QQ").contains("QQ"));
     assert!(bad(&format!("open={}", enc("abc,51"))).contains("abc,51"));
     assert!(bad(&format!("open={}", enc("200,51"))).contains("200,51"));
     assert!(bad(&format!("open={}", enc("-0.1276,51.5072"))).contains("outside"));

@@ -48,9 +48,12 @@ pub fn run(g: &Global, args: &ServeArgs) -> Result<()> {
 fn ward_boundaries(g: &Global) -> Vec<needsmap::sources::boundaries::Boundary> {
     let mut data = g.data();
     data.allow_download = false;
-    let read = data.require(WARDS).and_then(|path| {
-        needsmap::sources::boundaries::read_geojson_keyed(&path, "WD25CD", "WD25NM", &[], None)
-    });
+    let read = match data.require(WARDS) {
+        Ok(path) => {
+            needsmap::sources::boundaries::read_geojson_keyed(&path, "WD25CD", "WD25NM", &[], None)
+        }
+        Err(e) => Err(e),
+    };
     match read {
         Ok(wards) => wards.into_iter().map(|(b, _)| b).collect(),
         Err(e) => {

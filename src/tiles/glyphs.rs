@@ -51,12 +51,15 @@ pub fn parse_range(text: &str) -> Result<u32, GlyphError> {
     Ok(a)
 }
 
+/// A range's protobuf by font and first code point.
+type RangeCache = HashMap<(&'static str, u32), Arc<Vec<u8>>>;
+
 /// Glyph ranges of the served fonts, made on first request and kept (a few KB each).
 #[derive(Debug)]
 pub struct Glyphs {
     dirs: Vec<PathBuf>,
     fonts: Mutex<HashMap<&'static str, Arc<Vec<u8>>>>,
-    ranges: Mutex<HashMap<(&'static str, u32), Arc<Vec<u8>>>>,
+    ranges: Mutex<RangeCache>,
 }
 
 impl Glyphs {
