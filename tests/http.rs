@@ -346,7 +346,9 @@ fn openapi_documents_every_routed_path_and_only_those() {
             .replace("{postcode}", "GL1%202EH")
             .replace("{z}", "10")
             .replace("{x}", "505")
-            .replace("{y}", "338");
+            .replace("{y}", "338")
+            .replace("{fontstack}", "DejaVu%20Sans")
+            .replace("{range}", "0-255");
         assert_eq!(get(&url).status(), 200, "{url}");
     }
     // Every path is routed through utoipa-axum's `routes!`, which documents it; the router's

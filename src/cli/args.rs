@@ -299,6 +299,24 @@ pub struct ServeArgs {
     /// Do not pre-encode the region's tiles z6..13 in the background at start-up.
     #[arg(long)]
     pub no_warm: bool,
+    /// A MapLibre style (http(s) URL) whose layers the page draws under the choropleth, e.g. a
+    /// deployment's OS Maps API, OpenFreeMap or PMTiles basemap. Off by default: the page then
+    /// asks no server but this one.
+    #[arg(long, env = "NEEDSMAP_BASEMAP_STYLE", value_parser = style_url)]
+    pub basemap_style: Option<String>,
+}
+
+/// A basemap style is fetched by the browser: an absolute http(s) URL.
+fn style_url(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    let rest = t
+        .strip_prefix("https://")
+        .or_else(|| t.strip_prefix("http://"))
+        .ok_or_else(|| format!("'{t}' is not an http(s) URL of a MapLibre style"))?;
+    if rest.is_empty() || t.chars().any(|c| c.is_whitespace() || c == '"') {
+        return Err(format!("'{t}' is not an http(s) URL of a MapLibre style"));
+    }
+    Ok(t.to_string())
 }
 
 #[derive(Debug, Args)]
@@ -519,5 +537,38 @@ mod tests {
         let e = Cli::try_parse_from(["needsmap", "scenario", "--mode", "car"]).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::MissingRequiredArgument);
         assert!(Cli::try_parse_from(["needsmap", "scenario", "--open", "GL1 2EH"]).is_ok());
+    }
+
+    #[test]
+    fn basemap_style_is_off_by_default_and_must_be_an_http_url() {
+        let style = |args: &[&str]| match Cli::try_parse_from(args).map(|c| c.command) {
+            Ok(Command::Serve(a)) => Ok(a.basemap_style),
+            Ok(_) => unreachable!(),
+            Err(e) => Err(e.kind()),
+        };
+        if std::env::var_os("NEEDSMAP_BASEMAP_STYLE").is_none() {
+            assert_eq!(style(&["needsmap", "serve"]), Ok(None));
+        }
+        assert_eq!(
+            style(&[
+                "needsmap",
+                "serve",
+                "--basemap-style",
+                "https://tiles.example.org/style.json"
+            ]),
+            Ok(Some("https://tiles.example.org/style.json".into()))
+        );
+        for bad in [
+            "style.json",
+            "ftp://x/style.json",
+            "https://",
+            "https://a b",
+        ] {
+            assert_eq!(
+                style(&["needsmap", "serve", "--basemap-style", bad]),
+                Err(ErrorKind::ValueValidation),
+                "{bad}"
+            );
+        }
     }
 }

@@ -33,7 +33,7 @@ pub fn run(g: &Global, args: &ScenarioArgs, out: &mut dyn Write) -> Result<()> {
             overlay::run_pt_scenario(&atlas, &data, &scenario, measure, walk.as_ref())?
         }
     };
-    let answer = ScenarioAnswer::of(&outcome);
+    let answer = ScenarioAnswer::of(&outcome, None);
     match args.format {
         DocFormat::Json => write_json(out, &answer),
         DocFormat::Table => {

@@ -29,13 +29,21 @@ pub fn run(g: &Global, args: &ServeArgs) -> Result<()> {
             .map(|opened| opened.atlas)
             .map_err(|e| e.to_string())
     });
+    // Scenarios route on the network the GP layers were routed on, when there is one.
+    let networks = match needsmap::overlay::network_path(&g.data(), g.network.as_deref())? {
+        Some(path) => Some(needsmap::overlay::read_networks(&path)?),
+        None => None,
+    };
     let mut state = AppState::with_vintages(
         g.vintage,
         atlas,
         Some(opener),
         args.web.clone(),
         Limits::default(),
-    )?;
+    )?
+    .with_networks(networks)
+    .with_wards(ward_boundaries(g))
+    .with_basemap_style(args.basemap_style.clone());
     state.data = Some(g.data());
     let state = Arc::new(state);
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -48,3 +56,26 @@ pub fn run(g: &Global, args: &ServeArgs) -> Result<()> {
     ))?;
     Ok(())
 }
+
+/// The county's May 2025 wards, for name labels; none (with a note in the log) when the file is
+/// not in the data directory or its mirror.
+fn ward_boundaries(g: &Global) -> Vec<needsmap::sources::boundaries::Boundary> {
+    let mut data = g.data();
+    data.allow_download = false;
+    let read = match data.require(WARDS) {
+        Ok(path) => {
+            needsmap::sources::boundaries::read_geojson_keyed(&path, "WD25CD", "WD25NM", &[], None)
+        }
+        Err(e) => Err(e),
+    };
+    match read {
+        Ok(wards) => wards.into_iter().map(|(b, _)| b).collect(),
+        Err(e) => {
+            tracing::info!(error = %e, "no ward labels");
+            Vec::new()
+        }
+    }
+}
+
+/// The manifest id of the ward boundaries.
+const WARDS: &str = needsmap::atlas::layers::catalogue::source::WARDS_WD25;

@@ -12,6 +12,7 @@ pub mod error;
 pub mod figure;
 pub mod geojson;
 pub mod gp;
+pub mod labels;
 pub mod layers;
 pub mod locality;
 pub mod postcode;
@@ -20,7 +21,10 @@ pub mod region;
 pub mod status;
 pub mod summary;
 
-pub use access::{AccessAnswer, DecileImpact, ScenarioAnswer, ScenarioChange};
+pub use access::{
+    AccessAnswer, Crossing, CrossingTotals, DecileImpact, ScenarioAnswer, ScenarioChange,
+    ScenarioSite, ThresholdImpact,
+};
 pub use area::{AreaList, AreaRow, AreaRows};
 pub use child_poverty::{ChildPovertyDistrict, ChildPovertyDistricts, ChildPovertyYear};
 pub use compare::{ChangeRow, CompareAnswer, CompareUnavailable};
@@ -28,6 +32,7 @@ pub use error::ErrorBody;
 pub use figure::{round3, Cell, Figure};
 pub use geojson::{AreaFeatureCollection, DistrictCollection, GpSiteCollection};
 pub use gp::NearbyGpSite;
+pub use labels::{LabelCollection, LabelKind};
 pub use layers::{LayerInfo, LayerList};
 pub use postcode::{Eligibility, PostcodeAnswer, VintageEligibility};
 pub use profile::{AreaProfile, ProfileLayer};

@@ -55,6 +55,10 @@ pub struct RegionInfo {
     pub vintage: String,
     /// Its small-area geography, for legends: `LSOA 2011` or `LSOA 2021`.
     pub geography: String,
+    /// A MapLibre style the deployment draws under the choropleth (`serve --basemap-style`);
+    /// absent by default, when the page needs no server but this one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basemap_style: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -104,6 +108,7 @@ impl RegionInfo {
             vintage,
             geography,
             vintages,
+            basemap_style: None,
         }
     }
 }

@@ -103,6 +103,7 @@ pub fn run_pt_scenario(
     };
     Ok(outcome(
         atlas,
+        scenario,
         measure.as_str(),
         Method::Network,
         &nearest(0),

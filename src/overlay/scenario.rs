@@ -80,6 +80,44 @@ impl Scenario {
         })
     }
 
+    /// True when this scenario closes the site in use with this code (a closed practice closes
+    /// its branches too).
+    pub fn closes_code(&self, atlas: &Atlas, code: &str) -> bool {
+        match atlas.gp_sites.by_code(code) {
+            Some(s) => self.closes(s),
+            None => self.close.iter().any(|c| c.eq_ignore_ascii_case(code)),
+        }
+    }
+
+    /// Sites in use whose code or name is nearest what was typed, best first: the "did you
+    /// mean" of an unknown code. Codes by edit distance; names containing the text rank first.
+    pub fn suggest<'a>(atlas: &'a Atlas, typed: &str, k: usize) -> Vec<&'a GpSite> {
+        let t = typed.trim().to_ascii_uppercase();
+        let mut scored: Vec<(usize, &GpSite)> = atlas
+            .gp_sites
+            .sites
+            .iter()
+            .map(|s| {
+                let by_name = t.len() >= 3 && s.name.to_ascii_uppercase().contains(&t);
+                let d = crate::query::levenshtein(&t, &s.code.to_ascii_uppercase());
+                (if by_name { 0 } else { d }, s)
+            })
+            .filter(|(d, _)| *d <= 3)
+            .collect();
+        scored.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.code.cmp(&b.1.code)));
+        scored.into_iter().take(k).map(|(_, s)| s).collect()
+    }
+
+    /// The sites in use that this scenario closes.
+    pub fn closed_sites<'a>(&self, atlas: &'a Atlas) -> Vec<&'a GpSite> {
+        atlas
+            .gp_sites
+            .sites
+            .iter()
+            .filter(|s| self.closes(s))
+            .collect()
+    }
+
     /// The site list of this scenario.
     pub fn sites(&self, atlas: &Atlas) -> Result<Vec<GpSite>, OverlayError> {
         for c in &self.close {
@@ -102,6 +140,8 @@ impl Scenario {
 /// One area whose access changes under a scenario.
 #[derive(Debug, Clone, Serialize)]
 pub struct Change {
+    /// The area's index in the atlas (its feature id in the area tiles).
+    pub area: usize,
     pub code: String,
     pub name: String,
     pub district: String,
@@ -120,6 +160,10 @@ pub struct ScenarioOutcome {
     pub mode: String,
     pub method: String,
     pub changes: Vec<Change>,
+    /// Sites in use that the scenario closes (branches of a closed practice included).
+    pub closed: Vec<GpSite>,
+    /// The scenario's new sites.
+    pub opened: Vec<GpSite>,
     /// IMD decile → (areas, people, children) whose time changed.
     pub by_imd_decile: BTreeMap<u8, (usize, f64, f64)>,
 }
@@ -218,7 +262,14 @@ pub fn run_scenario(
         r if r == n => Method::Network,
         _ => Method::Mixed,
     };
-    Ok(outcome(atlas, mode.as_str(), method, &before, &after))
+    Ok(outcome(
+        atlas,
+        scenario,
+        mode.as_str(),
+        method,
+        &before,
+        &after,
+    ))
 }
 
 /// Per area (`None` = no figure): minutes to the nearest site and its code.
@@ -228,6 +279,7 @@ pub(super) type Nearest = Vec<Option<(f64, String)>>;
 /// lives there by IMD decile.
 pub(super) fn outcome(
     atlas: &Atlas,
+    scenario: &Scenario,
     mode: &str,
     method: Method,
     before: &Nearest,
@@ -238,8 +290,11 @@ pub(super) fn outcome(
     for (i, a) in atlas.areas.iter().enumerate() {
         let (b, af) = (before[i].as_ref(), after[i].as_ref());
         let differs = match (b, af) {
-            // Co-located sites tie; only a change in time counts.
-            (Some(x), Some(y)) => (x.0 - y.0).abs() > 1e-6,
+            // A change of time counts; so does a change of site when today's nearest closed
+            // (people must go elsewhere, even to a co-located site at the same time).
+            (Some(x), Some(y)) => {
+                (x.0 - y.0).abs() > 1e-6 || (x.1 != y.1 && scenario.closes_code(atlas, &x.1))
+            }
             (None, None) => false,
             _ => true,
         };
@@ -256,6 +311,7 @@ pub(super) fn outcome(
             e.2 += children.unwrap_or(0.0);
         }
         changes.push(Change {
+            area: i,
             code: a.code.clone(),
             name: a.name.clone(),
             district: a.district.clone(),
@@ -280,6 +336,8 @@ pub(super) fn outcome(
         mode: mode.into(),
         method: method.as_str().into(),
         changes,
+        closed: scenario.closed_sites(atlas).into_iter().cloned().collect(),
+        opened: scenario.open.clone(),
         by_imd_decile: by_decile,
     }
 }

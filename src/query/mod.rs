@@ -41,6 +41,7 @@ use std::fmt;
 pub use ast::{CmpOp, Expr, Value};
 pub use error::QueryError;
 pub use eval::{Record, Truth};
+pub(crate) use schema::levenshtein;
 pub use schema::{FieldKind, Schema};
 pub use sort::SortKey;
 

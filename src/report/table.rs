@@ -413,7 +413,7 @@ pub fn scenario(s: &ScenarioAnswer) -> String {
             ]
         })
         .collect();
-    let mut out = format!("scenario ({} {})\n\n", s.mode, s.method);
+    let mut out = format!("scenario ({} {})\n{}\n\n", s.mode, s.method, s.summary);
     out += &grid(
         &[
             "code", "name", "district", "before", "after", "change", "nearest", "then", "people",

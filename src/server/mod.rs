@@ -5,14 +5,17 @@
 pub mod areas;
 pub mod districts;
 pub mod error;
+pub mod glyphs;
 pub mod gp_sites;
 pub mod health;
+pub mod labels;
 pub mod layers;
 pub mod middleware;
 pub mod openapi;
 pub mod postcode;
 pub mod profiles;
 pub mod region;
+pub mod scenario;
 pub mod state;
 pub mod summary;
 pub mod tile_routes;
@@ -59,12 +62,15 @@ pub fn api_routes() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(areas::profile))
         .routes(routes!(postcode::lookup))
         .routes(routes!(gp_sites::list))
+        .routes(routes!(scenario::run))
         .routes(routes!(districts::outlines))
         .routes(routes!(summary::summary))
         .routes(routes!(profiles::district))
         .routes(routes!(profiles::ward))
+        .routes(routes!(labels::list))
         .routes(routes!(openapi::document))
         .routes(routes!(tile_routes::tilejson));
+    let r = openapi::routes_with_suffix(r, routes!(glyphs::range));
     openapi::routes_with_suffix(r, routes!(tile_routes::tile))
 }
 

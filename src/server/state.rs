@@ -8,8 +8,12 @@
 use super::tiles::AreaTiles;
 use crate::atlas::layers::Values;
 use crate::atlas::Atlas;
-use crate::model::{DistrictCollection, GpSiteCollection, Health, LayerList, RegionInfo};
+use crate::model::{
+    DistrictCollection, GpSiteCollection, Health, LabelCollection, LayerList, RegionInfo,
+};
+use crate::sources::boundaries::Boundary;
 use crate::tiles::TileError;
+use crate::travel::Networks;
 use crate::vintage::Vintage;
 use axum::body::Bytes;
 use serde::Serialize;
@@ -71,9 +75,17 @@ pub struct Served {
     pub gp_sites_json: Bytes,
     /// District outlines, dissolved in the background from load.
     pub districts: Pending<Bytes>,
+    /// What `region_json` was made from.
+    region: RegionInfo,
 }
 
 impl Served {
+    /// Name the deployment's basemap style in `/api/region` (`serve --basemap-style`).
+    fn set_basemap_style(&mut self, url: Option<String>) {
+        self.region.basemap_style = url;
+        self.region_json = to_bytes(&self.region);
+    }
+
     /// `offered` are the vintages the server answers (for `/api/region`), `default` its default.
     fn new(
         vintage: Vintage,
@@ -99,6 +111,7 @@ impl Served {
             districts,
             vintage,
             atlas,
+            region,
         })
     }
 }
@@ -130,6 +143,15 @@ pub struct AppState {
     pub data: Option<crate::sources::DataDir>,
     /// England's figures for profiles, read on first use.
     pub england: std::sync::OnceLock<Result<crate::model::locality::EnglandFigures, String>>,
+    /// `/api/labels`: district and LSOA names of the default vintage, and ward names once
+    /// [`AppState::with_wards`] gives them.
+    pub labels_json: Bytes,
+    /// Label glyphs, made from the packaged font on first request.
+    pub glyphs: crate::tiles::glyphs::Glyphs,
+    /// The road networks scenarios route on; `None` means scenarios use the estimate.
+    pub networks: Option<Arc<Networks>>,
+    /// A MapLibre style the page draws under the choropleth (`serve --basemap-style`).
+    basemap_style: Option<String>,
     pub(crate) cpu: Arc<Semaphore>,
     pub(crate) streams: Arc<Semaphore>,
 }
@@ -170,15 +192,19 @@ impl AppState {
         Ok(AppState {
             default_vintage: vintage,
             health_json: to_bytes(&Health::of(&atlas)),
+            labels_json: to_bytes(&LabelCollection::of(&atlas, &[])),
+            glyphs: crate::tiles::glyphs::Glyphs::new(crate::tiles::glyphs::font_dirs(&web_dir)),
+            networks: None,
+            basemap_style: None,
             atlas,
             default,
             opener,
             others: Mutex::new(BTreeMap::new()),
-            web_dir,
             data: None,
             england: std::sync::OnceLock::new(),
             cpu: Arc::new(Semaphore::new(limits.cpu_jobs.max(1))),
             streams: Arc::new(Semaphore::new(limits.streams.max(1))),
+            web_dir,
             limits,
         })
     }
@@ -241,11 +267,15 @@ impl AppState {
                 .or_insert_with(|| {
                     let offered = self.vintages();
                     let default = self.default_vintage;
+                    let basemap = self.basemap_style.clone();
                     in_background("atlas of another vintage", move || {
                         tracing::info!(%vintage, "opening the atlas of another vintage");
                         let atlas = opener(vintage)?;
                         Served::new(vintage, Arc::new(atlas), &offered, default)
-                            .map(Arc::new)
+                            .map(|mut s| {
+                                s.set_basemap_style(basemap);
+                                Arc::new(s)
+                            })
                             .map_err(|e| format!("its tiles could not be prepared: {e}"))
                     })
                 })
@@ -264,6 +294,36 @@ impl AppState {
             Some(Ok(Err(why))) | Some(Err(why)) => Err(failed(why.clone())),
             None => Err(failed("the open ended without an answer".into())),
         }
+    }
+
+    /// Tell the page (through `/api/region`) to draw this basemap style under the choropleth.
+    pub fn with_basemap_style(mut self, url: Option<String>) -> AppState {
+        if let Some(d) = Arc::get_mut(&mut self.default) {
+            d.set_basemap_style(url.clone());
+        }
+        self.basemap_style = url;
+        self
+    }
+
+    /// Label these wards too (those whose interior point lies in the region).
+    pub fn with_wards(mut self, wards: Vec<Boundary>) -> AppState {
+        use geo::InteriorPoint;
+        let inside: Vec<Boundary> = wards
+            .into_iter()
+            .filter(|w| {
+                w.polygon
+                    .interior_point()
+                    .is_some_and(|p| self.atlas.locate(p.x(), p.y()).is_some())
+            })
+            .collect();
+        self.labels_json = to_bytes(&LabelCollection::of(&self.atlas, &inside));
+        self
+    }
+
+    /// Route scenarios on these networks (the ones the atlas's GP layers were routed on).
+    pub fn with_networks(mut self, networks: Option<Networks>) -> AppState {
+        self.networks = networks.map(Arc::new);
+        self
     }
 }
 

@@ -62,6 +62,7 @@
 mod clip;
 mod coord;
 mod encode;
+pub mod glyphs;
 mod mercator;
 mod pbf;
 mod simplify;

@@ -141,8 +141,11 @@ export const api = {
   districts: (o) => getJson(atlas('/api/districts'), o),
   tilejson: (o) => getJson(atlas('/tiles/areas.json'), o),
   gpSites: (o) => getJson(atlas('/api/gp-sites'), o),
+  // label points are of the default vintage's geography (district and ward names do not change)
+  labels: (o) => getJson('/api/labels', o),
   area: (code, o) => getJson(atlas(`/api/areas/${encodeURIComponent(code)}`), o),
   postcode: (pc, o) => getJson(atlas(`/api/postcode/${encodeURIComponent(pc)}`), o),
+  scenario: (path, o) => getJson(atlas(path), o),
   areasUrl: (params) => atlas(`/api/areas${query(params)}`),
   areas: (params, o) => getJson(atlas(`/api/areas${query(params)}`), o),
 };

@@ -10,7 +10,8 @@ import { createStore, normalise, STATE_KEYS } from './state.js';
 import { parseHash, toHash } from './urlstate.js';
 import { regionFromApi, regionFromLegacy, placeName, words } from './region.js';
 import { boundsOf, markInside } from './geometry.js';
-import { areaSource, SRC, SOURCE_LAYER } from './mapstyle.js';
+import { areaSource, SRC, SOURCE_LAYER, ML } from './mapstyle.js';
+import { addBasemap, FILL_OPACITY_OVER_BASEMAP } from './basemap.js';
 import { MapView } from './mapview.js';
 import { html, setHtml } from './html.js';
 import { showMessage, clearMessage, errorHtml } from './messages.js';
@@ -28,6 +29,8 @@ import { profilePanel } from './panels/profile.js';
 import { postcodePanel } from './panels/postcode.js';
 import { tooltipPanel } from './panels/tooltip.js';
 import { summaryPanel } from './panels/summary.js';
+import { scenarioPanel } from './panels/scenario.js';
+import { glyphsUrl } from './labels.js';
 
 const $ = (id) => document.getElementById(id);
 const HEALTH_EVERY_MS = 30000;
@@ -366,6 +369,12 @@ async function start() {
   window.needsmap.map = ctx.mapView.map;
   await ctx.mapView.loaded;
   ctx.mapView.addLayers({ areas: d.areaSource, districts: d.districts, gpVisible: state.gp });
+  // a deployment's basemap (serve --basemap-style), under the choropleth; the map works without it
+  if (d.region.basemapStyle) {
+    addBasemap(ctx.mapView.map, d.region.basemapStyle, ML.AREAS_FILL)
+      .then(() => ctx.mapView.map.setPaintProperty(ML.AREAS_FILL, 'fill-opacity', FILL_OPACITY_OVER_BASEMAP))
+      .catch((e) => showMessage('warning', errorHtml(e, 'Loading the basemap'), 'basemap'));
+  }
 
   ctx.layersPanel = layersPanel(ctx);
   panels.push(ctx.layersPanel, districtPanel(ctx), profilePanel(ctx));
@@ -374,11 +383,12 @@ async function start() {
   if (!ctx.staticMode) {
     const postcode = postcodePanel(ctx);
     ctx.postcodeArea = postcode.area;
-    panels.push(listPanel(ctx), accessPanel(ctx), postcode, summaryPanel(ctx));
+    ctx.scenario = scenarioPanel(ctx);
+    panels.push(listPanel(ctx), accessPanel(ctx), postcode, summaryPanel(ctx), ctx.scenario);
   }
   ctx.mapView.bindPointer({
     onHover: (h) => tooltip.show(h),
-    onAreaClick: (f) => store.setState({ area: f.properties.code }, { properties: f.properties }),
+    onAreaClick: (f) => !ctx.scenario?.editing() && store.setState({ area: f.properties.code }, { properties: f.properties }),
   });
   ctx.mapView.map.on('moveend', () => {
     const c = ctx.mapView.map.getCenter();
@@ -400,6 +410,10 @@ async function start() {
     api.gpSites()
       .then((g) => ctx.mapView.setGpData(markInside(g, d.districts)))
       .catch((e) => showMessage('warning', errorHtml(e, 'Loading GP sites'), 'gp'));
+    // place names are context too: the map works without them
+    api.labels()
+      .then((l) => ctx.mapView.addLabels(l, glyphsUrl(window.location.href)))
+      .catch((e) => showMessage('warning', errorHtml(e, 'Loading place names'), 'labels'));
   }
   await ctx.mapView.idle();
 }

@@ -1,6 +1,6 @@
-// The map's style: sources, layer specs and their ids, in one place. Our own data only (no tile,
-// glyph or font server): district outlines, LSOA polygons from our vector tiles, GP sites, on a
-// plain background; names and values are shown in HTML, never as map labels.
+// The map's style: sources, layer specs and their ids, in one place. Our own data only: district
+// outlines, LSOA polygons from our vector tiles, GP sites, on a plain background; place-name labels
+// (labels.js) use glyphs the needsmap server makes itself, so no tile, glyph or font server is asked.
 import { MISSING_COLOUR } from './classify.js';
 
 /** Ids of the MapLibre sources and style layers (not to be confused with data layer ids). */

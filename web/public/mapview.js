@@ -3,6 +3,7 @@
 import {
   ML, SRC, SOURCE_LAYER, HATCH_IMAGE, baseStyle, baseLayers, hatchImage, areaSource, focusFilter, maskFilter, districtLineWidth,
 } from './mapstyle.js';
+import { LABEL_SOURCE, labelLayers } from './labels.js';
 
 const maplibregl = () => window.maplibregl;
 
@@ -71,6 +72,14 @@ export class MapView {
     m.addSource(SRC.DISTRICTS, { type: 'geojson', data: districts || { type: 'FeatureCollection', features: [] } });
     m.addSource(SRC.GP, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
     for (const l of baseLayers({ gpVisible })) m.addLayer(l);
+  }
+
+  /** Place-name labels (a GeoJSON of points) with glyphs from `glyphs`, above everything else. */
+  addLabels(labels, glyphs) {
+    const m = this.map;
+    m.setGlyphs(glyphs);
+    m.addSource(LABEL_SOURCE, { type: 'geojson', data: labels });
+    for (const l of labelLayers()) m.addLayer(l);
   }
 
   /** Points the area tiles at a new URL (e.g. another `?layers=`); keeps the hover state clean. */

@@ -27,6 +27,7 @@ export function regionFromApi(doc) {
     // the vintage this document describes and its geography (servers before ?vintage= omit them)
     vintage: doc.vintage ? String(doc.vintage) : doc.default_vintage ? String(doc.default_vintage) : null,
     geography: typeof doc.geography === 'string' && doc.geography ? doc.geography : null,
+    basemapStyle: typeof doc.basemap_style === 'string' && doc.basemap_style ? doc.basemap_style : null,
   };
 }
 

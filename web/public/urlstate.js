@@ -1,6 +1,7 @@
 // The whole view lives in the URL hash, so a copied link reproduces what is on screen:
 // #vintage=2025&layer=imd_decile&district=E07000081&filter=imd_decile%20%3C%3D%201&mode=walk&min=45&beyond=1
 //  &area=E01022333&pc=GL1%202EH&gp=0&map=10.50/51.8600/-2.2400
+//  &close=L84003,L84005&open=GL1%202EH;-2.24000,51.86000   (a GP scenario: sites closed, sites opened)
 // (map = zoom/lat/lon, the order used by openstreetmap.org links).
 import { LAYER_IDS } from './generated/layers.js';
 
@@ -16,7 +17,12 @@ export const DEFAULTS = Object.freeze({
   area: '', // LSOA whose profile is open
   postcode: '',
   view: null, // {zoom, lat, lon}
+  close: '', // GP scenario: ODS codes closed, comma-separated
+  open: '', // GP scenario: new sites (postcodes or "lon,lat"), separated by ';'
 });
+
+/** Most sites a scenario closes plus opens (the API's limit). */
+export const MAX_SCENARIO_CHANGES = 20;
 
 /** Travel modes, in the order the page offers them. */
 export const MODES = Object.freeze(['walk', 'cycle', 'car']);
@@ -36,6 +42,12 @@ export function parseHash(hash) {
   if (p.has('gp')) s.gp = p.get('gp') !== '0';
   if (/^[A-Z]\d{8}$/.test(p.get('area') || '')) s.area = p.get('area');
   if (p.get('pc')) s.postcode = p.get('pc');
+  const close = (p.get('close') || '').split(',').map((c) => c.trim().toUpperCase()).filter((c) => /^[A-Z0-9]{3,10}$/.test(c));
+  const open = (p.get('open') || '').split(';').map((o) => o.trim()).filter((o) => o && o.length <= 40);
+  if (close.length + open.length <= MAX_SCENARIO_CHANGES) {
+    s.close = [...new Set(close)].join(',');
+    s.open = open.join(';');
+  }
   const v = (p.get('map') || '').split('/').map(Number);
   if (v.length === 3 && v.every(Number.isFinite) && Math.abs(v[1]) <= 90 && Math.abs(v[2]) <= 180) {
     s.view = { zoom: v[0], lat: v[1], lon: v[2] };
@@ -57,6 +69,8 @@ export function toHash(s) {
   if (!s.gp) put('gp', '0');
   if (s.area) put('area', s.area);
   if (s.postcode) put('pc', s.postcode);
+  if (s.close) put('close', s.close);
+  if (s.open) put('open', s.open);
   if (s.view) put('map', `${s.view.zoom.toFixed(2)}/${s.view.lat.toFixed(5)}/${s.view.lon.toFixed(5)}`);
   return `#${parts.join('&')}`;
 }
