@@ -4,6 +4,8 @@
 
 export const LABEL_SOURCE = 'labels';
 export const LABEL_LAYERS = Object.freeze({ DISTRICT: 'labels-district', WARD: 'labels-ward', LSOA: 'labels-lsoa' });
+/** The `kind` of each label point in /api/labels (names of places, not layer ids). */
+export const LABEL_KINDS = Object.freeze({ LSOA: 'lsoa', WARD: 'ward', DISTRICT: 'district' });
 export const FONT = 'DejaVu Sans';
 export const FONT_BOLD = 'DejaVu Sans Bold';
 
@@ -22,7 +24,7 @@ export function labelLayers() {
       id: LABEL_LAYERS.LSOA,
       type: 'symbol',
       source: LABEL_SOURCE,
-      filter: kind('lsoa'),
+      filter: kind(LABEL_KINDS.LSOA),
       minzoom: 13,
       layout: { 'text-field': ['get', 'name'], 'text-font': [FONT], 'text-size': 11, 'text-max-width': 8, 'symbol-sort-key': ['-', 0, ['coalesce', ['get', 'population'], 0]] },
       paint: { 'text-color': '#4a4f57', ...halo },
@@ -31,7 +33,7 @@ export function labelLayers() {
       id: LABEL_LAYERS.WARD,
       type: 'symbol',
       source: LABEL_SOURCE,
-      filter: kind('ward'),
+      filter: kind(LABEL_KINDS.WARD),
       minzoom: 10.5,
       maxzoom: 14,
       layout: { 'text-field': ['get', 'name'], 'text-font': [FONT], 'text-size': ['interpolate', ['linear'], ['zoom'], 10.5, 11, 13, 13], 'text-max-width': 8 },
@@ -41,7 +43,7 @@ export function labelLayers() {
       id: LABEL_LAYERS.DISTRICT,
       type: 'symbol',
       source: LABEL_SOURCE,
-      filter: kind('district'),
+      filter: kind(LABEL_KINDS.DISTRICT),
       maxzoom: 12,
       layout: {
         'text-field': ['get', 'name'],
