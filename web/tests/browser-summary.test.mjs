@@ -168,6 +168,19 @@ test('wards say how LSOAs were assigned, draw as a choropleth, and click through
   await page.waitForFunction(() => window.needsmap.state.district === 'E07000081');
 });
 
+/** Every page's text of a PDF, as pdf.js extracts it (items joined by spaces). */
+async function pdfText(bytes) {
+  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const doc = await getDocument({ data: new Uint8Array(bytes), disableFontFace: true, useSystemFonts: false }).promise;
+  const pages = [];
+  for (let i = 1; i <= doc.numPages; i++) {
+    const content = await (await doc.getPage(i)).getTextContent();
+    pages.push(content.items.map((it) => it.str).join(' '));
+  }
+  await doc.destroy();
+  return pages.join('\n').replace(/\s+/g, ' ');
+}
+
 test('a district profile prints to an A4 PDF with the place name and its figures', { timeout: 90000 }, async () => {
   const p = await browser.newPage();
   const res = await p.goto(`${base}/profile/district/E07000081`);
@@ -196,6 +209,11 @@ test('a district profile prints to an A4 PDF with the place name and its figures
   const title = 'Gloucester — locality profile';
   const hex = 'FEFF' + [...title].map((c) => c.charCodeAt(0).toString(16).padStart(4, '0')).join('').toUpperCase();
   assert.ok(raw.includes(`/Title (${title})`) || raw.toUpperCase().includes(`/TITLE <${hex}>`), 'the PDF title names the place');
+  // The printed text itself, read back with pdf.js: the place, its LSOA count and population.
+  const printed = await pdfText(pdf);
+  assert.match(printed, /Gloucester/, 'the PDF text names the place');
+  assert.ok(printed.includes(population), `the PDF text has the population ${population}`);
+  assert.ok(printed.includes(`${f.lsoas} LSOAs`), 'the PDF text has the LSOA count');
   await p.close();
 });
 
