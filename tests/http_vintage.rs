@@ -342,3 +342,54 @@ fn a_layer_not_in_the_vintage_is_a_400_listing_the_vintage_layers() {
         );
     }
 }
+
+#[test]
+fn scenarios_answer_in_the_asked_vintage_and_say_when_population_is_not_published() {
+    // Under 2025 the changed areas are LSOA 2021 areas, whose population IoD2025 does not publish.
+    let (status, sites) = json("/api/gp-sites?vintage=2025");
+    assert_eq!(status, 200);
+    let codes_2025: BTreeSet<String> = county_2025().into_keys().collect();
+    // The first county practice (ODS codes L8…) whose closure changes some area.
+    let (code, v) = sites["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["code"].as_str().unwrap().to_string())
+        .filter(|c| c.starts_with("L8"))
+        .map(|code| {
+            let (status, v) = json(&format!(
+                "/api/scenario?close={code}&mode=walk&minutes=45&vintage=2025"
+            ));
+            assert_eq!(status, 200, "{v}");
+            (code, v)
+        })
+        .find(|(_, v)| !v["changes"].as_array().unwrap().is_empty())
+        .expect("closing some county practice changes some area");
+    let changes = v["changes"].as_array().unwrap();
+    assert!(!changes.is_empty(), "closing {code} changes some area: {v}");
+    for c in changes {
+        let area = c["code"].as_str().unwrap();
+        assert!(
+            codes_2025.contains(area),
+            "{area} is an LSOA 2021 area of the county"
+        );
+    }
+    let summary = v["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("population not available in this vintage") && !summary.contains("-0"),
+        "{summary}"
+    );
+    // The default vintage still answers on LSOA 2011 areas with people counted.
+    let (status, v19) = json(&format!("/api/scenario?close={code}&mode=walk&minutes=45"));
+    assert_eq!(status, 200);
+    let codes_2011 = county_2011_codes();
+    for c in v19["changes"].as_array().unwrap() {
+        assert!(codes_2011.contains(c["code"].as_str().unwrap()));
+    }
+    if !v19["changes"].as_array().unwrap().is_empty() {
+        assert!(
+            v19["summary"].as_str().unwrap().contains(" people)"),
+            "{v19}"
+        );
+    }
+}

@@ -249,17 +249,29 @@ fn summary(o: &ScenarioOutcome, changes: &[ScenarioChange], t: Option<&Threshold
             "No effect: no area's nearest GP site or {how} changes under this scenario."
         );
     }
-    let people: f64 = changes.iter().filter_map(|c| c.population).sum();
+    // IoD2025 publishes no population for LSOA 2021 areas: say so rather than count 0 people.
+    let counted = changes.iter().any(|c| c.population.is_some());
+    let people = |n: f64| {
+        if counted {
+            format!("{n:.0} people")
+        } else {
+            "population not available in this vintage".to_string()
+        }
+    };
     let mut s = format!(
-        "{} area{} ({:.0} people) change nearest GP site or {how}.",
+        "{} area{} ({}) change nearest GP site or {how}.",
         changes.len(),
         if changes.len() == 1 { "" } else { "s" },
-        people
+        people(changes.iter().filter_map(|c| c.population).sum())
     );
     if let Some(t) = t {
         s += &format!(
-            " Within {} min: {:.0} people in {} areas lose access, {:.0} people in {} areas gain it.",
-            t.minutes, t.lose.people, t.lose.areas, t.gain.people, t.gain.areas
+            " Within {} min: {} areas lose access ({}), {} areas gain it ({}).",
+            t.minutes,
+            t.lose.areas,
+            people(t.lose.people),
+            t.gain.areas,
+            people(t.gain.people)
         );
     }
     s
