@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { startServer, launchBrowser, openPage, mapIdle, fetchJson, withTimeout } from './helpers/page-server.mjs';
+import { startServer, launchBrowser, openPage, mapIdle, fetchJson, withTimeout } from './helpers/needsmap-server.mjs';
 
 const WATER = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [[[-2.6, 51.7], [-2.2, 51.7], [-2.2, 51.9], [-2.6, 51.9], [-2.6, 51.7]]] } }] };
 const STYLE = {
@@ -32,8 +32,8 @@ before(async () => {
   });
   await new Promise((r) => host.listen(0, '127.0.0.1', r));
   hostUrl = `http://127.0.0.1:${host.address().port}`;
-  srv = await startServer({ env: { NEEDSMAP_BASEMAP_STYLE: `${hostUrl}/style.json` } });
-  browser = await withTimeout(launchBrowser(), 45000, 'launching chromium');
+  srv = await startServer({ serve: ['--no-warm'], env: { NEEDSMAP_BASEMAP_STYLE: `${hostUrl}/style.json` } });
+  browser = await launchBrowser();
   page = await openPage(browser, `${srv.base}/`);
 }, { timeout: 240000 });
 

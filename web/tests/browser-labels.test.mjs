@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startServer, launchBrowser, openPage, mapIdle, fetchJson, withTimeout, REPO, WEB } from './helpers/page-server.mjs';
+import { startServer, launchBrowser, openPage, mapIdle, fetchJson, withTimeout, REPO, WEB } from './helpers/needsmap-server.mjs';
 
 const opendata = (rel) => path.join(process.env.NEEDSMAP_MIRROR || path.join(REPO, '..', 'shared', 'opendata'), rel);
 const names = (rel, key) => new Set(JSON.parse(fs.readFileSync(opendata(rel))).features.map((f) => f.properties[key]));
@@ -15,8 +15,8 @@ let browser = null;
 let page = null;
 
 before(async () => {
-  srv = await startServer();
-  browser = await withTimeout(launchBrowser(), 45000, 'launching chromium');
+  srv = await startServer({ serve: ['--no-warm'] });
+  browser = await launchBrowser();
   page = await openPage(browser, `${srv.base}/`);
   await page.waitForFunction(() => !!window.needsmap.map.getLayer('labels-district'));
 }, { timeout: 240000 });

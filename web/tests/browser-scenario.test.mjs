@@ -3,7 +3,7 @@
 // The page must make no request outside 127.0.0.1.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openPage, mapIdle, fetchJson, withTimeout } from './helpers/page-server.mjs';
+import { startServer, launchBrowser, openPage, mapIdle, fetchJson, withTimeout } from './helpers/needsmap-server.mjs';
 import * as fmt from '../public/format.js';
 import { highlights } from '../public/panels/scenario.js';
 
@@ -20,7 +20,7 @@ const haversine = (a, b) => {
 };
 
 before(async () => {
-  srv = await startServer();
+  srv = await startServer({ serve: ['--no-warm'] });
   // A practice standing alone (no other site within 400 m, so a click hits it) whose closure
   // changes some areas' times.
   const sites = (await fetchJson(`${srv.base}/api/gp-sites`)).body.features;
@@ -37,7 +37,7 @@ before(async () => {
     }
   }
   assert.ok(site, 'an isolated practice whose closure changes something');
-  browser = await withTimeout(launchBrowser(), 45000, 'launching chromium');
+  browser = await launchBrowser();
   page = await openPage(browser, `${srv.base}/`);
 }, { timeout: 240000 });
 

@@ -5,23 +5,12 @@
 // Run from web/:  NEEDSMAP_BIN=../target/release/needsmap node --test tests/browser-summary.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
-import { chromium } from 'playwright-core';
+import { ARTIFACTS, opendata, startServer, launchBrowser, openPage } from './helpers/needsmap-server.mjs';
 
-const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const REPO = path.resolve(WEB, '..');
-const ARTIFACTS = path.join(WEB, 'test-artifacts');
-const STEP_MS = 30000;
 const GLOS = new Set(['E07000078', 'E07000079', 'E07000080', 'E07000081', 'E07000082', 'E07000083']);
-
-function opendata(rel) {
-  return path.join(process.env.NEEDSMAP_MIRROR || path.join(REPO, '..', 'shared', 'opendata'), rel);
-}
 function readCsv(rel) {
   return parse(fs.readFileSync(opendata(rel)), { columns: true, bom: true, skip_empty_lines: true });
 }
@@ -43,82 +32,27 @@ function expected() {
 }
 
 let server = null;
-let serverLog = '';
-let base = process.env.NEEDSMAP_URL ? process.env.NEEDSMAP_URL.replace(/\/$/, '') : '';
+let base = '';
 let browser = null;
 let page = null;
 let facts = null;
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHealth(url, ms) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (server && server.exitCode !== null) throw new Error(`needsmap serve exited:\n${serverLog.slice(-4000)}`);
-    try {
-      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
-      if (res.status === 200) return;
-    } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`server not healthy within ${ms} ms:\n${serverLog.slice(-4000)}`);
-}
-
-function chromiumPath() {
-  if (process.env.CHROMIUM) return process.env.CHROMIUM;
-  return execSync('command -v chromium', { shell: '/bin/sh', encoding: 'utf8' }).trim();
-}
-
 before(async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   facts = expected();
-  if (!base) {
-    const bin = path.resolve(WEB, process.env.NEEDSMAP_BIN || '../target/release/needsmap');
-    assert.ok(fs.existsSync(bin), `server binary not found: ${bin}`);
-    const port = await freePort();
-    server = spawn(bin, ['serve', '--no-warm', '--addr', `127.0.0.1:${port}`], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-    const keep = (d) => { serverLog = (serverLog + d.toString()).slice(-20000); };
-    server.stdout.on('data', keep);
-    server.stderr.on('data', keep);
-    base = `http://127.0.0.1:${port}`;
-    await waitForHealth(base, Number(process.env.NEEDSMAP_START_TIMEOUT_MS || 180000));
-  }
-  browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    headless: true,
-    args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    timeout: STEP_MS,
-  });
-  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-  page.setDefaultTimeout(STEP_MS);
-  page.on('pageerror', (e) => console.error('[page error]', e.message));
-  await page.goto(`${base}/`, { waitUntil: 'load' });
-  await page.waitForFunction(() => !!window.needsmap?.ready);
-  await page.evaluate(() => window.needsmap.ready);
+  server = await startServer({ serve: ['--no-warm'] });
+  base = server.base;
+  browser = await launchBrowser();
+  page = await openPage(browser, `${base}/`);
 }, { timeout: 300000 });
 
 after(async () => {
   try {
     await browser?.close();
   } finally {
-    if (server && server.exitCode === null) {
-      const gone = new Promise((r) => server.once('exit', r));
-      server.kill('SIGTERM');
-      await Promise.race([gone, new Promise((r) => setTimeout(r, 8000))]);
-      if (server.exitCode === null) server.kill('SIGKILL');
-    }
+    await server?.stop();
   }
-}, { timeout: 30000 });
+});
 
 async function summaryReady(level) {
   await page.waitForFunction((l) => {

@@ -58,7 +58,7 @@ let layers2025 = null;
 before(async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   facts = expectedFacts();
-  server = await startServer(['--no-warm']);
+  server = await startServer({ serve: ['--no-warm'] });
   const l = await fetchJson(`${server.base}/api/layers?vintage=2025`, 300000);
   assert.equal(l.status, 200, JSON.stringify(l.body));
   layers2025 = new Map(l.body.layers.map((x) => [x.id, x]));

@@ -1,6 +1,6 @@
-// The real `needsmap serve` binary and Debian's chromium for browser tests, started the way
-// browser.test.mjs starts them and always stopped. Env as there: NEEDSMAP_BIN, NEEDSMAP_URL,
-// NEEDSMAP_START_TIMEOUT_MS, CHROMIUM.
+// The real `needsmap serve` binary and Debian's chromium for the browser checks in their own files
+// (browser-<topic>.test.mjs), started the way browser.test.mjs starts them and always stopped.
+// Env as there: NEEDSMAP_BIN, NEEDSMAP_URL, NEEDSMAP_START_TIMEOUT_MS, CHROMIUM.
 import assert from 'node:assert/strict';
 import { spawn, execSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,6 +12,8 @@ import { chromium } from 'playwright-core';
 export const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const REPO = path.resolve(WEB, '..');
 export const ARTIFACTS = path.join(WEB, 'test-artifacts');
+/** How long one browser step may take (a shared two-core machine renders in software). */
+export const STEP_MS = 30000;
 
 /** A file of the official open-data mirror. */
 export function opendata(rel) {
@@ -31,27 +33,28 @@ function freePort() {
   });
 }
 
-export async function fetchJson(url, ms = 5000) {
+export async function fetchJson(url, ms = 30000) {
   const res = await fetch(url, { signal: AbortSignal.timeout(ms) });
   return { status: res.status, body: await res.json() };
 }
 
 /**
- * Starts `needsmap serve` with `args` on a free port (or uses NEEDSMAP_URL) and waits for
- * `/healthz`. Returns {base, stop(), log()}.
+ * Starts `needsmap [global…] serve [serve…]` on a free port of 127.0.0.1 with `env` added, and
+ * waits for `/healthz`; NEEDSMAP_URL is used instead when the call asks for no options of its own.
+ * Returns {base, stop(), log()}.
  */
-export async function startServer(args = []) {
-  if (process.env.NEEDSMAP_URL) {
+export async function startServer({ global = [], serve = [], env = {} } = {}) {
+  if (process.env.NEEDSMAP_URL && !global.length && !Object.keys(env).length) {
     const base = process.env.NEEDSMAP_URL.replace(/\/$/, '');
     return { base, stop: async () => {}, log: () => '' };
   }
   const bin = path.resolve(WEB, process.env.NEEDSMAP_BIN || '../target/release/needsmap');
   assert.ok(fs.existsSync(bin), `server binary not found: ${bin} (build it with cargo build --release, or set NEEDSMAP_BIN)`);
   const port = await freePort();
-  const proc = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, ...args], {
+  const proc = spawn(bin, [...global, 'serve', '--addr', `127.0.0.1:${port}`, ...serve], {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, RUST_BACKTRACE: '1' },
+    env: { ...process.env, RUST_BACKTRACE: '1', ...env },
   });
   let text = '';
   const keep = (d) => {
@@ -104,7 +107,7 @@ export async function withTimeout(p, ms, what) {
 }
 
 /** Headless chromium as browser.test.mjs launches it. */
-export async function launchBrowser(stepMs) {
+export async function launchBrowser(stepMs = STEP_MS) {
   return withTimeout(chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
@@ -115,7 +118,7 @@ export async function launchBrowser(stepMs) {
 }
 
 /** A page of `url` once `window.needsmap.ready` resolved; `p.requests` records every URL asked for. */
-export async function openPage(browser, url, stepMs) {
+export async function openPage(browser, url, stepMs = STEP_MS) {
   const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   p.setDefaultTimeout(stepMs);
   p.requests = [];
@@ -130,13 +133,13 @@ export async function openPage(browser, url, stepMs) {
 }
 
 /** Waits for the page's start (after a goto or a reload). */
-export async function ready(p, stepMs) {
+export async function ready(p, stepMs = STEP_MS) {
   await p.waitForFunction(() => !!window.needsmap?.ready, null, { timeout: stepMs });
   await withTimeout(p.evaluate(() => window.needsmap.ready), stepMs, 'window.needsmap.ready');
 }
 
 /** Waits until the map has drawn everything it asked for. */
-export async function mapIdle(p, stepMs) {
+export async function mapIdle(p, stepMs = STEP_MS) {
   await p.waitForFunction(() => {
     const m = window.needsmap?.map;
     return m && m.loaded() && m.areTilesLoaded() && !m.isMoving();
