@@ -6,7 +6,7 @@
 //! official File 7, which is not mirrored: nothing here fills them with anything else.
 
 use super::iod::DomainValues;
-use super::{csv_error, open_csv, parse_number, Result, SourceError};
+use super::{csv_error, open_csv, parse_number, Columns, Result, SourceError};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -132,9 +132,34 @@ impl Cells<'_> {
     }
 }
 
-/// Visit every record of a CSV with a header, with the row number of each record.
-fn for_each_record(path: &Path, mut visit: impl FnMut(&Cells) -> Result<()>) -> Result<usize> {
-    let (mut reader, _) = open_csv(path)?;
+/// A slot of a fixed-size array before its cell is read (every slot is overwritten).
+const UNSET: DomainValues = DomainValues {
+    score: 0.0,
+    rank: 1,
+    decile: 1,
+};
+
+/// Score, rank and decile columns of `stem` (`IMD_score`, `IMD_rank`, `IMD_decile`).
+fn triple_columns(cols: &Columns, stem: &str) -> Result<(usize, usize, usize)> {
+    Ok((
+        cols.index(&format!("{stem}_score"))?,
+        cols.index(&format!("{stem}_rank"))?,
+        cols.index(&format!("{stem}_decile"))?,
+    ))
+}
+
+/// Read a table keyed by `lsoa21_code` in one pass: `columns` finds the indices it needs from the
+/// header, then `visit` sees each record whose code is `wanted` (every record without `wanted`)
+/// with its row number. An empty table is an error.
+fn for_each_area<I>(
+    path: &Path,
+    wanted: Option<&HashSet<String>>,
+    columns: impl FnOnce(&Columns) -> Result<I>,
+    mut visit: impl FnMut(String, &I, &Cells) -> Result<()>,
+) -> Result<usize> {
+    let (mut reader, cols) = open_csv(path)?;
+    let code_i = cols.index("lsoa21_code")?;
+    let idx = columns(&cols)?;
     let headers = reader.headers().map_err(|e| csv_error(path, e))?.clone();
     let mut record = csv::StringRecord::new();
     let mut n = 0;
@@ -142,14 +167,17 @@ fn for_each_record(path: &Path, mut visit: impl FnMut(&Cells) -> Result<()>) -> 
         .read_record(&mut record)
         .map_err(|e| csv_error(path, e))?
     {
-        let row = record.position().map(|p| p.line()).unwrap_or(0);
-        visit(&Cells {
+        n += 1;
+        let cells = Cells {
             path,
-            row,
+            row: record.position().map(|p| p.line()).unwrap_or(0),
             record: &record,
             headers: &headers,
-        })?;
-        n += 1;
+        };
+        let code = cells.code(code_i)?;
+        if wanted.is_none_or(|w| w.contains(&code)) {
+            visit(code, &idx, &cells)?;
+        }
     }
     if n == 0 {
         return Err(SourceError::Format {
@@ -162,41 +190,31 @@ fn for_each_record(path: &Path, mut visit: impl FnMut(&Cells) -> Result<()>) -> 
 
 /// Read the IMD 2025 table (every row, file order). `wanted` keeps a region's codes only.
 pub fn read_imd2025(path: &Path, wanted: Option<&HashSet<String>>) -> Result<Vec<Iod2025Row>> {
-    let (_, cols) = open_csv(path)?;
-    let code_i = cols.index("lsoa21_code")?;
-    let triple = |stem: &str| -> Result<(usize, usize, usize)> {
-        Ok((
-            cols.index(&format!("{stem}_score"))?,
-            cols.index(&format!("{stem}_rank"))?,
-            cols.index(&format!("{stem}_decile"))?,
-        ))
-    };
-    let imd_i = triple("IMD")?;
-    let dom_i: Vec<_> = DOMAINS_2025
-        .iter()
-        .map(|(_, _, stem)| triple(stem))
-        .collect::<Result<_>>()?;
     let mut rows = Vec::with_capacity(34_000);
-    for_each_record(path, |c| {
-        let code = c.code(code_i)?;
-        if wanted.is_some_and(|w| !w.contains(&code)) {
-            return Ok(());
-        }
-        let mut domains = [DomainValues {
-            score: 0.0,
-            rank: 1,
-            decile: 1,
-        }; 7];
-        for (slot, &idx) in domains.iter_mut().zip(&dom_i) {
-            *slot = c.triple(idx)?;
-        }
-        rows.push(Iod2025Row {
-            code,
-            imd: c.triple(imd_i)?,
-            domains,
-        });
-        Ok(())
-    })?;
+    for_each_area(
+        path,
+        wanted,
+        |cols| {
+            let imd = triple_columns(cols, "IMD")?;
+            let domains = DOMAINS_2025
+                .iter()
+                .map(|(_, _, stem)| triple_columns(cols, stem))
+                .collect::<Result<Vec<_>>>()?;
+            Ok((imd, domains))
+        },
+        |code, (imd_i, dom_i), c| {
+            let mut domains = [UNSET; 7];
+            for (slot, &idx) in domains.iter_mut().zip(dom_i) {
+                *slot = c.triple(idx)?;
+            }
+            rows.push(Iod2025Row {
+                code,
+                imd: c.triple(*imd_i)?,
+                domains,
+            });
+            Ok(())
+        },
+    )?;
     Ok(rows)
 }
 
@@ -205,35 +223,25 @@ pub fn read_subdomains2025(
     path: &Path,
     wanted: Option<&HashSet<String>>,
 ) -> Result<HashMap<String, Subdomains2025>> {
-    let (_, cols) = open_csv(path)?;
-    let code_i = cols.index("lsoa21_code")?;
-    let idx: Vec<(usize, usize, usize)> = SUBDOMAINS_2025
-        .iter()
-        .map(|(_, _, stem)| {
-            Ok((
-                cols.index(&format!("{stem}_score"))?,
-                cols.index(&format!("{stem}_rank"))?,
-                cols.index(&format!("{stem}_decile"))?,
-            ))
-        })
-        .collect::<Result<_>>()?;
     let mut out = HashMap::new();
-    for_each_record(path, |c| {
-        let code = c.code(code_i)?;
-        if wanted.is_some_and(|w| !w.contains(&code)) {
-            return Ok(());
-        }
-        let mut values = [DomainValues {
-            score: 0.0,
-            rank: 1,
-            decile: 1,
-        }; 6];
-        for (slot, &i) in values.iter_mut().zip(&idx) {
-            *slot = c.triple(i)?;
-        }
-        out.insert(code.clone(), Subdomains2025 { code, values });
-        Ok(())
-    })?;
+    for_each_area(
+        path,
+        wanted,
+        |cols| {
+            SUBDOMAINS_2025
+                .iter()
+                .map(|(_, _, stem)| triple_columns(cols, stem))
+                .collect::<Result<Vec<_>>>()
+        },
+        |code, idx, c| {
+            let mut values = [UNSET; 6];
+            for (slot, &i) in values.iter_mut().zip(idx) {
+                *slot = c.triple(i)?;
+            }
+            out.insert(code.clone(), Subdomains2025 { code, values });
+            Ok(())
+        },
+    )?;
     Ok(out)
 }
 
@@ -242,29 +250,31 @@ pub fn read_indicators2025(
     path: &Path,
     wanted: Option<&HashSet<String>>,
 ) -> Result<HashMap<String, Indicators2025>> {
-    let (_, cols) = open_csv(path)?;
-    let code_i = cols.index("lsoa21_code")?;
-    let idaci_i = cols.index("income_deprivation_affecting_children_index_idaci_numerator")?;
-    let gp_i = cols.index("patient_to_gp_ratio")?;
     let mut out = HashMap::new();
-    for_each_record(path, |c| {
-        let code = c.code(code_i)?;
-        if wanted.is_some_and(|w| !w.contains(&code)) {
-            return Ok(());
-        }
-        let idaci_numerator = c.optional(idaci_i, "a count of children or blank")?;
-        if idaci_numerator.is_some_and(|x| x < 0.0) {
-            return Err(c.field_err(idaci_i, "a count of children or blank"));
-        }
-        out.insert(
-            code,
-            Indicators2025 {
-                idaci_numerator,
-                patient_to_gp_ratio: c.optional(gp_i, "a ratio or blank")?,
-            },
-        );
-        Ok(())
-    })?;
+    for_each_area(
+        path,
+        wanted,
+        |cols| {
+            Ok((
+                cols.index("income_deprivation_affecting_children_index_idaci_numerator")?,
+                cols.index("patient_to_gp_ratio")?,
+            ))
+        },
+        |code, &(idaci_i, gp_i), c| {
+            let idaci_numerator = c.optional(idaci_i, "a count of children or blank")?;
+            if idaci_numerator.is_some_and(|x| x < 0.0) {
+                return Err(c.field_err(idaci_i, "a count of children or blank"));
+            }
+            out.insert(
+                code,
+                Indicators2025 {
+                    idaci_numerator,
+                    patient_to_gp_ratio: c.optional(gp_i, "a ratio or blank")?,
+                },
+            );
+            Ok(())
+        },
+    )?;
     Ok(out)
 }
 
