@@ -118,6 +118,12 @@ fn unchanged_areas_keep_their_2011_district_and_new_ones_are_blank() {
                     "{}",
                     a.code
                 );
+                assert_eq!(
+                    a.district,
+                    needsmap::atlas::v2025::DISTRICT_NOT_MIRRORED,
+                    "{}",
+                    a.code
+                );
             }
         }
     }

@@ -40,7 +40,7 @@ pub const FORMAT_VERSION: u32 = 3;
 
 /// Bump when the way the atlas is derived from unchanged inputs changes (a new layer, a new rule),
 /// so snapshots made by an older program are rebuilt rather than answering with old layers.
-pub const DERIVATION_VERSION: u32 = 3;
+pub const DERIVATION_VERSION: u32 = 4;
 
 const MAGIC: [u8; 8] = *b"NMATLAS\0";
 const PREFIX_LEN: usize = 8 + 4 + 8 + 8 + 32;

@@ -26,6 +26,11 @@ use crate::vintage::{region_deciles, Vintage};
 use geo::{BoundingRect, InteriorPoint, Point};
 use std::collections::{HashMap, HashSet};
 
+/// The district name of an England 2025 area (built without boundaries) whose code is new since
+/// 2011: its district code stays blank, because the mirror holds no LSOA 2021 → district lookup.
+pub const DISTRICT_NOT_MIRRORED: &str =
+    "not in the data mirror (LSOA 2021 area new since 2011; ONS's LSOA 2021 to district lookup is not mirrored)";
+
 /// `centroid_basis` of an area unchanged since 2011.
 pub const CENTROID_PWC_2011: &str = "population-weighted (LSOA 2011 PWC)";
 /// `centroid_basis` of an area whose 2011 centroid does not describe it.
@@ -182,7 +187,7 @@ pub fn load(data: &DataDir, region: &Region) -> Result<Atlas> {
         let district = match (district_names.get(b.district_code.as_str()), &b.polygon) {
             (Some(name), _) => name.to_string(),
             // A table-only area the mirror names no district for (see above).
-            (None, None) if b.district_code.is_empty() => String::new(),
+            (None, None) if b.district_code.is_empty() => DISTRICT_NOT_MIRRORED.to_string(),
             (None, _) => {
                 return Err(incomplete(
                     &code,
