@@ -67,7 +67,10 @@ fn postcode_points(d: &DataDir) -> Vec<(f64, f64)> {
 /// The baseline `locate` replaces: test every area's polygon in turn.
 fn brute_force_locate(atlas: &Atlas, lon: f64, lat: f64) -> Option<usize> {
     let p = Point::new(lon, lat);
-    atlas.areas.iter().position(|a| a.polygon.contains(&p))
+    atlas
+        .areas
+        .iter()
+        .position(|a| a.shape.as_ref().unwrap().polygon.contains(&p))
 }
 
 fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {

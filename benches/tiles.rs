@@ -56,7 +56,7 @@ fn clip_cases(atlas: &Atlas, coords: &[TileCoord]) -> Vec<Polygon<f64>> {
                         .collect(),
                 )
             };
-            for p in &atlas.areas[i].polygon.0 {
+            for p in &atlas.areas[i].shape.as_ref().unwrap().polygon.0 {
                 out.push(Polygon::new(
                     to_tile(p.exterior()),
                     p.interiors().iter().map(to_tile).collect(),

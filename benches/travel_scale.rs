@@ -92,7 +92,12 @@ fn points(dir: &Path, region: &str) {
     std::fs::create_dir_all(dir).expect("points dir");
     let mut o = String::from("id,lon,lat\n");
     for a in &atlas.areas {
-        o += &format!("{},{},{}\n", a.code, a.centroid.x(), a.centroid.y());
+        o += &format!(
+            "{},{},{}\n",
+            a.code,
+            a.centroid().unwrap().x(),
+            a.centroid().unwrap().y()
+        );
     }
     let mut d = String::from("id,lon,lat\n");
     let mut practices = 0;

@@ -334,7 +334,9 @@ pub const DECILE_COLOURS: [&str; 10] = [
 pub fn map_svg(atlas: &Atlas, areas: &[usize]) -> String {
     let (mut w, mut s, mut e, mut n) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
     for &i in areas {
-        let b = atlas.areas[i].bbox;
+        let Some(b) = atlas.areas[i].shape.as_ref().map(|s| s.bbox) else {
+            continue;
+        };
         w = w.min(b.min().x);
         s = s.min(b.min().y);
         e = e.max(b.max().x);
@@ -357,7 +359,7 @@ pub fn map_svg(atlas: &Atlas, areas: &[usize]) -> String {
             .map(|d| DECILE_COLOURS[(d as usize).clamp(1, 10) - 1])
             .unwrap_or("#cccccc");
         let mut d = String::new();
-        for poly in &a.polygon.0 {
+        for poly in a.shape.iter().flat_map(|s| &s.polygon.0) {
             for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
                 for (j, c) in ring.0.iter().enumerate() {
                     let x = (c.x - w) * k * scale;

@@ -272,10 +272,12 @@ pub fn add_or_mark_absent(
             return Ok(());
         }
     };
+    // Only a mapped atlas gets here (`add_gp_access_layers_on` stops before for the other).
     let origins: Vec<(f64, f64)> = atlas
         .areas
         .iter()
-        .map(|a| (a.centroid.x(), a.centroid.y()))
+        .filter_map(|a| a.centroid())
+        .map(|c| (c.x(), c.y()))
         .collect();
     let sites: Vec<(f64, f64)> = atlas
         .gp_sites

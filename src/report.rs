@@ -100,7 +100,10 @@ pub fn write_areas<W: Write>(
                 areas: &sel.areas,
             },
         ),
-        Format::Geojson => write_json(w, &AreaFeatureCollection::of(atlas, sel), false),
+        Format::Geojson => match atlas.mapped() {
+            Ok(()) => write_json(w, &AreaFeatureCollection::of(atlas, sel), false),
+            Err(e) => Err(io::Error::new(io::ErrorKind::InvalidInput, e.to_string())),
+        },
         Format::Json => write_json(w, &AreaList::of(atlas, sel), pretty),
         Format::Table => Err(io::Error::new(
             io::ErrorKind::InvalidInput,

@@ -382,7 +382,11 @@ pub fn features(
         .par_iter()
         .zip(answer.rows.par_iter())
         .map(|(g, row)| {
-            let outline = geo::unary_union(g.areas.iter().map(|&i| &atlas.areas[i].polygon));
+            let outline = geo::unary_union(
+                g.areas
+                    .iter()
+                    .filter_map(|&i| atlas.areas[i].shape.as_ref().map(|s| &s.polygon)),
+            );
             SummaryFeature {
                 kind: GeoJsonType::Feature,
                 id: g.code.clone(),

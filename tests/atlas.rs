@@ -43,8 +43,12 @@ fn county_has_373_lsoas_in_six_districts_with_official_counts() {
 fn every_lsoa_has_polygon_centroid_and_imd_values() {
     let atlas = atlas();
     for (i, a) in atlas.areas.iter().enumerate() {
-        assert!(a.polygon.coords_count() >= 4, "{} polygon", a.code);
-        let c = a.centroid;
+        assert!(
+            a.shape.as_ref().unwrap().polygon.coords_count() >= 4,
+            "{} polygon",
+            a.code
+        );
+        let c = a.centroid().unwrap();
         assert!(
             (-3.0..-1.3).contains(&c.x()) && (51.4..52.3).contains(&c.y()),
             "{} centroid {c:?}",
@@ -72,7 +76,13 @@ fn every_lsoa_has_polygon_centroid_and_imd_values() {
     let inside = atlas
         .areas
         .iter()
-        .filter(|a| a.polygon.contains(&a.centroid))
+        .filter(|a| {
+            a.shape
+                .as_ref()
+                .unwrap()
+                .polygon
+                .contains(&a.centroid().unwrap())
+        })
         .count();
     assert!(inside >= 371, "{inside} centroids inside their polygon");
 }
@@ -380,7 +390,7 @@ fn a_shapefile_in_british_national_grid_reads_back_to_the_same_polygons() {
     let mut writer = shapefile::Writer::from_path(&shp, table).unwrap();
     for a in atlas.areas.iter().take(25) {
         let mut rings = Vec::new();
-        for p in &a.polygon.0 {
+        for p in &a.shape.as_ref().unwrap().polygon.0 {
             let bng = |c: &geo::Coord<f64>| {
                 let (e, n) = needsmap::geodesy::lonlat_to_bng(c.x, c.y).unwrap();
                 Point::new(e, n)
@@ -424,7 +434,14 @@ fn a_shapefile_in_british_national_grid_reads_back_to_the_same_polygons() {
     for (b, a) in read.iter().zip(&atlas.areas) {
         assert_eq!(b.code, a.code);
         let (x, y): (Vec<f64>, Vec<f64>) = b.polygon.coords_iter().map(|c| (c.x, c.y)).unzip();
-        let (ax, ay): (Vec<f64>, Vec<f64>) = a.polygon.coords_iter().map(|c| (c.x, c.y)).unzip();
+        let (ax, ay): (Vec<f64>, Vec<f64>) = a
+            .shape
+            .as_ref()
+            .unwrap()
+            .polygon
+            .coords_iter()
+            .map(|c| (c.x, c.y))
+            .unzip();
         assert_eq!(x.len(), ax.len());
         let mut sx: Vec<f64> = x.clone();
         let mut sax: Vec<f64> = ax.clone();
@@ -525,13 +542,13 @@ proptest! {
     fn point_lookup_equals_brute_force(lon in -2.7f64..-1.6, lat in 51.55f64..52.13) {
         let atlas = atlas();
         let p = geo::Point::new(lon, lat);
-        let brute = atlas.areas.iter().position(|a| a.polygon.contains(&p));
+        let brute = atlas.areas.iter().position(|a| a.shape.as_ref().unwrap().polygon.contains(&p));
         let got = atlas.locate(lon, lat);
         match brute {
-            Some(b) => prop_assert!(got.is_some_and(|g| atlas.areas[g].polygon.contains(&p)), "brute {b} got {got:?}"),
+            Some(b) => prop_assert!(got.is_some_and(|g| atlas.areas[g].shape.as_ref().unwrap().polygon.contains(&p)), "brute {b} got {got:?}"),
             None => {
                 use geo::Intersects;
-                let on_edge = got.is_none_or(|g| atlas.areas[g].polygon.intersects(&p));
+                let on_edge = got.is_none_or(|g| atlas.areas[g].shape.as_ref().unwrap().polygon.intersects(&p));
                 prop_assert!(on_edge, "got {:?} for a point in no polygon", got);
             }
         }

@@ -92,7 +92,13 @@ fn every_lsoa_shows_its_msoas_figures_found_by_polygon_containment() {
     // MSOA → its LSOAs, by containment.
     let mut members: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, area) in a.areas.iter().enumerate() {
-        let p = area.polygon.interior_point().unwrap();
+        let p = area
+            .shape
+            .as_ref()
+            .unwrap()
+            .polygon
+            .interior_point()
+            .unwrap();
         let hits: Vec<&str> = msoas
             .iter()
             .filter(|(_, mp)| mp.contains(&p))

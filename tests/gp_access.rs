@@ -80,8 +80,16 @@ fn the_estimate_equals_the_official_road_distance_where_the_nearest_site_is_unch
     let walk_kmh = needsmap::travel::speeds::WALK_KMH;
     let mut checked = 0;
     for (i, a) in atlas.areas.iter().enumerate() {
-        let (d_now, at_now) = nearest(&atlas.gp_sites.sites, a.centroid.x(), a.centroid.y());
-        let (d_2019, at_2019) = nearest(&atlas.gp_sites_2019.sites, a.centroid.x(), a.centroid.y());
+        let (d_now, at_now) = nearest(
+            &atlas.gp_sites.sites,
+            a.centroid().unwrap().x(),
+            a.centroid().unwrap().y(),
+        );
+        let (d_2019, at_2019) = nearest(
+            &atlas.gp_sites_2019.sites,
+            a.centroid().unwrap().x(),
+            a.centroid().unwrap().y(),
+        );
         let official = atlas.number("gp_road_km_iod2019", i).unwrap();
         let estimated_km = atlas.number("gp_walk_min", i).unwrap() / 60.0 * walk_kmh;
         assert!((atlas.number("gp_walk_km", i).unwrap() - estimated_km).abs() < 1e-9);
@@ -208,14 +216,14 @@ fn scenarios_never_touch_the_base_data_and_move_times_the_right_way() {
     let home_code = &atlas.areas[home].code;
     let (d_now, _) = nearest(
         &atlas.gp_sites.sites,
-        atlas.areas[home].centroid.x(),
-        atlas.areas[home].centroid.y(),
+        atlas.areas[home].centroid().unwrap().x(),
+        atlas.areas[home].centroid().unwrap().y(),
     );
     let new_site = &opened.open[0];
     let d_new = haversine_m(
         (
-            atlas.areas[home].centroid.x(),
-            atlas.areas[home].centroid.y(),
+            atlas.areas[home].centroid().unwrap().x(),
+            atlas.areas[home].centroid().unwrap().y(),
         ),
         (new_site.lon, new_site.lat),
     );

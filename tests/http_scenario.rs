@@ -85,7 +85,7 @@ fn busiest_practice(atlas: &Atlas) -> String {
     let all: Vec<&GpSite> = atlas.gp_sites.sites.iter().collect();
     let mut count: BTreeMap<String, usize> = BTreeMap::new();
     for a in &atlas.areas {
-        let (_, code) = brute_nearest(&all, a.centroid.x(), a.centroid.y());
+        let (_, code) = brute_nearest(&all, a.centroid().unwrap().x(), a.centroid().unwrap().y());
         let s = atlas.gp_sites.by_code(code).unwrap();
         *count
             .entry(s.parent.clone().unwrap_or_else(|| s.code.clone()))
@@ -116,7 +116,7 @@ fn closing_a_practice_matches_a_brute_force_recomputation_and_leaves_the_atlas_a
     let mut expect: BTreeMap<String, (f64, f64, usize)> = BTreeMap::new();
     let mut ties = BTreeSet::new();
     for (i, a) in atlas.areas.iter().enumerate() {
-        let (x, y) = (a.centroid.x(), a.centroid.y());
+        let (x, y) = (a.centroid().unwrap().x(), a.centroid().unwrap().y());
         let (d0, c0) = brute_nearest(&all, x, y);
         let (d1, _) = brute_nearest(&kept, x, y);
         let closed_now = closed(atlas.gp_sites.by_code(c0).unwrap());
@@ -186,7 +186,10 @@ fn closing_a_practice_matches_a_brute_force_recomputation_and_leaves_the_atlas_a
         );
         // The reported sites, measured here, give the reported times exactly.
         let site = |k: &str| atlas.gp_sites.by_code(c[k].as_str().unwrap()).unwrap();
-        let (x, y) = (atlas.areas[i].centroid.x(), atlas.areas[i].centroid.y());
+        let (x, y) = (
+            atlas.areas[i].centroid().unwrap().x(),
+            atlas.areas[i].centroid().unwrap().y(),
+        );
         let at = |s: &GpSite| walk_min(&atlas, i, haversine_m((x, y), (s.lon, s.lat)));
         assert!((at(site("nearest_before")) - before).abs() < 1e-6, "{c}");
         assert!((at(site("nearest_after")) - after).abs() < 1e-6, "{c}");
@@ -294,7 +297,7 @@ fn a_new_site_only_shortens_journeys_to_itself() {
         .collect();
     assert!(!reported.is_empty());
     for a in &atlas.areas {
-        let (x, y) = (a.centroid.x(), a.centroid.y());
+        let (x, y) = (a.centroid().unwrap().x(), a.centroid().unwrap().y());
         let (d0, _) = brute_nearest(&all, x, y);
         let d_new = haversine_m((x, y), (lon, lat));
         if d_new < d0 * 0.98 {

@@ -57,7 +57,11 @@ fn every_england_tile_is_at_most_500_kb() {
         let mut count: HashMap<TileCoord, usize> = HashMap::new();
         for a in &atlas.areas {
             *count
-                .entry(tile_of(a.centroid.x(), a.centroid.y(), z))
+                .entry(tile_of(
+                    a.centroid().unwrap().x(),
+                    a.centroid().unwrap().y(),
+                    z,
+                ))
                 .or_default() += 1;
         }
         let mut v: Vec<(TileCoord, usize)> = count.into_iter().collect();
@@ -160,7 +164,9 @@ fn every_england_tile_is_at_most_500_kb() {
             .areas
             .iter()
             .enumerate()
-            .filter(|(_, a)| tile_of(a.centroid.x(), a.centroid.y(), c.z()) == *c)
+            .filter(|(_, a)| {
+                tile_of(a.centroid().unwrap().x(), a.centroid().unwrap().y(), c.z()) == *c
+            })
             .map(|(i, _)| i)
             .collect();
         assert_eq!(want.len(), *n);

@@ -180,7 +180,10 @@ fn the_393_areas_are_the_lsoa21_boundaries_of_the_county() {
         let i = atlas.index_of(&a.code).unwrap();
         let basis = text_of(atlas, ids::CENTROID_BASIS, i);
         if basis.starts_with("geometric") {
-            assert_eq!(atlas.locate(a.centroid.x(), a.centroid.y()), Some(i));
+            assert_eq!(
+                atlas.locate(a.centroid().unwrap().x(), a.centroid().unwrap().y()),
+                Some(i)
+            );
         }
     }
     // 354 areas unchanged since 2011 keep ONS's population-weighted centroid.
@@ -308,8 +311,7 @@ fn the_snapshot_round_trips_to_the_fresh_build() {
             (&a.code, &a.name, &a.district_code, &a.district),
             (&c.code, &c.name, &c.district_code, &c.district)
         );
-        assert_eq!(a.polygon, c.polygon, "{}", a.code);
-        assert_eq!(a.centroid, c.centroid, "{}", a.code);
+        assert_eq!(a.shape, c.shape, "{}", a.code);
     }
     let ids_of = |a: &Atlas| a.layers.ids().map(String::from).collect::<Vec<_>>();
     assert_eq!(ids_of(x), ids_of(y));
@@ -426,12 +428,16 @@ fn a_postcode_is_answered_under_both_vintages() {
     assert!(answer.message.contains("LSOA 2011") && answer.message.contains("LSOA 2021"));
 }
 
+/// Districts outside the county under 2025: only the (unmirrored) boundaries say which LSOA 2021
+/// areas lie in them, so this is an error naming them. England itself answers tables: see
+/// tests/england2025.rs.
 #[test]
-fn england_2025_names_the_boundaries_it_needs() {
+fn districts_outside_the_county_in_2025_name_the_boundaries_they_need() {
     let tmp = tempfile::tempdir().unwrap();
     let mut d = DataDir::new(tmp.path().join("data"), data().mirror.clone());
     d.allow_download = false;
-    let e = needsmap::open_atlas(&d, &Region::England, Vintage::V2025, None, false)
+    let birmingham: Region = "E08000025".parse().unwrap();
+    let e = needsmap::open_atlas(&d, &birmingham, Vintage::V2025, None, false)
         .unwrap_err()
         .to_string();
     let s = d.manifest.get("lsoa21_bgc_england_wales").unwrap();

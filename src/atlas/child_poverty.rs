@@ -10,6 +10,7 @@
 use super::layers::catalogue::{declared, Vars};
 use super::layers::{ids, Layer, LayerMeta, LayerSet, Values};
 use crate::sources::child_poverty::{msoa_name_of_lsoa11, provisional, MsoaCounts, YEARS};
+use crate::sources::lookup::LookupRow;
 use crate::sources::Source;
 use std::collections::HashMap;
 
@@ -164,6 +165,31 @@ impl MsoaChildPoverty {
     }
 }
 
+/// For each LSOA 2021 area (by code), the LSOA 2011 name it reaches DWP's MSOA 2011 table
+/// through: its parents' in the 2011→2021 lookup when they all lie in one MSOA 2011 (always so for
+/// an unchanged or split area, which lies inside one LSOA 2011); `None` for an area the lookup
+/// does not list or whose parents lie in different MSOAs (no share of either can be claimed).
+pub fn lsoa11_names_through<'a>(areas: &[&str], lookup: &'a [LookupRow]) -> Vec<Option<&'a str>> {
+    let mut parents: HashMap<&str, Vec<&'a str>> = HashMap::new();
+    for r in lookup {
+        parents
+            .entry(r.lsoa21.as_str())
+            .or_default()
+            .push(r.lsoa11_name.as_str());
+    }
+    areas
+        .iter()
+        .map(|code| {
+            let names = parents.get(code)?;
+            let msoa = msoa_name_of_lsoa11(names.first()?)?;
+            names
+                .iter()
+                .all(|n| msoa_name_of_lsoa11(n) == Some(msoa))
+                .then(|| names[0])
+        })
+        .collect()
+}
+
 /// Words for the latest year: "FYE 2022 (provisional)".
 pub fn latest_label() -> String {
     let y = YEARS[LATEST];
@@ -188,6 +214,51 @@ mod tests {
             lad19: "E07000081".into(),
             counts,
         }
+    }
+
+    fn row(lsoa11: &str, name11: &str, lsoa21: &str) -> LookupRow {
+        LookupRow {
+            lsoa11: lsoa11.into(),
+            lsoa11_name: name11.into(),
+            lsoa21: lsoa21.into(),
+            lsoa21_name: String::new(),
+            lad19: "E07000081".into(),
+            lad_current: "E07000081".into(),
+            change: crate::sources::lookup::LookupChange::Split,
+            share_of_11: 0.5,
+            share_of_21: 1.0,
+        }
+    }
+
+    #[test]
+    fn lsoa21_areas_reach_the_msoa_of_their_2011_parents_or_none() {
+        let lookup = vec![
+            row("E01000001", "Gloucester 001A", "E01000001"),
+            row("E01000002", "Gloucester 001B", "E01099001"),
+            row("E01000002", "Gloucester 001B", "E01099002"),
+            // Two parents in one MSOA, and two parents in two MSOAs.
+            row("E01000003", "Gloucester 002A", "E01099003"),
+            row("E01000004", "Gloucester 002B", "E01099003"),
+            row("E01000005", "Gloucester 003A", "E01099004"),
+            row("E01000006", "Gloucester 004A", "E01099004"),
+        ];
+        let areas = [
+            "E01000001",
+            "E01099002",
+            "E01099003",
+            "E01099004",
+            "E01077777",
+        ];
+        assert_eq!(
+            lsoa11_names_through(&areas, &lookup),
+            vec![
+                Some("Gloucester 001A"),
+                Some("Gloucester 001B"),
+                Some("Gloucester 002A"),
+                None,
+                None
+            ]
+        );
     }
 
     #[test]

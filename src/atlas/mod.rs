@@ -63,15 +63,9 @@ pub enum AtlasError {
     Compare(#[from] crate::vintage::CompareError),
     #[error("postcode {0} is not in OS Code-Point Open (it may be terminated or not exist)")]
     PostcodeNotFound(String),
-    /// A 2025 region outside the mirrored county needs England's LSOA 2021 boundaries.
-    #[error("region {region} under vintage 2025 needs the LSOA 2021 boundaries of England, which are not in the data mirror: download source '{id}' ({title}) from {url} and place it at {path}. Only Gloucestershire's 393 LSOA 2021 areas are mirrored (--region gloucestershire or its district codes)")]
-    BoundariesMissing {
-        region: String,
-        id: String,
-        title: String,
-        url: String,
-        path: String,
-    },
+    /// A map, a point or a distance asked of an atlas built without boundaries.
+    #[error("{0}")]
+    BoundariesMissing(MissingBoundaries),
     #[error("postcode {postcode} is in {district}, outside the loaded region ({region})")]
     OutsideRegion {
         postcode: String,
@@ -179,17 +173,60 @@ impl Region {
     }
 }
 
-/// A Lower Layer Super Output Area (2011).
+/// A Lower Layer Super Output Area (2011, or 2021 under IoD2025).
 #[derive(Debug, Clone)]
 pub struct Lsoa {
     pub code: String,
     pub name: String,
     pub district_code: String,
     pub district: String,
+    /// Where the area lies; `None` in an atlas built without boundaries (England under IoD2025,
+    /// whose LSOA 2021 boundaries are not mirrored): see [`Atlas::unmapped`].
+    pub shape: Option<Shape>,
+}
+
+/// Where an area lies: the official polygon, the point travel times start from, and its bounds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shape {
     pub polygon: MultiPolygon<f64>,
     /// ONS population-weighted centroid (lon, lat): where people live, for travel times.
     pub centroid: Point<f64>,
     pub bbox: Rect<f64>,
+}
+
+impl Lsoa {
+    /// The area's centroid, when the atlas has its shape.
+    pub fn centroid(&self) -> Option<Point<f64>> {
+        self.shape.as_ref().map(|s| s.centroid)
+    }
+}
+
+/// The LSOA boundaries an atlas was built without: tables answer, maps and distances cannot.
+/// Kept in the atlas (and its snapshot) so every refusal names the source and where to get it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MissingBoundaries {
+    pub region: String,
+    /// The manifest source id (`geodata/sources.toml`).
+    pub id: String,
+    pub title: String,
+    /// The publisher's official download.
+    pub url: String,
+    /// Where the file goes in the data directory.
+    pub path: String,
+}
+
+impl fmt::Display for MissingBoundaries {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "region {} under vintage 2025 has no LSOA 2021 boundaries: maps, tiles, GeoJSON, \
+            postcode look-ups and distances need them, and they are not in the data mirror. \
+            Download source '{}' ({}) from {} and place it at {}. Tables (query, area, layers, \
+            compare, summaries) answer without them; only Gloucestershire's 393 LSOA 2021 areas \
+            are mirrored (--region gloucestershire or its district codes)",
+            self.region, self.id, self.title, self.url, self.path
+        )
+    }
 }
 
 /// One source the atlas was built from, for `healthz` and attribution.
@@ -216,9 +253,13 @@ pub(crate) fn area_index(areas: &[Lsoa]) -> (HashMap<String, usize>, RTree<AreaB
     let boxes = areas
         .iter()
         .enumerate()
-        .map(|(i, a)| {
-            let (lo, hi) = (a.bbox.min(), a.bbox.max());
-            GeomWithData::new(Rectangle::from_corners([lo.x, lo.y], [hi.x, hi.y]), i)
+        .filter_map(|(i, a)| {
+            let b = a.shape.as_ref()?.bbox;
+            let (lo, hi) = (b.min(), b.max());
+            Some(GeomWithData::new(
+                Rectangle::from_corners([lo.x, lo.y], [hi.x, hi.y]),
+                i,
+            ))
         })
         .collect();
     (by_code, RTree::bulk_load(boxes))
@@ -239,6 +280,8 @@ pub struct Atlas {
     pub national_count: usize,
     pub sources: Vec<UsedSource>,
     pub postcodes: PostcodeBook,
+    /// `Some` when the atlas was built without boundaries: no area has a [`Shape`].
+    pub unmapped: Option<MissingBoundaries>,
     by_code: HashMap<String, usize>,
     index: RTree<AreaBox>,
 }
@@ -327,9 +370,11 @@ impl Atlas {
                 name: r.name.clone(),
                 district_code: r.lad_code.clone(),
                 district: r.lad_name.clone(),
-                polygon: b.polygon,
-                centroid: Point::new(lon, lat),
-                bbox,
+                shape: Some(Shape {
+                    polygon: b.polygon,
+                    centroid: Point::new(lon, lat),
+                    bbox,
+                }),
             });
         }
         let mut layer_set = LayerSet::default();
@@ -408,6 +453,10 @@ impl Atlas {
         let manifest = &data.manifest;
         let (by_code, index) = area_index(&areas);
         let postcodes = PostcodeBook::open(&data.require("codepoint_open")?)?;
+        let unmapped = match areas.iter().all(|a| a.shape.is_none()) && !areas.is_empty() {
+            true => Some(v2025::missing_boundaries(data, region)?),
+            false => None,
+        };
         let practices = sources::ods::read_epraccur(&data.require("epraccur")?)?;
         let branches = sources::ods::read_ebranchs(&data.require("ebranchs")?)?;
         let practice_vintage = manifest.get("epraccur")?.vintage.clone();
@@ -422,9 +471,14 @@ impl Atlas {
             national_count,
             sources: Vec::new(),
             postcodes,
+            unmapped,
             by_code,
             index,
         };
+        if atlas.unmapped.is_some() {
+            // No shapes, so no margin to keep GP sites within: none are placed.
+            return Ok(atlas);
+        }
         let keep = |lon: f64, lat: f64| atlas.within_distance(lon, lat, GP_MARGIN_M);
         let gp_now = gp::select_sites(
             &practices,
@@ -477,7 +531,34 @@ impl Atlas {
         self.by_code.get(code).copied()
     }
 
+    /// `Ok` when every area has its shape; otherwise the boundaries this atlas was built
+    /// without, as the error every map, point or distance question answers with.
+    pub fn mapped(&self) -> Result<()> {
+        match &self.unmapped {
+            None => Ok(()),
+            Some(m) => Err(AtlasError::BoundariesMissing(m.clone())),
+        }
+    }
+
+    /// Every area's centroid (lon, lat), in area order, or why the atlas has none.
+    pub fn centroids(&self) -> Result<Vec<(f64, f64)>> {
+        self.mapped()?;
+        (0..self.areas.len())
+            .map(|i| self.shape(i).map(|s| (s.centroid.x(), s.centroid.y())))
+            .collect()
+    }
+
+    /// The shape of area `i`, or why the atlas has none.
+    pub fn shape(&self, i: usize) -> Result<&Shape> {
+        self.mapped()?;
+        self.areas[i]
+            .shape
+            .as_ref()
+            .ok_or_else(|| AtlasError::UnknownArea(self.areas[i].code.clone()))
+    }
+
     /// The LSOA containing a point (lon, lat). Points on a shared edge go to the first match.
+    /// Always `None` in an atlas without boundaries.
     pub fn locate(&self, lon: f64, lat: f64) -> Option<usize> {
         let p = Point::new(lon, lat);
         let mut hits: Vec<usize> = self
@@ -486,12 +567,13 @@ impl Atlas {
             .map(|g| g.data)
             .collect();
         hits.sort_unstable();
+        let polygon = |i: usize| self.areas[i].shape.as_ref().map(|s| &s.polygon);
         hits.iter()
             .copied()
-            .find(|&i| self.areas[i].polygon.contains(&p))
+            .find(|&i| polygon(i).is_some_and(|g| g.contains(&p)))
             .or_else(|| {
                 hits.into_iter()
-                    .find(|&i| self.areas[i].polygon.intersects(&p))
+                    .find(|&i| polygon(i).is_some_and(|g| g.intersects(&p)))
             })
     }
 
@@ -518,10 +600,9 @@ impl Atlas {
         self.in_bbox(lon - dlon, lat - dlat, lon + dlon, lat + dlat)
             .into_iter()
             .any(|i| {
-                Euclidean.distance(
-                    &Point::new(0.0, 0.0),
-                    &self.areas[i].polygon.map_coords(to_m),
-                ) <= metres
+                self.areas[i].shape.as_ref().is_some_and(|s| {
+                    Euclidean.distance(&Point::new(0.0, 0.0), &s.polygon.map_coords(to_m)) <= metres
+                })
             })
     }
 
@@ -533,11 +614,11 @@ impl Atlas {
             f64::NEG_INFINITY,
             f64::NEG_INFINITY,
         ];
-        for a in &self.areas {
-            b[0] = b[0].min(a.bbox.min().x);
-            b[1] = b[1].min(a.bbox.min().y);
-            b[2] = b[2].max(a.bbox.max().x);
-            b[3] = b[3].max(a.bbox.max().y);
+        for s in self.areas.iter().filter_map(|a| a.shape.as_ref()) {
+            b[0] = b[0].min(s.bbox.min().x);
+            b[1] = b[1].min(s.bbox.min().y);
+            b[2] = b[2].max(s.bbox.max().x);
+            b[3] = b[3].max(s.bbox.max().y);
         }
         b
     }
@@ -545,6 +626,7 @@ impl Atlas {
     /// Look up a postcode and the LSOA it falls in.
     pub fn postcode(&self, input: &str) -> Result<(PostcodePoint, usize)> {
         let pc = Postcode::parse(input)?;
+        self.mapped()?;
         let point = self
             .postcodes
             .locate(&pc)

@@ -20,7 +20,7 @@
 
 use super::gp::{Exclusion, GpKind, GpSite, GpSites};
 use super::layers::{AbsentLayer, Layer, LayerMeta, LayerSet, Method, Values};
-use super::{Atlas, Lsoa, Region, UsedSource, GP_MARGIN_M};
+use super::{Atlas, Lsoa, MissingBoundaries, Region, Shape, UsedSource, GP_MARGIN_M};
 use crate::geodesy::degrees_for_metres;
 use crate::sources::codepoint::{PostcodeBook, PostcodePoint};
 use crate::sources::{sha256_file, DataDir};
@@ -36,11 +36,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// The container format. Bump when the layout or the body's types change.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Bump when the way the atlas is derived from unchanged inputs changes (a new layer, a new rule),
 /// so snapshots made by an older program are rebuilt rather than answering with old layers.
-pub const DERIVATION_VERSION: u32 = 2;
+pub const DERIVATION_VERSION: u32 = 4;
 
 const MAGIC: [u8; 8] = *b"NMATLAS\0";
 const PREFIX_LEN: usize = 8 + 4 + 8 + 8 + 32;
@@ -140,6 +140,12 @@ struct AreaRec {
     name: String,
     district_code: String,
     district: String,
+    /// `None` in an atlas built without boundaries (the body's `unmapped` says which).
+    shape: Option<ShapeRec>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ShapeRec {
     centroid: [f64; 2],
     /// Polygons → rings (exterior first) → coordinates.
     polygons: Vec<Vec<Vec<[f64; 2]>>>,
@@ -179,6 +185,8 @@ struct Body {
     sources: Vec<UsedSource>,
     /// Postcodes of the region and its GP margin; others are read from the zip on demand.
     postcodes: Vec<PostcodePoint>,
+    /// The boundaries the atlas was built without, when it was.
+    unmapped: Option<MissingBoundaries>,
 }
 
 /// Why a snapshot was (re)built instead of opened.
@@ -259,7 +267,7 @@ pub fn path_for(
     let net = match network {
         Some(p) => format!(
             "-net{}",
-            &hex::encode(Sha256::digest(p.to_string_lossy().as_bytes()))[..10]
+            &hex::encode(Sha256::digest(canonical(p).to_string_lossy().as_bytes()))[..10]
         ),
         None => String::new(),
     };
@@ -291,15 +299,22 @@ pub fn inputs_for(
                 "iod2025",
                 "iod2025_subdomains",
                 "iod2025_indicators",
-                super::v2025::boundary_source(data, region)
-                    .unwrap_or(super::layers::catalogue::source::LSOA21_BGC_ENGLAND_WALES),
-                "lsoa11_pwc",
                 "iod2019",
                 "iod2019_indicators",
                 "dft_acs0505_2013",
             ];
+            // England without its LSOA 2021 boundaries is built without them: adding the file
+            // changes this list, which rebuilds the snapshot with maps.
+            match super::v2025::boundary_source(data, region) {
+                Ok(None) => {}
+                Ok(Some(id)) => v.extend([id, "lsoa11_pwc"]),
+                Err(_) => v.push(super::layers::catalogue::source::LSOA21_BGC_ENGLAND_WALES),
+            }
             if region.within_gloucestershire() {
-                v.push("lsoa11_to_lsoa21_gloucestershire");
+                v.extend([
+                    "lsoa11_to_lsoa21_gloucestershire",
+                    "cilif_msoa11_gloucestershire",
+                ]);
             }
             v
         }
@@ -307,7 +322,11 @@ pub fn inputs_for(
     ids.extend(["epraccur", "ebranchs", "codepoint_open"]);
     let mut out: Vec<(String, PathBuf)> = ids
         .iter()
-        .filter_map(|id| data.path_of(id).ok().map(|p| (id.to_string(), p)))
+        .filter_map(|id| {
+            data.path_of(id)
+                .ok()
+                .map(|p| (id.to_string(), canonical(&p)))
+        })
         .collect();
     // GTFS feeds: their presence decides the public-transport layers.
     if let Ok(dir) = fs::read_dir(data.root.join(crate::overlay::GTFS_DIR)) {
@@ -316,18 +335,41 @@ pub fn inputs_for(
             .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("zip")))
             .collect();
         feeds.sort();
-        out.extend(feeds.into_iter().map(|p| ("gtfs".to_string(), p)));
+        out.extend(
+            feeds
+                .into_iter()
+                .map(|p| ("gtfs".to_string(), canonical(&p))),
+        );
     }
     match network {
-        Some(p) => out.push(("network".into(), p.to_path_buf())),
+        Some(p) => out.push(("network".into(), canonical(p))),
         None if data.has("osm_gloucestershire") => out.extend(
             data.path_of("osm_gloucestershire")
                 .ok()
-                .map(|p| ("osm_gloucestershire".into(), p)),
+                .map(|p| ("osm_gloucestershire".into(), canonical(&p))),
         ),
         None => {}
     }
     out
+}
+
+/// A path as the file system resolves it, so `--data-dir geodata/cache` and the same folder
+/// given absolutely (or through a symlink) name the same inputs; a path that does not resolve
+/// (a missing file) is made absolute without touching the disk.
+fn canonical(path: &Path) -> PathBuf {
+    fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Whether the inputs a snapshot recorded are the ones asked for now: same ids in the same
+/// order, at the same files once both paths are resolved.
+fn same_inputs(recorded: &[InputFile], wanted: &[(String, PathBuf)]) -> bool {
+    recorded.len() == wanted.len()
+        && recorded
+            .iter()
+            .zip(wanted)
+            .all(|(r, (id, p))| r.id == *id && canonical(&r.path) == canonical(p))
 }
 
 fn file_stamp(path: &Path) -> Option<String> {
@@ -421,17 +463,19 @@ fn body_of(atlas: &Atlas, postcodes: Vec<PostcodePoint>) -> Result<Body, String>
             name: a.name.clone(),
             district_code: a.district_code.clone(),
             district: a.district.clone(),
-            centroid: [a.centroid.x(), a.centroid.y()],
-            polygons: a
-                .polygon
-                .0
-                .iter()
-                .map(|p| {
-                    std::iter::once(ring(p.exterior()))
-                        .chain(p.interiors().iter().map(ring))
-                        .collect()
-                })
-                .collect(),
+            shape: a.shape.as_ref().map(|s| ShapeRec {
+                centroid: [s.centroid.x(), s.centroid.y()],
+                polygons: s
+                    .polygon
+                    .0
+                    .iter()
+                    .map(|p| {
+                        std::iter::once(ring(p.exterior()))
+                            .chain(p.interiors().iter().map(ring))
+                            .collect()
+                    })
+                    .collect(),
+            }),
         })
         .collect();
     let layers = atlas
@@ -466,6 +510,7 @@ fn body_of(atlas: &Atlas, postcodes: Vec<PostcodePoint>) -> Result<Body, String>
         gp_sites_2019: sites(&atlas.gp_sites_2019),
         sources: atlas.sources.clone(),
         postcodes,
+        unmapped: atlas.unmapped.clone(),
     })
 }
 
@@ -484,30 +529,45 @@ fn atlas_of(
     };
     let mut areas = Vec::with_capacity(body.areas.len());
     for a in body.areas {
-        let polygon = MultiPolygon(
-            a.polygons
-                .into_iter()
-                .map(|rings| {
-                    let mut rings = rings.into_iter();
-                    let exterior = rings
-                        .next()
-                        .map(ring)
-                        .unwrap_or_else(|| LineString(Vec::new()));
-                    Polygon::new(exterior, rings.map(ring).collect())
+        let shape = match a.shape {
+            None if body.unmapped.is_some() => None,
+            None => return Err(format!("area {} has no shape in a mapped atlas", a.code)),
+            Some(_) if body.unmapped.is_some() => {
+                return Err(format!(
+                    "area {} has a shape in an atlas without boundaries",
+                    a.code
+                ))
+            }
+            Some(s) => {
+                let polygon = MultiPolygon(
+                    s.polygons
+                        .into_iter()
+                        .map(|rings| {
+                            let mut rings = rings.into_iter();
+                            let exterior = rings
+                                .next()
+                                .map(ring)
+                                .unwrap_or_else(|| LineString(Vec::new()));
+                            Polygon::new(exterior, rings.map(ring).collect())
+                        })
+                        .collect(),
+                );
+                let bbox = polygon
+                    .bounding_rect()
+                    .ok_or_else(|| format!("area {} has an empty polygon", a.code))?;
+                Some(Shape {
+                    polygon,
+                    centroid: Point::new(s.centroid[0], s.centroid[1]),
+                    bbox,
                 })
-                .collect(),
-        );
-        let bbox = polygon
-            .bounding_rect()
-            .ok_or_else(|| format!("area {} has an empty polygon", a.code))?;
+            }
+        };
         areas.push(Lsoa {
             code: a.code,
             name: a.name,
             district_code: a.district_code,
             district: a.district,
-            polygon,
-            centroid: Point::new(a.centroid[0], a.centroid[1]),
-            bbox,
+            shape,
         });
     }
     let n = areas.len();
@@ -561,6 +621,7 @@ fn atlas_of(
         national_count: body.national_count as usize,
         sources: body.sources,
         postcodes: postcodes.with_preloaded(body.postcodes),
+        unmapped: body.unmapped,
         by_code,
         index,
     })
@@ -570,7 +631,7 @@ fn atlas_of(
 /// margin (the same margin GP sites are kept within). England carries none: its 1.5 million
 /// postcodes cost more to load than reading one postcode area from the zip when asked.
 fn region_postcodes(atlas: &Atlas) -> Result<Vec<PostcodePoint>, String> {
-    if atlas.region == Region::England {
+    if atlas.region == Region::England || atlas.unmapped.is_some() {
         return Ok(Vec::new());
     }
     let [w, s, e, n] = atlas.bounds();
@@ -719,22 +780,20 @@ pub fn read(
             header.region, header.vintage
         )));
     }
-    let recorded: Vec<(&str, &Path)> = header
-        .inputs
-        .iter()
-        .map(|i| (i.id.as_str(), i.path.as_path()))
-        .collect();
-    let wanted: Vec<(&str, &Path)> = inputs
-        .iter()
-        .map(|(id, p)| (id.as_str(), p.as_path()))
-        .collect();
-    if recorded != wanted {
-        let names =
-            |v: &[(&str, &Path)]| v.iter().map(|(id, _)| *id).collect::<Vec<_>>().join(", ");
+    if !same_inputs(&header.inputs, inputs) {
+        let was: Vec<String> = header
+            .inputs
+            .iter()
+            .map(|i| format!("{} {}", i.id, i.path.display()))
+            .collect();
+        let now: Vec<String> = inputs
+            .iter()
+            .map(|(id, p)| format!("{id} {}", p.display()))
+            .collect();
         return Err(Rebuild::InputChanged(format!(
             "inputs were [{}], are now [{}]",
-            names(&recorded),
-            names(&wanted)
+            was.join(", "),
+            now.join(", ")
         )));
     }
     for input in &header.inputs {
@@ -895,6 +954,73 @@ mod tests {
                 "{codec:?} half"
             );
         }
+    }
+
+    #[test]
+    fn inputs_compare_by_resolved_path_not_by_spelling() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = dir.path().join("geodata").join("cache");
+        fs::create_dir_all(cache.join("deprivation")).unwrap();
+        let file = cache.join("deprivation").join("a.csv");
+        fs::write(&file, "x").unwrap();
+        let recorded = |path: PathBuf| InputFile {
+            id: "a".into(),
+            path,
+            sha256: "00".into(),
+            stamp: "1:2".into(),
+        };
+        // Spelled relative to the folder above, with a detour, and absolute: one file.
+        let detour = dir
+            .path()
+            .join("geodata")
+            .join("..")
+            .join("geodata")
+            .join("cache/deprivation/a.csv");
+        let relative = pathdiff_like(&file);
+        for spelling in [detour, relative, file.clone()] {
+            assert!(
+                same_inputs(&[recorded(spelling.clone())], &[("a".into(), file.clone())]),
+                "{} is {}",
+                spelling.display(),
+                file.display()
+            );
+        }
+        // Another file, another id, or one input more are changes.
+        let other = cache.join("deprivation").join("b.csv");
+        fs::write(&other, "y").unwrap();
+        assert!(!same_inputs(
+            &[recorded(other)],
+            &[("a".into(), file.clone())]
+        ));
+        assert!(!same_inputs(
+            &[recorded(file.clone())],
+            &[("b".into(), file.clone())]
+        ));
+        assert!(!same_inputs(
+            &[recorded(file.clone())],
+            &[("a".into(), file.clone()), ("a".into(), file.clone())]
+        ));
+        // The network part of a snapshot name does not depend on the spelling either.
+        let d = DataDir::new("/data", None);
+        let cwd_relative = pathdiff_like(&file);
+        assert_eq!(
+            path_for(&d, &Region::default(), Vintage::V2019, Some(&file)),
+            path_for(&d, &Region::default(), Vintage::V2019, Some(&cwd_relative))
+        );
+    }
+
+    /// `path` spelled relative to the current directory (through `..` as far as needed).
+    fn pathdiff_like(path: &Path) -> PathBuf {
+        let cwd = fs::canonicalize(std::env::current_dir().unwrap()).unwrap();
+        let target = fs::canonicalize(path).unwrap();
+        let ups = cwd.components().count() - 1;
+        let mut rel = PathBuf::new();
+        for _ in 0..ups {
+            rel.push("..");
+        }
+        rel.push(target.strip_prefix("/").unwrap());
+        assert!(rel.is_relative());
+        rel
     }
 
     #[test]

@@ -9,11 +9,16 @@
 //! 2011→2021 lookup marks unchanged keeps ONS's official 2011 population-weighted centroid (the
 //! same area); any other area gets a point inside its 2021 polygon — geometric, not
 //! population-weighted — and the `centroid_basis` layer says which is which.
+//!
+//! England: its LSOA 2021 boundaries are not mirrored. Without them the atlas is built from the
+//! IoD2025 table alone ([`Atlas::unmapped`]): every English LSOA 2021, no shapes, no centroids, so
+//! tables answer and every map, point or distance question names the source it needs.
 
 use super::change;
+use super::child_poverty;
 use super::layers::catalogue::{self, declared_in, source, Vars, Vintage as CatVintage};
 use super::layers::{ids, Layer, LayerSet, Values};
-use super::{Atlas, AtlasError, Lsoa, Region, Result};
+use super::{Atlas, AtlasError, Lsoa, MissingBoundaries, Region, Result, Shape};
 use crate::sources::iod2025::{self, Iod2025Row};
 use crate::sources::lookup::{LookupChange, LookupRow};
 use crate::sources::{self, DataDir};
@@ -21,23 +26,42 @@ use crate::vintage::{region_deciles, Vintage};
 use geo::{BoundingRect, InteriorPoint, Point};
 use std::collections::{HashMap, HashSet};
 
+/// The district name of an England 2025 area (built without boundaries) whose code is new since
+/// 2011: its district code stays blank, because the mirror holds no LSOA 2021 → district lookup.
+pub const DISTRICT_NOT_MIRRORED: &str =
+    "not in the data mirror (LSOA 2021 area new since 2011; ONS's LSOA 2021 to district lookup is not mirrored)";
+
 /// `centroid_basis` of an area unchanged since 2011.
 pub const CENTROID_PWC_2011: &str = "population-weighted (LSOA 2011 PWC)";
 /// `centroid_basis` of an area whose 2011 centroid does not describe it.
 pub const CENTROID_INTERIOR: &str = "geometric (point inside the 2021 polygon)";
 
-/// The LSOA 2021 boundaries a region needs: the mirrored county subset inside Gloucestershire,
-/// otherwise England's (not mirrored: an error naming the source, its URL and where it goes).
-pub fn boundary_source(data: &DataDir, region: &Region) -> Result<&'static str> {
+/// The LSOA 2021 boundaries a region is drawn with: the mirrored county subset inside
+/// Gloucestershire, else England's when the data directory has them. `None` for England without
+/// them: its atlas answers tables only (see [`Atlas::unmapped`]). A list of districts outside the
+/// county without them is an error naming the source: only the boundaries say which LSOA 2021
+/// areas lie in a district.
+pub fn boundary_source(data: &DataDir, region: &Region) -> Result<Option<&'static str>> {
     if region.within_gloucestershire() {
-        return Ok(source::LSOA21_BGC_GLOUCESTERSHIRE);
+        return Ok(Some(source::LSOA21_BGC_GLOUCESTERSHIRE));
     }
     let id = source::LSOA21_BGC_ENGLAND_WALES;
     if data.has(id) {
-        return Ok(id);
+        return Ok(Some(id));
     }
+    match region {
+        Region::England => Ok(None),
+        _ => Err(AtlasError::BoundariesMissing(missing_boundaries(
+            data, region,
+        )?)),
+    }
+}
+
+/// What England's (unmirrored) LSOA 2021 boundaries are and where they go, from the manifest.
+pub fn missing_boundaries(data: &DataDir, region: &Region) -> Result<MissingBoundaries> {
+    let id = source::LSOA21_BGC_ENGLAND_WALES;
     let s = data.manifest.get(id)?;
-    Err(AtlasError::BoundariesMissing {
+    Ok(MissingBoundaries {
         region: region.to_string(),
         id: id.to_string(),
         title: s.title.clone(),
@@ -46,29 +70,70 @@ pub fn boundary_source(data: &DataDir, region: &Region) -> Result<&'static str> 
     })
 }
 
+/// An area before its figures: code, name, district, and its polygon when the boundaries exist.
+struct Placed {
+    code: String,
+    name: String,
+    district_code: String,
+    polygon: Option<geo::MultiPolygon<f64>>,
+}
+
 /// Build the region's IoD2025 atlas (without the GP-access layers, which
 /// [`crate::load_vintage_with_overlays`] adds as for 2019).
 pub fn load(data: &DataDir, region: &Region) -> Result<Atlas> {
     let _span = tracing::info_span!("atlas_load_2025", %region).entered();
     let manifest = &data.manifest;
     let boundary_id = boundary_source(data, region)?;
-    let boundary_path = data.require(boundary_id)?;
-    let mut selected: Vec<sources::boundaries::Boundary21> =
-        sources::boundaries::read_lsoa21_geojson(&boundary_path, None)?
-            .into_iter()
-            .filter(|b| region.includes(&b.district_code))
-            .collect();
-    if selected.is_empty() {
-        return Err(AtlasError::EmptyRegion {
-            region: region.to_string(),
-            source_file: boundary_path.display().to_string(),
-        });
-    }
-    selected.sort_by(|a, b| a.boundary.code.cmp(&b.boundary.code));
-    let wanted: HashSet<String> = selected.iter().map(|b| b.boundary.code.clone()).collect();
-
     let all25 = iod2025::read_imd2025(&data.require(source::IOD2025)?, None)?;
     let national_count = all25.iter().filter(|r| r.code.starts_with("E01")).count();
+    let rows19 = sources::iod::read_file7(&data.require(source::IOD2019)?)?;
+    let mut selected: Vec<Placed> = match boundary_id {
+        Some(id) => {
+            let boundary_path = data.require(id)?;
+            let found: Vec<Placed> =
+                sources::boundaries::read_lsoa21_geojson(&boundary_path, None)?
+                    .into_iter()
+                    .filter(|b| region.includes(&b.district_code))
+                    .map(|b| Placed {
+                        code: b.boundary.code,
+                        name: b.boundary.name,
+                        district_code: b.district_code,
+                        polygon: Some(b.boundary.polygon),
+                    })
+                    .collect();
+            if found.is_empty() {
+                return Err(AtlasError::EmptyRegion {
+                    region: region.to_string(),
+                    source_file: boundary_path.display().to_string(),
+                });
+            }
+            found
+        }
+        // England without boundaries: every English LSOA 2021 of the IoD2025 table. An area
+        // whose code is an LSOA 2011 code is the same area (ONS keeps a code only for an
+        // unchanged area), so it keeps its 2011 name and 2019 district; the mirror names no
+        // other (ONS's LSOA 2021 names and district lookup are not in it): those stay blank.
+        None => {
+            let of2011: HashMap<&str, &sources::iod::IodRow> =
+                rows19.iter().map(|r| (r.code.as_str(), r)).collect();
+            all25
+                .iter()
+                .filter(|r| r.code.starts_with("E01"))
+                .map(|r| {
+                    let old = of2011.get(r.code.as_str());
+                    Placed {
+                        code: r.code.clone(),
+                        name: old.map(|o| o.name.clone()).unwrap_or_default(),
+                        district_code: old.map(|o| o.lad_code.clone()).unwrap_or_default(),
+                        polygon: None,
+                    }
+                })
+                .collect()
+        }
+    };
+    selected.sort_by(|a, b| a.code.cmp(&b.code));
+    let wanted: HashSet<String> = selected.iter().map(|b| b.code.clone()).collect();
+
     let rows25: HashMap<&str, &Iod2025Row> = all25
         .iter()
         .filter(|r| wanted.contains(&r.code))
@@ -78,7 +143,6 @@ pub fn load(data: &DataDir, region: &Region) -> Result<Atlas> {
         iod2025::read_subdomains2025(&data.require(source::IOD2025_SUBDOMAINS)?, Some(&wanted))?;
     let indicators =
         iod2025::read_indicators2025(&data.require(source::IOD2025_INDICATORS)?, Some(&wanted))?;
-    let rows19 = sources::iod::read_file7(&data.require(source::IOD2019)?)?;
     let district_names: HashMap<&str, &str> = rows19
         .iter()
         .map(|r| (r.lad_code.as_str(), r.lad_name.as_str()))
@@ -98,8 +162,13 @@ pub fn load(data: &DataDir, region: &Region) -> Result<Atlas> {
         .map(|r| r.lsoa21.clone())
         .filter(|c| wanted.contains(c))
         .collect();
-    let pwc =
-        sources::centroids::read_centroids(&data.require(source::LSOA11_PWC)?, Some(&unchanged))?;
+    let pwc = match boundary_id {
+        Some(_) => sources::centroids::read_centroids(
+            &data.require(source::LSOA11_PWC)?,
+            Some(&unchanged),
+        )?,
+        None => HashMap::new(),
+    };
 
     let incomplete = |code: &str, what: String| AtlasError::Incomplete {
         code: code.to_string(),
@@ -111,45 +180,54 @@ pub fn load(data: &DataDir, region: &Region) -> Result<Atlas> {
     let mut basis = Vec::with_capacity(selected.len());
     let mut rows: Vec<&Iod2025Row> = Vec::with_capacity(selected.len());
     for b in selected {
-        let code = b.boundary.code;
+        let code = b.code;
         let row = *rows25
             .get(code.as_str())
             .ok_or_else(|| incomplete(&code, format!("the IoD2025 table ({iod25_file})")))?;
-        let district = district_names
-            .get(b.district_code.as_str())
-            .ok_or_else(|| {
-                incomplete(
+        let district = match (district_names.get(b.district_code.as_str()), &b.polygon) {
+            (Some(name), _) => name.to_string(),
+            // A table-only area the mirror names no district for (see above).
+            (None, None) if b.district_code.is_empty() => DISTRICT_NOT_MIRRORED.to_string(),
+            (None, _) => {
+                return Err(incomplete(
                     &code,
                     format!(
                         "the district names (district {} is not in the IoD2019 table)",
                         b.district_code
                     ),
-                )
-            })?
-            .to_string();
-        let polygon = b.boundary.polygon;
-        let bbox = polygon
-            .bounding_rect()
-            .ok_or_else(|| incomplete(&code, "the boundaries (empty polygon)".into()))?;
-        let (centroid, how) = match pwc.get(&code) {
-            Some(&(lon, lat)) => (Point::new(lon, lat), CENTROID_PWC_2011),
-            None => (
-                polygon.interior_point().ok_or_else(|| {
-                    incomplete(&code, "the boundaries (no interior point)".into())
-                })?,
-                CENTROID_INTERIOR,
-            ),
+                ))
+            }
         };
-        basis.push(Some(how.to_string()));
+        let shape = match b.polygon {
+            None => None,
+            Some(polygon) => {
+                let bbox = polygon
+                    .bounding_rect()
+                    .ok_or_else(|| incomplete(&code, "the boundaries (empty polygon)".into()))?;
+                let (centroid, how) = match pwc.get(&code) {
+                    Some(&(lon, lat)) => (Point::new(lon, lat), CENTROID_PWC_2011),
+                    None => (
+                        polygon.interior_point().ok_or_else(|| {
+                            incomplete(&code, "the boundaries (no interior point)".into())
+                        })?,
+                        CENTROID_INTERIOR,
+                    ),
+                };
+                basis.push(Some(how.to_string()));
+                Some(Shape {
+                    polygon,
+                    centroid,
+                    bbox,
+                })
+            }
+        };
         rows.push(row);
         areas.push(Lsoa {
             code,
-            name: b.boundary.name,
+            name: b.name,
             district_code: b.district_code,
             district,
-            polygon,
-            centroid,
-            bbox,
+            shape,
         });
     }
 
@@ -217,7 +295,13 @@ pub fn load(data: &DataDir, region: &Region) -> Result<Atlas> {
         ids::PATIENT_TO_GP_RATIO,
         indicator(|i| i.patient_to_gp_ratio),
     )?);
-    layers.insert(layer(ids::CENTROID_BASIS, Values::Text(basis))?);
+    match boundary_id {
+        Some(_) => layers.insert(layer(ids::CENTROID_BASIS, Values::Text(basis))?),
+        None => layers.mark_absent(
+            declared_in(CatVintage::Iod2025, ids::CENTROID_BASIS),
+            missing_boundaries(data, region)?.to_string(),
+        ),
+    }
     for id in [ids::IDACI_SCORE, ids::IDACI_RANK, ids::IDACI_DECILE] {
         layers.mark_absent(
             declared_in(CatVintage::Iod2025, id),
@@ -235,11 +319,33 @@ pub fn load(data: &DataDir, region: &Region) -> Result<Atlas> {
             for l in change::layers(region, &areas, &rows, &rows19, lookup, &vars, data)? {
                 layers.insert(l);
             }
+            // Child poverty now: DWP's MSOA 2011 table, reached through each area's 2011 parents.
+            let cilif_src = manifest.get(source::CILIF_MSOA11)?;
+            let cilif = child_poverty::MsoaChildPoverty::new(
+                sources::child_poverty::read_msoa_table(&data.require(source::CILIF_MSOA11)?)?,
+                rows19
+                    .iter()
+                    .filter(|r| region.includes(&r.lad_code))
+                    .map(|r| (r.name.as_str(), Some(r.children))),
+            );
+            let codes: Vec<&str> = areas.iter().map(|a| a.code.as_str()).collect();
+            let names = child_poverty::lsoa11_names_through(&codes, lookup);
+            for l in cilif.layers_with(&names, &|id| {
+                declared_in(CatVintage::Iod2025, id).meta(cilif_src, &vars)
+            }) {
+                layers.insert(l);
+            }
         }
         None => {
             let why = crate::vintage::ChangesError::NoLookup(region.to_string()).to_string();
             for id in change::IDS {
                 layers.mark_absent(declared_in(CatVintage::Iod2025, id), why.clone());
+            }
+            for id in child_poverty::LAYER_IDS {
+                layers.mark_absent(
+                    declared_in(CatVintage::Iod2025, id),
+                    format!("DWP's child-poverty table is on MSOA 2011 geography for Gloucestershire's 75 MSOAs only, and reaches LSOA 2021 areas through the 2011→2021 lookup, which covers the county only: {why}"),
+                );
             }
         }
     }
@@ -250,14 +356,17 @@ pub fn load(data: &DataDir, region: &Region) -> Result<Atlas> {
         source::IOD2025,
         source::IOD2025_SUBDOMAINS,
         source::IOD2025_INDICATORS,
-        boundary_id,
-        source::LSOA11_PWC,
         source::IOD2019,
     ];
-    if lookup.is_some() {
-        used.push(source::LSOA11_TO_LSOA21);
+    if let Some(id) = boundary_id {
+        used.extend([id, source::LSOA11_PWC]);
     }
-    used.extend(["epraccur", "ebranchs", "codepoint_open"]);
+    if lookup.is_some() {
+        used.extend([source::LSOA11_TO_LSOA21, source::CILIF_MSOA11]);
+    }
+    if boundary_id.is_some() {
+        used.extend(["epraccur", "ebranchs", "codepoint_open"]);
+    }
     atlas.sources = Atlas::used_sources(data, &used)?;
     tracing::info!(
         areas = atlas.areas.len(),

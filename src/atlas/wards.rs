@@ -106,9 +106,10 @@ pub fn attach(
     src: &Source,
     vars: &Vars,
 ) -> (usize, usize) {
+    // Wards are attached to mapped atlases only (the 2019 builder).
     let points: Vec<(Point<f64>, &str)> = areas
         .iter()
-        .map(|a| (a.centroid, a.district_code.as_str()))
+        .filter_map(|a| Some((a.centroid()?, a.district_code.as_str())))
         .collect();
     let assigned = assign(wards, &points);
     let reached = assigned.iter().flatten().count();

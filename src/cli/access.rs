@@ -14,6 +14,7 @@ pub fn run(g: &Global, args: &AccessArgs, out: &mut dyn Write) -> Result<()> {
     let id = args.mode.layer_id();
     let text = filter_text(id, args.beyond, args.within, args.filter.as_deref())?;
     let atlas = g.load()?;
+    atlas.mapped()?;
     // Public transport is answered only from the routed layers; when the atlas could not make
     // them (no GTFS feed), the reason it recorded is the answer.
     if let ModeTarget::Pt(measure) = args.mode.target() {

@@ -12,6 +12,9 @@ use std::sync::Arc;
 pub fn run(g: &Global, args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
     remove_partial_on_signal(&args.file);
     let atlas = Arc::new(g.load()?);
+    if args.format != ExportFormat::Csv {
+        atlas.mapped()?;
+    }
     let (summary, what) = match args.format {
         ExportFormat::Pmtiles => {
             let opts = PmtilesOptions {

@@ -19,6 +19,9 @@ pub fn write_areas(
     format: AreasFormat,
     extra: &[&str],
 ) -> Result<()> {
+    if format == AreasFormat::Geojson {
+        atlas.mapped()?;
+    }
     match format {
         AreasFormat::Table => write!(out, "{}", table::areas(&AreaList::of(atlas, sel), extra))?,
         machine => {

@@ -26,8 +26,9 @@ pub struct AreaRow<'a> {
     pub name: &'a str,
     pub district: &'a str,
     pub district_code: &'a str,
-    pub lon: f64,
-    pub lat: f64,
+    /// Null in an atlas without boundaries (England under IoD2025: see `/api/region`).
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
     /// Every layer by id, in registry order (see `/api/layers`).
     #[serde(flatten)]
     #[schema(value_type = std::collections::HashMap<String, Cell>)]
@@ -56,8 +57,8 @@ impl<'a> AreaRow<'a> {
             name: &a.name,
             district: &a.district,
             district_code: &a.district_code,
-            lon: round6(a.centroid.x()),
-            lat: round6(a.centroid.y()),
+            lon: a.centroid().map(|c| round6(c.x())),
+            lat: a.centroid().map(|c| round6(c.y())),
             layers: LayerCells(
                 atlas
                     .layers
@@ -75,8 +76,8 @@ impl<'a> AreaRow<'a> {
             "name" => Some(Cell::Text(self.name)),
             "district" => Some(Cell::Text(self.district)),
             "district_code" => Some(Cell::Text(self.district_code)),
-            "lon" => Some(Cell::Figure(Figure(self.lon))),
-            "lat" => Some(Cell::Figure(Figure(self.lat))),
+            "lon" => self.lon.map(|x| Cell::Figure(Figure(x))),
+            "lat" => self.lat.map(|x| Cell::Figure(Figure(x))),
             id => self
                 .layers
                 .0

@@ -32,8 +32,10 @@ pub struct AreaFeature<'a> {
     #[serde(rename = "type")]
     pub kind: GeoJsonType,
     pub id: &'a str,
+    /// Null (RFC 7946's unlocated feature) only in an atlas without boundaries; the CLI and
+    /// the API refuse GeoJSON of such an atlas before writing any.
     #[schema(value_type = Object)]
-    pub geometry: geojson::Geometry,
+    pub geometry: Option<geojson::Geometry>,
     pub properties: AreaRow<'a>,
 }
 
@@ -44,11 +46,16 @@ pub struct AreaFeatures<'a>(pub AreaRows<'a>);
 impl Serialize for AreaFeatures<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let atlas = self.0.atlas;
-        s.collect_seq(self.0.areas.iter().map(|&i| AreaFeature {
-            kind: GeoJsonType::Feature,
-            id: &atlas.areas[i].code,
-            geometry: geojson::Geometry::from(&atlas.areas[i].polygon),
-            properties: AreaRow::of(atlas, i),
+        s.collect_seq(self.0.areas.iter().map(|&i| {
+            AreaFeature {
+                kind: GeoJsonType::Feature,
+                id: &atlas.areas[i].code,
+                geometry: atlas.areas[i]
+                    .shape
+                    .as_ref()
+                    .map(|s| geojson::Geometry::from(&s.polygon)),
+                properties: AreaRow::of(atlas, i),
+            }
         }))
     }
 }
@@ -175,7 +182,7 @@ impl DistrictCollection {
                     .areas
                     .iter()
                     .filter(|a| a.district_code == code)
-                    .map(|a| &a.polygon)
+                    .filter_map(|a| a.shape.as_ref().map(|s| &s.polygon))
                     .collect();
                 let outline = geo::unary_union(polys);
                 DistrictFeature {

@@ -66,28 +66,24 @@ impl LabelCollection {
         let pop = |i: usize| atlas.number(crate::atlas::layers::ids::POPULATION, i);
         let mut features = Vec::new();
         for (code, name, _) in atlas.districts() {
-            let members: Vec<usize> = (0..atlas.areas.len())
+            // Areas without a shape (an atlas without boundaries) have no place to label.
+            let members: Vec<(usize, geo::Point<f64>)> = (0..atlas.areas.len())
                 .filter(|&i| atlas.areas[i].district_code == code)
+                .filter_map(|i| Some((i, atlas.areas[i].centroid()?)))
                 .collect();
             let (mut sx, mut sy, mut sw) = (0.0, 0.0, 0.0);
-            for &i in &members {
+            for &(i, c) in &members {
                 let w = pop(i).unwrap_or(1.0);
-                sx += atlas.areas[i].centroid.x() * w;
-                sy += atlas.areas[i].centroid.y() * w;
+                sx += c.x() * w;
+                sy += c.y() * w;
                 sw += w;
             }
             let (mx, my) = (sx / sw, sy / sw);
-            let Some(&near) = members.iter().min_by(|&&a, &&b| {
-                let d = |i: usize| {
-                    let c = atlas.areas[i].centroid;
-                    (c.x() - mx).powi(2) + (c.y() - my).powi(2)
-                };
-                d(a).total_cmp(&d(b))
-            }) else {
+            let d = |c: &geo::Point<f64>| (c.x() - mx).powi(2) + (c.y() - my).powi(2);
+            let Some(&(_, c)) = members.iter().min_by(|a, b| d(&a.1).total_cmp(&d(&b.1))) else {
                 continue;
             };
-            let c = atlas.areas[near].centroid;
-            let people: f64 = members.iter().filter_map(|&i| pop(i)).sum();
+            let people: f64 = members.iter().filter_map(|&(i, _)| pop(i)).sum();
             features.push(feature(
                 LabelKind::District,
                 &code,
@@ -108,11 +104,12 @@ impl LabelCollection {
             }
         }
         for (i, a) in atlas.areas.iter().enumerate() {
+            let Some(c) = a.centroid() else { continue };
             features.push(feature(
                 LabelKind::Lsoa,
                 &a.code,
                 &a.name,
-                (a.centroid.x(), a.centroid.y()),
+                (c.x(), c.y()),
                 pop(i),
             ));
         }

@@ -95,6 +95,25 @@ impl<'a> PostcodeAnswer<'a> {
         for other in others {
             let v = match other.locate(answer.lon, answer.lat) {
                 Some(i) => VintageEligibility::of(other, i, &answer.postcode),
+                // No boundaries under this vintage: say why the point cannot be placed.
+                None if other.unmapped.is_some() => VintageEligibility {
+                    vintage: other.vintage,
+                    geography: other.vintage.geography().label(),
+                    code: None,
+                    name: None,
+                    imd_decile: None,
+                    imd_county_decile: None,
+                    eligible: None,
+                    message: format!(
+                        "Under IMD {}: {}",
+                        other.vintage,
+                        other
+                            .mapped()
+                            .err()
+                            .map(|e| e.to_string())
+                            .unwrap_or_default()
+                    ),
+                },
                 None => VintageEligibility {
                     vintage: other.vintage,
                     geography: other.vintage.geography().label(),

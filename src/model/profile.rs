@@ -17,8 +17,9 @@ pub struct AreaProfile<'a> {
     pub name: &'a str,
     pub district: &'a str,
     pub district_code: &'a str,
-    pub lon: f64,
-    pub lat: f64,
+    /// Null in an atlas without boundaries (then `centroid` says so).
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
     /// What `lon`/`lat` are: ONS's population-weighted centroid, or (IoD2025 areas split since
     /// 2011, whose 2021 population-weighted centroid is not mirrored) a point inside the polygon.
     pub centroid: &'a str,
@@ -56,6 +57,8 @@ pub struct ProfileLayer<'a> {
 
 /// `centroid` of an area whose coordinates are ONS's own population-weighted centroid.
 pub const POPULATION_WEIGHTED: &str = "population-weighted (ONS)";
+/// `centroid` of an area in an atlas built without boundaries.
+pub const NO_CENTROID: &str = "none: the atlas has no boundaries for this vintage and region";
 
 impl<'a> AreaProfile<'a> {
     /// The profile of area `i`; regional ranks are the layer's own, computed once at load.
@@ -88,9 +91,10 @@ impl<'a> AreaProfile<'a> {
                 }
             })
             .collect();
-        let gp_sites = atlas
-            .gp_sites
-            .nearest(a.centroid.x(), a.centroid.y(), NEAREST_GP_SITES)
+        let gp_sites = a
+            .centroid()
+            .map(|c| atlas.gp_sites.nearest(c.x(), c.y(), NEAREST_GP_SITES))
+            .unwrap_or_default()
             .into_iter()
             .map(|(s, m)| NearbyGpSite::new(s, m))
             .collect();
@@ -99,13 +103,16 @@ impl<'a> AreaProfile<'a> {
             name: &a.name,
             district: &a.district,
             district_code: &a.district_code,
-            lon: a.centroid.x(),
-            lat: a.centroid.y(),
-            centroid: atlas
-                .layers
-                .get(crate::atlas::layers::ids::CENTROID_BASIS)
-                .and_then(|l| l.text(i))
-                .unwrap_or(POPULATION_WEIGHTED),
+            lon: a.centroid().map(|c| c.x()),
+            lat: a.centroid().map(|c| c.y()),
+            centroid: match a.shape {
+                None => NO_CENTROID,
+                Some(_) => atlas
+                    .layers
+                    .get(crate::atlas::layers::ids::CENTROID_BASIS)
+                    .and_then(|l| l.text(i))
+                    .unwrap_or(POPULATION_WEIGHTED),
+            },
             vintage: atlas.vintage,
             region: atlas.region.to_string(),
             layers,

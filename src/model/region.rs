@@ -82,7 +82,7 @@ impl RegionInfo {
                         .areas
                         .iter()
                         .filter(|a| a.district_code == code)
-                        .map(|a| a.bbox),
+                        .filter_map(|a| a.shape.as_ref().map(|s| s.bbox)),
                 );
                 DistrictInfo {
                     code,

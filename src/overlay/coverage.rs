@@ -24,10 +24,12 @@ impl Coverage {
     /// Route from every area the network covers to the nearest GP site in use, all modes in
     /// parallel.
     pub fn route(atlas: &Atlas, networks: &Networks, file: PathBuf) -> Coverage {
+        // Only a mapped atlas is routed (`add_gp_access_layers_on` stops before for the other).
         let origins: Vec<(f64, f64)> = atlas
             .areas
             .iter()
-            .map(|a| (a.centroid.x(), a.centroid.y()))
+            .filter_map(|a| a.centroid())
+            .map(|c| (c.x(), c.y()))
             .collect();
         let nearest: Vec<Option<(f64, f64)>> = origins
             .par_iter()

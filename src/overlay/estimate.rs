@@ -30,9 +30,10 @@ impl Estimate {
             .areas
             .par_iter()
             .map(|a| {
+                let c = a.centroid()?;
                 atlas
                     .gp_sites_2019
-                    .nearest(a.centroid.x(), a.centroid.y(), 1)
+                    .nearest(c.x(), c.y(), 1)
                     .first()
                     .map(|(_, m)| m / 1000.0)
             })
@@ -73,10 +74,8 @@ impl Estimate {
             .zip(&self.factor)
             .map(|(a, f)| {
                 let f = (*f)?;
-                let (site, m) = index
-                    .nearest(a.centroid.x(), a.centroid.y(), 1)
-                    .into_iter()
-                    .next()?;
+                let c = a.centroid()?;
+                let (site, m) = index.nearest(c.x(), c.y(), 1).into_iter().next()?;
                 let straight_km = m / 1000.0;
                 Some(EstimatedAccess {
                     site_code: site.code.clone(),

@@ -71,6 +71,8 @@ pub enum AccessBasis {
     },
     /// Estimated from IoD2019 road distances (no network file present).
     Estimate,
+    /// Not made: the atlas has no boundaries, so no centroids to measure from.
+    NoBoundaries,
 }
 
 /// The minutes layer of a mode.
@@ -173,6 +175,20 @@ pub fn add_gp_access_layers_on(
         Values::Number(road_km.clone()),
     ));
     add_acs0505_reference(atlas, data, &codes, &vars)?;
+    // The two tables above join by code; everything below measures from centroids.
+    if let Some(missing) = &atlas.unmapped {
+        let reason = format!("measured from each area's centroid: {missing}");
+        // `mark_absent` leaves the layers made above alone.
+        let specs: Vec<&LayerSpec> =
+            crate::atlas::layers::catalogue::for_vintage(atlas.layers.vintage())
+                .filter(|s| crate::atlas::layers::catalogue::shared(s))
+                .collect();
+        for spec in specs {
+            atlas.layers.mark_absent(spec, reason.clone());
+        }
+        atlas.layers.sort_as_catalogue();
+        return Ok(AccessBasis::NoBoundaries);
+    }
 
     // The estimate answers wherever no network does, so it is always made.
     let est = Estimate::new(atlas, &road_km);

@@ -83,11 +83,7 @@ pub fn run_pt_scenario(
     let then: Vec<bool> = (0..sites.len())
         .map(|j| j >= base.len() || !scenario.closes(&base[j]))
         .collect();
-    let origins: Vec<(f64, f64)> = atlas
-        .areas
-        .iter()
-        .map(|a| (a.centroid.x(), a.centroid.y()))
-        .collect();
+    let origins = atlas.centroids()?;
     let runs = pt_access::gp_pt_minutes_for(walk, &feeds, &origins, &points, &[today, then])?;
     let nearest = |k: usize| -> Nearest {
         let r = &runs[k];

@@ -177,6 +177,8 @@ pub fn run_scenario(
     mode: TravelMode,
     networks: Option<&Networks>,
 ) -> Result<ScenarioOutcome, OverlayError> {
+    // Travel times start from centroids: an atlas without boundaries has none.
+    atlas.mapped()?;
     let after_sites = scenario.sites(atlas)?;
     let n = atlas.areas.len();
     let base = atlas.layers.get(layer_id(mode));
@@ -190,10 +192,10 @@ pub fn run_scenario(
     // changes. `after_sites` is today's list minus the closed sites (in order), then the new ones.
     let network_part = match networks {
         Some(ns) if !routed.is_empty() => {
-            let origins: Vec<(f64, f64)> = routed
+            let origins = routed
                 .iter()
-                .map(|&i| (atlas.areas[i].centroid.x(), atlas.areas[i].centroid.y()))
-                .collect();
+                .map(|&i| atlas.shape(i).map(|s| (s.centroid.x(), s.centroid.y())))
+                .collect::<Result<Vec<(f64, f64)>, _>>()?;
             let base = &atlas.gp_sites.sites;
             let kept = &after_sites[..after_sites.len() - scenario.open.len()];
             let mut k = 0;

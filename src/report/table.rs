@@ -99,7 +99,7 @@ pub fn access(a: &AccessAnswer) -> String {
 /// One area: every layer with its national and regional position, then the nearest GP sites.
 pub fn profile(p: &AreaProfile) -> String {
     let mut out = format!(
-        "{} {} ({}, {}; IMD {}, {})\ncentroid, {}: {:.5}, {:.5}\n\n",
+        "{} {} ({}, {}; IMD {}, {})\ncentroid, {}{}\n\n",
         p.code,
         p.name,
         p.district,
@@ -107,8 +107,10 @@ pub fn profile(p: &AreaProfile) -> String {
         p.vintage,
         p.vintage.geography(),
         p.centroid,
-        p.lon,
-        p.lat
+        match (p.lon, p.lat) {
+            (Some(lon), Some(lat)) => format!(": {lon:.5}, {lat:.5}"),
+            _ => String::new(),
+        }
     );
     let header = [
         "layer",

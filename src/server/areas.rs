@@ -86,6 +86,7 @@ fn format<'de, D: Deserializer<'de>>(d: D) -> Result<AreaFormat, D::Error> {
         )),
         (status = 304, description = "Not modified (If-None-Match)"),
         (status = 400, description = "Bad filter, sort, limit, format or vintage (filter errors carry `column`; a field not in the vintage is unknown)", body = ErrorBody),
+        (status = 404, description = "GeoJSON of a vintage without boundaries for this region (`no_boundaries`, naming the source and its download); json and csv answer", body = ErrorBody),
         (status = 503, description = "The vintage asked for could not be opened", body = ErrorBody),
         (status = 504, description = "The answer took too long", body = ErrorBody),
     )
@@ -95,6 +96,9 @@ pub async fn list(
     Params(q): Params<AreasQuery>,
     InVintage(v): InVintage,
 ) -> ApiResult<Response> {
+    if q.format == AreaFormat::Geojson {
+        v.atlas.mapped()?;
+    }
     let atlas = v.atlas.clone();
     let sel = blocking(&s, move |cancel| {
         let query = AreaQuery::parse(&atlas, q.filter.as_deref(), q.sort.as_deref(), q.limit)

@@ -15,12 +15,14 @@ use axum::response::Response;
     responses(
         (status = 200, body = DistrictCollection, content_type = "application/geo+json"),
         (status = 400, description = "Unknown vintage", body = ErrorBody),
+        (status = 404, description = "The vintage has no boundaries for this region (`no_boundaries`)", body = ErrorBody),
         (status = 500, description = "The outlines could not be computed", body = ErrorBody),
         (status = 503, description = "The vintage asked for could not be opened", body = ErrorBody),
         (status = 504, description = "Still being computed after start-up; ask again", body = ErrorBody),
     )
 )]
 pub async fn outlines(InVintage(v): InVintage) -> ApiResult<Response> {
+    v.atlas.mapped()?;
     // Waits (within the request timeout) for the one background job: never `null`, never a
     // second dissolve of the same districts.
     let mut rx = v.districts.clone();

@@ -103,6 +103,10 @@ impl From<AtlasError> for ApiError {
             AtlasError::Postcode(_) => {
                 ApiError::new(StatusCode::BAD_REQUEST, "bad_postcode", e.to_string())
             }
+            // A map, point or distance of a vintage built without boundaries: absent, with why.
+            AtlasError::BoundariesMissing(_) => {
+                ApiError::new(StatusCode::NOT_FOUND, "no_boundaries", e.to_string())
+            }
             other => {
                 tracing::error!(error = %other, "data error while answering");
                 ApiError::internal("the server could not read its data; see its log")

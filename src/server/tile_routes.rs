@@ -46,17 +46,23 @@ pub struct TileQuery {
     responses(
         (status = 200, description = "TileJSON 3.0", content_type = "application/json"),
         (status = 400, description = "Unknown vintage", body = ErrorBody),
+        (status = 404, description = "The vintage has no boundaries for this region (`no_boundaries`, naming the source and its download)", body = ErrorBody),
         (status = 503, description = "The vintage asked for could not be opened", body = ErrorBody),
     )
 )]
-pub async fn tilejson(InVintage(v): InVintage, uri: Uri, headers: HeaderMap) -> Json<Value> {
+pub async fn tilejson(
+    InVintage(v): InVintage,
+    uri: Uri,
+    headers: HeaderMap,
+) -> ApiResult<Json<Value>> {
+    v.atlas.mapped()?;
     let named = matches!(super::vintage::asked(&uri), Ok(Some(_)));
-    Json(tiles::tilejson_of_vintage(
+    Ok(Json(tiles::tilejson_of_vintage(
         &v.atlas,
         v.vintage,
         named,
         &tiles::public_base(&headers),
-    ))
+    )))
 }
 
 /// One vector tile. axum matches `{y}` with its `.mvt` (one parameter per segment), so the
@@ -78,6 +84,7 @@ pub async fn tilejson(InVintage(v): InVintage, uri: Uri, headers: HeaderMap) -> 
         (status = 204, description = "No areas in this tile"),
         (status = 304, description = "Not modified (If-None-Match)"),
         (status = 400, description = "Bad tile address, vintage, layer (one not in the vintage) or filter", body = ErrorBody),
+        (status = 404, description = "The vintage has no boundaries for this region (`no_boundaries`, naming the source and its download)", body = ErrorBody),
         (status = 503, description = "The vintage asked for could not be opened", body = ErrorBody),
     )
 )]
@@ -94,6 +101,7 @@ pub async fn tile(
         ));
     };
     let coord = TileCoord::parse_parts(&z, &x, y)?;
+    v.atlas.mapped()?;
     let layers = tiles::LayerPick::parse(&v.atlas, q.layers.as_deref().unwrap_or(""))
         .map_err(|e| layer_error(e, &v.atlas))?;
     let filter = match q.filter.as_deref().map(str::trim).filter(|w| !w.is_empty()) {

@@ -261,10 +261,13 @@ impl AreaTiles {
         filtered_bytes: u64,
     ) -> Result<AreaTiles, TileError> {
         use rayon::prelude::*;
+        // An atlas without boundaries has no shapes: its tile routes answer 404 with the reason
+        // (see `tile_routes`) before asking for a tile.
         let shapes = atlas
             .areas
             .par_iter()
-            .map(|a| MercatorShape::from_lonlat_polygons(&a.polygon))
+            .filter_map(|a| a.shape.as_ref())
+            .map(|s| MercatorShape::from_lonlat_polygons(&s.polygon))
             .collect::<Result<Vec<_>, _>>()?;
         let plain = Cache::builder()
             .weigher(|k: &PlainKey, v: &Arc<CachedTile>| {
@@ -415,6 +418,9 @@ impl AreaTiles {
 
     /// Tiles covering the region's bounds at the given zooms.
     pub fn covering(&self, zooms: std::ops::RangeInclusive<u8>) -> Vec<TileCoord> {
+        if self.atlas.unmapped.is_some() {
+            return Vec::new();
+        }
         let [w, s, e, n] = self.atlas.bounds();
         zooms
             .filter(|z| *z <= MAX_ZOOM)

@@ -329,6 +329,14 @@ const CHANGE2025: LayerSpec = LayerSpec {
     ..IOD2025
 };
 
+/// Defaults of the DWP child-poverty rows on LSOA 2021 areas (MSOA 2011 figures, carried).
+const CILIF2025: LayerSpec = LayerSpec {
+    source: source::CILIF_MSOA11,
+    group: Children,
+    unit: unit::CHILDREN,
+    ..IOD2025
+};
+
 /// Why the IoD2025 IDACI layers are absent (also the reason `needsmap layers` shows).
 pub const IDACI_2025_ABSENT: &str = "The IDACI 2025 rate, rank and decile are published only in MHCLG's official File 7 (https://assets.publishing.service.gov.uk/media/68ff5daabcb10f6bf9bef911/File_7_IoD2025_All_Ranks_Scores_Deciles_Population_Denominators.csv), which is not in the data mirror (its extract has no IDACI columns); needsmap does not fill them with anything else. children_income_deprived carries the official IDACI numerator (a count).";
 
@@ -721,6 +729,37 @@ pub const CATALOGUE: &[LayerSpec] = &[
         group: Population,
         description: "Dependent children aged 0-15, the IoD2025 denominator. Not in the data mirror: see the absent-layer reason.",
         ..IOD2025
+    },
+    // Child poverty now on LSOA 2021 areas: DWP's MSOA 2011 table reached through the lookup.
+    LayerSpec {
+        id: ids::CHILD_POVERTY_MSOA,
+        title: "Children in low-income families, FYE 2022 (provisional), MSOA-level",
+        description: "MSOA-LEVEL: DWP Children in Low Income Families, children under 16 in relative low income, FYE 2022 (provisional), for the whole MSOA 2011 the area lies in (every area of an MSOA shows the same count; do not add areas up). DWP publishes it on MSOA 2011 geography, keyed by MSOA name: each LSOA 2021 area is carried through its LSOA 2011 parent(s) in the 2011→2021 lookup (lsoa11_to_lsoa21_gloucestershire) to that parent's MSOA 2011 by ONS's naming rule; an unchanged or split area lies inside one LSOA 2011 and so inside one MSOA 2011, an area whose parents lie in different MSOAs would be blank. Stat-Xplore disclosure control applies.",
+        ..CILIF2025
+    },
+    LayerSpec {
+        id: ids::CHILD_POVERTY_MSOA_CHANGE,
+        title: "Change in children in low-income families, FYE 2015 to 2022, MSOA-level",
+        method: Computed,
+        description: "MSOA-LEVEL, computed: the MSOA 2011's DWP count for FYE 2022 (provisional) minus its count for FYE 2015, carried onto LSOA 2021 areas through the 2011→2021 lookup as child_poverty_msoa is. Blank where either year is suppressed.",
+        ..CILIF2025
+    },
+    LayerSpec {
+        id: ids::CHILD_POVERTY_MSOA_RATE,
+        title: "Children in low-income families per 100 children aged 0-15 (mid-2015 population, IoD2019 File 6), MSOA-level",
+        unit: unit::PER_100_CHILDREN,
+        method: Computed,
+        description: "MSOA-LEVEL, computed by needsmap, not DWP's published rate: the MSOA 2011's FYE 2022 (provisional) count × 100 ÷ children aged 0-15 at mid-2015 (IoD2019 File 6) summed over the MSOA's LSOAs 2011, carried onto LSOA 2021 areas through the 2011→2021 lookup. The denominator is seven years older than the count: an indication, not an official rate.",
+        ..CILIF2025
+    },
+    LayerSpec {
+        id: ids::MSOA,
+        title: "MSOA 2011 of the child-poverty figures",
+        unit: unit::ONS_CODE,
+        method: Computed,
+        direction: Neutral,
+        description: "The MSOA 2011 code whose DWP child-poverty figures the LSOA 2021 area shows: the MSOA of its LSOA 2011 parent(s) in the 2011→2021 lookup, by ONS's naming rule (an LSOA 2011 is named after its MSOA plus one letter).",
+        ..CILIF2025
     },
     score25(ids::INCOME_SCORE, ids::INCOME_RANK, ids::INCOME_DECILE, "Income domain score", "IoD2025 Income domain score; higher is more deprived.", IOD2025),
     rank25(ids::INCOME_RANK, "Income domain national rank", IOD2025),
