@@ -299,7 +299,11 @@ pub fn inputs_for(
                 "dft_acs0505_2013",
             ];
             if region.within_gloucestershire() {
-                v.push("lsoa11_to_lsoa21_gloucestershire");
+                v.extend([
+                    "lsoa11_to_lsoa21_gloucestershire",
+                    "wards_wd25_gloucestershire",
+                    "msoa21_bgc_gloucestershire",
+                ]);
             }
             v
         }
