@@ -2,12 +2,12 @@
 //! same figures as the summaries ([`crate::summary`]), beside the county and England.
 
 use crate::atlas::child_poverty::latest_label;
+use crate::atlas::layers::catalogue::source;
 use crate::atlas::layers::ids;
 use crate::atlas::Atlas;
 use crate::model::locality::{EnglandFigures, LocalityProfile, LsoaLine, MsoaLine, PlaceKind};
 use crate::model::SummaryLevel;
 use crate::sources::child_poverty::msoa_name_of_lsoa11;
-use crate::atlas::layers::catalogue::source;
 use crate::sources::iod::IodRow;
 use crate::sources::iod2025::{self, Indicators2025, Iod2025Row};
 use crate::sources::DataDir;

@@ -9,13 +9,13 @@
 
 use crate::atlas::child_poverty::latest_label;
 use crate::atlas::layers::{ids, Method};
+use crate::atlas::v2025::CENTROID_INTERIOR;
 use crate::atlas::Atlas;
 use crate::model::geojson::GeoJsonType;
 use crate::model::summary::{
     GpBeyond, GpMode, SummaryAnswer, SummaryFeature, SummaryFeatureCollection, SummaryLevel,
     SummaryRow,
 };
-use crate::atlas::v2025::CENTROID_INTERIOR;
 use crate::sources::child_poverty::msoa_name_of_lsoa11;
 use crate::vintage::Vintage;
 use std::collections::{BTreeMap, BTreeSet};
@@ -186,12 +186,10 @@ pub fn row_of(
 ) -> SummaryRow {
     let num = |id: &str, i: usize| atlas.number(id, i);
     let has = |id: &str| atlas.layers.get(id).is_some();
-    let sum = |id: &str| {
-        has(id).then(|| areas.iter().filter_map(|&i| num(id, i)).sum::<f64>() + 0.0)
-    };
+    let sum =
+        |id: &str| has(id).then(|| areas.iter().filter_map(|&i| num(id, i)).sum::<f64>() + 0.0);
     let people_in = |hit: &mut dyn Iterator<Item = usize>| {
-        has(ids::POPULATION)
-            .then(|| hit.filter_map(|i| num(ids::POPULATION, i)).sum::<f64>() + 0.0)
+        has(ids::POPULATION).then(|| hit.filter_map(|i| num(ids::POPULATION, i)).sum::<f64>() + 0.0)
     };
     let population = sum(ids::POPULATION);
     let share = |x: f64, of: f64| if of > 0.0 { round(x / of, 4) } else { 0.0 };
@@ -282,9 +280,8 @@ fn whole_msoas(atlas: &Atlas, areas: &[usize]) -> (Option<f64>, usize) {
         }
     }
     let inside: BTreeSet<usize> = areas.iter().copied().collect();
-    let whole = (0..atlas.areas.len()).all(|i| {
-        inside.contains(&i) || layer.text(i).is_none_or(|m| !seen.contains_key(m))
-    });
+    let whole = (0..atlas.areas.len())
+        .all(|i| inside.contains(&i) || layer.text(i).is_none_or(|m| !seen.contains_key(m)));
     complete &= whole && seen.values().all(Option::is_some);
     (
         complete.then(|| seen.values().flatten().sum::<f64>()),

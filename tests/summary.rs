@@ -308,9 +308,7 @@ fn profiles_are_pages_and_unknown_places_are_readable_404s() {
     let s = summarise(atlas(), SummaryLevel::District, 45.0).unwrap();
     let row = s.rows.iter().find(|r| r.name == "Gloucester").unwrap();
     assert!(page.contains("<title>Gloucester — locality profile</title>"));
-    assert!(page.contains(&needsmap::report::locality::whole(
-        row.population.unwrap()
-    )));
+    assert!(page.contains(&needsmap::report::locality::whole(row.population.unwrap())));
     assert!(page.contains("@page { size: A4"));
     assert!(page.contains("<svg") && page.matches("<path ").count() == 78);
     assert!(page.contains("OGL") || page.contains("Open Government Licence"));

@@ -60,7 +60,10 @@ fn idaci_numerators() -> BTreeMap<String, f64> {
     let (h, rows) = csv_rows(&by_file(IOD2025_INDICATORS));
     let (code, n) = (
         col(&h, "lsoa21_code"),
-        col(&h, "income_deprivation_affecting_children_index_idaci_numerator"),
+        col(
+            &h,
+            "income_deprivation_affecting_children_index_idaci_numerator",
+        ),
     );
     rows.iter()
         .filter_map(|r| Some((r[code].to_string(), r[n].trim().parse::<f64>().ok()?)))
@@ -144,10 +147,11 @@ fn wards_are_assigned_by_centroid_and_the_method_says_which_centroid() {
     assert_eq!(s.unassigned, 0);
     assert_eq!(s.rows.iter().map(|r| r.lsoas).sum::<usize>(), 393);
     // Every ward code is one of ONS's May 2025 wards, in the row's district.
-    let wards: BTreeMap<String, String> = features("boundaries/wards_wd25_bgc_gloucestershire.geojson")
-        .iter()
-        .map(|f| (prop(f, "WD25CD"), prop(f, "LAD25NM")))
-        .collect();
+    let wards: BTreeMap<String, String> =
+        features("boundaries/wards_wd25_bgc_gloucestershire.geojson")
+            .iter()
+            .map(|f| (prop(f, "WD25CD"), prop(f, "LAD25NM")))
+            .collect();
     for r in &s.rows {
         assert_eq!(
             wards.get(&r.code).map(String::as_str),
@@ -240,7 +244,11 @@ fn the_api_answers_summaries_in_the_vintage_asked_for() {
     assert_eq!(s["region_total"]["population"], Value::Null);
     for r in s["rows"].as_array().unwrap() {
         let code = r["code"].as_str().unwrap();
-        assert_eq!(r["lsoas"].as_u64().unwrap() as usize, want[code].0, "{code}");
+        assert_eq!(
+            r["lsoas"].as_u64().unwrap() as usize,
+            want[code].0,
+            "{code}"
+        );
     }
     no_negative_zero(&s);
     // The API and the library give the same answer.
@@ -253,7 +261,10 @@ fn the_api_answers_summaries_in_the_vintage_asked_for() {
     assert!(d["region_total"]["population"].as_f64().unwrap() > 600_000.0);
     // Wards, MSOAs, CSV and GeoJSON in 2025.
     let w: Value = get("/api/summary?by=ward&vintage=2025").json().unwrap();
-    assert!(w["method"].as_str().unwrap().contains("LSOAs 2021 do not nest"));
+    assert!(w["method"]
+        .as_str()
+        .unwrap()
+        .contains("LSOAs 2021 do not nest"));
     let g: Value = get("/api/summary?by=msoa&vintage=2025&format=geojson")
         .json()
         .unwrap();
@@ -273,7 +284,10 @@ fn the_api_answers_summaries_in_the_vintage_asked_for() {
     assert_eq!(r.status(), 400);
     let e: Value = r.json().unwrap();
     assert_eq!(e["error"], "bad_vintage");
-    assert!(e["detail"].as_str().unwrap().contains("2025 (IoD2025 on LSOA 2021)"));
+    assert!(e["detail"]
+        .as_str()
+        .unwrap()
+        .contains("2025 (IoD2025 on LSOA 2021)"));
 }
 
 #[test]
@@ -287,7 +301,11 @@ fn profiles_are_printed_in_the_vintage_asked_for() {
         page.contains(&format!("{n} LSOAs · figures on IoD2025, LSOA 2021")),
         "{n}"
     );
-    assert_eq!(page.matches("<path ").count(), n, "one map shape per LSOA 2021");
+    assert_eq!(
+        page.matches("<path ").count(),
+        n,
+        "one map shape per LSOA 2021"
+    );
     assert!(page.contains("National IMD 2025 decile"));
     // England's 2025 figures: every English LSOA 2021 of the national table.
     let (h, rows) = csv_rows(&source("iod2025"));
@@ -298,7 +316,10 @@ fn profiles_are_printed_in_the_vintage_asked_for() {
         "England's {england} LSOAs"
     );
     assert!(page.contains("n/a"), "people are not counted in 2025");
-    assert!(!page.contains("32,844"), "no 2019 England figure in a 2025 profile");
+    assert!(
+        !page.contains("32,844"),
+        "no 2019 England figure in a 2025 profile"
+    );
     // A ward of the 2025 assignment.
     let a = atlas25();
     let ward = a
@@ -340,7 +361,11 @@ fn the_cli_summarises_and_profiles_in_2025() {
         "--format",
         "csv",
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let h: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
@@ -366,7 +391,11 @@ fn the_cli_summarises_and_profiles_in_2025() {
         "--out",
         file.to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let n = want["E07000083"].0;
     assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("{n} LSOAs")));
     let page = std::fs::read_to_string(&file).unwrap();

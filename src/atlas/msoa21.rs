@@ -71,7 +71,12 @@ mod tests {
             ("Gloucester 010".to_string(), "E02004659".to_string()),
         ]);
         let got = codes_of(
-            ["Gloucester 001A", "Gloucester 010F", "Gloucester 002A", "Gloucester"],
+            [
+                "Gloucester 001A",
+                "Gloucester 010F",
+                "Gloucester 002A",
+                "Gloucester",
+            ],
             &by_name,
         );
         assert_eq!(

@@ -289,8 +289,13 @@ fn localities(
     }
     let manifest = &data.manifest;
     let wards = super::wards::read_wards(&data.require(source::WARDS_WD25)?)?;
-    let (in_wards, nearest) =
-        super::wards::attach(layers, &wards, areas, manifest.get(source::WARDS_WD25)?, vars);
+    let (in_wards, nearest) = super::wards::attach(
+        layers,
+        &wards,
+        areas,
+        manifest.get(source::WARDS_WD25)?,
+        vars,
+    );
     let msoas = super::msoa21::read_codes(&data.require(source::MSOA21_BGC)?)?;
     let in_msoas = super::msoa21::attach(
         layers,
@@ -299,6 +304,11 @@ fn localities(
         manifest.get(source::MSOA21_BGC)?,
         vars,
     );
-    tracing::info!(in_wards, nearest, in_msoas, "LSOAs 2021 assigned to wards and MSOAs 2021");
+    tracing::info!(
+        in_wards,
+        nearest,
+        in_msoas,
+        "LSOAs 2021 assigned to wards and MSOAs 2021"
+    );
     Ok(vec![source::WARDS_WD25, source::MSOA21_BGC])
 }

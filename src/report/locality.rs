@@ -123,11 +123,7 @@ pub fn html(p: &LocalityProfile) -> String {
     // Map and key figures side by side.
     o.push_str("<div class=\"top\"><div class=\"map\">");
     o.push_str(&p.map_svg);
-    let _ = write!(
-        o,
-        "<div class=\"legend\">National IMD {} decile: ",
-        year(p)
-    );
+    let _ = write!(o, "<div class=\"legend\">National IMD {} decile: ", year(p));
     for (k, c) in DECILE_COLOURS.iter().enumerate() {
         let _ = write!(o, "<span><i style=\"background:{c}\"></i>{}</span>", k + 1);
     }
@@ -187,10 +183,7 @@ fn key_figures(o: &mut String, p: &LocalityProfile) {
         _ => None,
     };
     line(
-        &format!(
-            "Children in income-deprived families (IDACI {})",
-            year(p)
-        ),
+        &format!("Children in income-deprived families (IDACI {})", year(p)),
         count_share(
             r.children_income_deprived,
             of(r.children_income_deprived, r.children),
