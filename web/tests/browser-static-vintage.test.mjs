@@ -27,7 +27,10 @@ function readCsv(rel) {
 function needsmapCli(args, ms = 300000) {
   const bin = path.resolve(WEB, process.env.NEEDSMAP_BIN || '../target/release/needsmap');
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NEEDSMAP_VINTAGE: '' } });
+    // --vintage on the command line decides; an inherited NEEDSMAP_VINTAGE must not
+    const env = { ...process.env };
+    delete env.NEEDSMAP_VINTAGE;
+    const child = spawn(bin, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => { out += d; });
