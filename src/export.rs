@@ -208,7 +208,7 @@ const BATCH: usize = 512;
 /// Writes the region's `areas` tiles for `minzoom..=maxzoom` to a PMTiles v3 archive at `path`:
 /// the bytes [`AreaTiles::encode_uncached`] makes for the server (so the same tiles), gzip-compressed
 /// as PMTiles readers expect for MVT, clustered in tile-id order, with TileJSON-style metadata
-/// (`vector_layers`, attribution). Empty tiles are left out. `progress(done, total)` is called
+/// (`vector_layers`, attribution, the region and the vintage). Empty tiles are left out. `progress(done, total)` is called
 /// after every batch.
 pub fn write_pmtiles(
     tiles: &AreaTiles,
@@ -229,7 +229,7 @@ pub fn write_pmtiles(
     coords.sort_by_key(|c| pmtiles_tile_id(*c));
     let total = coords.len() as u64;
     let [w, s, e, n] = atlas.bounds();
-    let mut meta = area_tiles::tilejson(atlas, "");
+    let mut meta = area_tiles::tilejson_of_vintage(atlas, atlas.vintage, false, "");
     if let Some(m) = meta.as_object_mut() {
         m.remove("tiles");
         m.insert("format".into(), "pbf".into());
@@ -241,6 +241,15 @@ pub fn write_pmtiles(
         m.insert(
             "region".into(),
             serde_json::json!({ "id": atlas.region.to_string(), "name": atlas.region.title() }),
+        );
+        // The vintage, so a static page given one archive per vintage can offer the switch.
+        m.insert(
+            "vintage".into(),
+            serde_json::json!({
+                "id": atlas.vintage.as_str(),
+                "title": atlas.vintage.title(),
+                "geography": atlas.vintage.geography().label(),
+            }),
         );
         let picked = opts.layers.ids();
         let list = crate::model::layers::LayerList::of(atlas);

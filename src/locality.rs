@@ -2,14 +2,18 @@
 //! same figures as the summaries ([`crate::summary`]), beside the county and England.
 
 use crate::atlas::child_poverty::latest_label;
+use crate::atlas::layers::catalogue::source;
 use crate::atlas::layers::ids;
 use crate::atlas::Atlas;
 use crate::model::locality::{EnglandFigures, LocalityProfile, LsoaLine, MsoaLine, PlaceKind};
 use crate::model::SummaryLevel;
 use crate::sources::child_poverty::msoa_name_of_lsoa11;
 use crate::sources::iod::IodRow;
-use crate::summary::{check_minutes, gp_modes, method_of, row_of, SummaryError};
-use std::collections::BTreeMap;
+use crate::sources::iod2025::{self, Indicators2025, Iod2025Row};
+use crate::sources::DataDir;
+use crate::summary::{check_minutes, gp_modes, method_of, row_of, vintage_notes, SummaryError};
+use crate::vintage::Vintage;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 /// How many LSOAs the "most deprived" table lists.
@@ -174,17 +178,71 @@ pub fn england(rows: &[IodRow]) -> EnglandFigures {
     let (l2, p2) = in_dec(2);
     EnglandFigures {
         lsoas: e.len(),
-        population,
-        children: e.iter().map(|r| r.children).sum(),
-        children_income_deprived: e.iter().map(|r| r.idaci_score * r.children).sum(),
-        imd_score_weighted: share(
+        population: Some(population),
+        children: Some(e.iter().map(|r| r.children).sum()),
+        children_income_deprived: Some(e.iter().map(|r| r.idaci_score * r.children).sum()),
+        imd_score_weighted: Some(share(
             e.iter().map(|r| r.imd.score * r.population).sum(),
             population,
-        ),
+        )),
         share_lsoas_decile1: l1,
-        share_people_decile1: p1,
+        share_people_decile1: Some(p1),
         share_lsoas_decile1_2: l2,
-        share_people_decile1_2: p2,
+        share_people_decile1_2: Some(p2),
+    }
+}
+
+/// England's figures from the national IoD2025 rows and File 8 indicators (English LSOAs 2021):
+/// areas and the official IDACI numerator; no people figures (no population in the mirror).
+pub fn england_2025(
+    rows: &[Iod2025Row],
+    indicators: &HashMap<String, Indicators2025>,
+) -> EnglandFigures {
+    let e: Vec<&Iod2025Row> = rows.iter().filter(|r| r.code.starts_with("E01")).collect();
+    let share = |max: u8| {
+        let hit = e.iter().filter(|r| r.imd.decile <= max).count();
+        if e.is_empty() {
+            0.0
+        } else {
+            hit as f64 / e.len() as f64
+        }
+    };
+    EnglandFigures {
+        lsoas: e.len(),
+        population: None,
+        children: None,
+        children_income_deprived: Some(
+            e.iter()
+                .filter_map(|r| indicators.get(&r.code)?.idaci_numerator)
+                .sum(),
+        ),
+        imd_score_weighted: None,
+        share_lsoas_decile1: share(1),
+        share_people_decile1: None,
+        share_lsoas_decile1_2: share(2),
+        share_people_decile1_2: None,
+    }
+}
+
+/// England's figures in `vintage`, read from the data directory's national files.
+pub fn england_in(data: &DataDir, vintage: Vintage) -> Result<EnglandFigures, String> {
+    let text = |e: crate::sources::SourceError| e.to_string();
+    match vintage {
+        Vintage::V2019 => {
+            let path = data.require("iod2019").map_err(text)?;
+            let rows = crate::sources::iod::read_file7(&path).map_err(text)?;
+            Ok(england(&rows))
+        }
+        Vintage::V2025 => {
+            let rows = iod2025::read_imd2025(&data.require(source::IOD2025).map_err(text)?, None)
+                .map_err(text)?;
+            let indicators = iod2025::read_indicators2025(
+                &data.require(source::IOD2025_INDICATORS).map_err(text)?,
+                None,
+            )
+            .map_err(text)?;
+            Ok(england_2025(&rows, &indicators))
+        }
     }
 }
 
@@ -280,10 +338,11 @@ pub fn profile(
         Err(why) => (None, Some(why)),
     };
     let modes = gp_modes(atlas);
-    let mut notes = vec![
-        "IMD and IDACI are the English Indices of Deprivation 2019 on LSOA 2011 geography; population and children are mid-2015 (the IoD2019 denominators).".to_string(),
-        "Children in income-deprived families = IDACI 2019 score × children aged 0-15: the IDACI numerator up to the rounding of the published score.".to_string(),
-    ];
+    let mut notes = vintage_notes(atlas);
+    notes.push(match atlas.vintage {
+        Vintage::V2019 => "Children in income-deprived families = IDACI 2019 score × children aged 0-15: the IDACI numerator up to the rounding of the published score.".to_string(),
+        Vintage::V2025 => "Children in income-deprived families = the official IDACI 2025 numerator (File 8, a count as published), summed over the LSOAs.".to_string(),
+    });
     if modes.iter().any(|m| m.estimate) {
         notes.push("GP-access times marked ESTIMATE were modelled without a road network (IoD2019 road distance and a detour factor), not routed.".into());
     }
@@ -292,13 +351,15 @@ pub fn profile(
         code: place.code.clone(),
         name: place.name.clone(),
         district: place.district.clone(),
+        vintage: format!("{}, {}", atlas.vintage.title(), atlas.vintage.geography()),
+        edition: atlas.vintage,
         method: method_of(
+            atlas,
             if is_district {
                 SummaryLevel::District
             } else {
                 SummaryLevel::Ward
             },
-            0,
         ),
         place: row,
         county,
@@ -313,10 +374,14 @@ pub fn profile(
         } else {
             "MSOAs 2011 do not nest in wards: these are the whole MSOAs containing the ward's LSOAs (\"LSOAs here\" of the MSOA's LSOAs), not ward figures.".into()
         },
-        child_poverty_note: format!(
-            "DWP Children in Low Income Families (relative low income, under 16), {}; published for MSOAs 2011 only. The rate per 100 children uses the mid-2015 population aged 0-15 (IoD2019 File 6) summed over the MSOA's LSOAs: computed by needsmap, not DWP's rate.",
-            latest_label()
-        ),
+        child_poverty_note: if atlas.layers.get(ids::CHILD_POVERTY_MSOA).is_some() {
+            format!(
+                "DWP Children in Low Income Families (relative low income, under 16), {}; published for MSOAs 2011 only. The rate per 100 children uses the mid-2015 population aged 0-15 (IoD2019 File 6) summed over the MSOA's LSOAs: computed by needsmap, not DWP's rate.",
+                latest_label()
+            )
+        } else {
+            crate::summary::child_poverty_note(atlas, SummaryLevel::District)
+        },
         map_svg: map_svg(atlas, &place.areas),
         sources: atlas.sources.clone(),
         notes,
@@ -350,7 +415,8 @@ pub fn map_svg(atlas: &Atlas, areas: &[usize]) -> String {
     let scale = width / ((e - w) * k).max(1e-9);
     let height = ((n - s) * scale).max(1.0).ceil();
     let mut out = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"LSOAs coloured by national IMD 2019 decile\">"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"LSOAs coloured by national IMD {} decile\">",
+        atlas.vintage.year()
     );
     for &i in areas {
         let a = &atlas.areas[i];

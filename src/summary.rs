@@ -1,12 +1,15 @@
 //! Summaries above the LSOA, for the six locality partnerships (= districts), wards and MSOAs:
 //! who lives there, how deprived, child poverty, and who is far from a GP.
 //!
-//! LSOAs nest exactly in districts and MSOAs (an LSOA 2011's MSOA is read from its name). They do
-//! not nest in wards: each LSOA counts wholly in the ward containing its population-weighted
-//! centroid (the `ward` layer, see [`crate::atlas::wards`]), and every answer says so.
+//! LSOAs nest exactly in districts and MSOAs of their own census (an LSOA's MSOA is read from its
+//! name: MSOA 2011 for IoD2019, MSOA 2021 for IoD2025). They do not nest in wards: each LSOA
+//! counts wholly in the ward containing its centroid (the `ward` layer, see
+//! [`crate::atlas::wards`]), and every answer says so. A vintage without population (IoD2025 here)
+//! answers areas, not people: its people figures are `None`, never 0.
 
 use crate::atlas::child_poverty::latest_label;
 use crate::atlas::layers::{ids, Method};
+use crate::atlas::v2025::CENTROID_INTERIOR;
 use crate::atlas::Atlas;
 use crate::model::geojson::GeoJsonType;
 use crate::model::summary::{
@@ -14,6 +17,7 @@ use crate::model::summary::{
     SummaryRow,
 };
 use crate::sources::child_poverty::msoa_name_of_lsoa11;
+use crate::vintage::Vintage;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The default GP-access threshold, minutes.
@@ -46,21 +50,54 @@ pub struct Group {
 }
 
 /// How LSOAs are assigned at a level, in words for the `method` field.
-pub fn method_of(level: SummaryLevel, estimated: usize) -> String {
+pub fn method_of(atlas: &Atlas, level: SummaryLevel) -> String {
+    let lsoa = match atlas.vintage {
+        Vintage::V2019 => "LSOAs 2011",
+        Vintage::V2025 => "LSOAs 2021",
+    };
     match level {
         SummaryLevel::District => {
-            "LSOAs 2011 nest exactly in districts (2019): every LSOA counts in its own district."
-                .into()
+            format!("{lsoa} nest exactly in districts: every LSOA counts in its own district.")
         }
-        SummaryLevel::Msoa => "LSOAs 2011 nest exactly in MSOAs 2011: an LSOA's MSOA is read from its name (\"Gloucester 001A\" lies in \"Gloucester 001\").".into(),
-        SummaryLevel::Ward => format!(
-            "Wards (May 2025) and LSOAs 2011 do not nest: each LSOA counts wholly in the ward of its district that contains its population-weighted centroid{}. Ward figures are therefore approximate: people in an LSOA that straddles a ward boundary all count in one ward.",
-            if estimated > 0 {
-                format!(" ({estimated} LSOAs whose centroid lies in no ward, because the boundary files are generalised differently, went to the nearest ward)")
-            } else {
-                String::new()
-            }
-        ),
+        SummaryLevel::Msoa => match atlas.vintage {
+            Vintage::V2019 => "LSOAs 2011 nest exactly in MSOAs 2011: an LSOA's MSOA is read from its name (\"Gloucester 001A\" lies in \"Gloucester 001\").".into(),
+            Vintage::V2025 => "LSOAs 2021 nest exactly in MSOAs 2021: an LSOA's MSOA is read from its name (\"Gloucester 001A\" lies in \"Gloucester 001\"), its code from ONS's MSOA 2021 boundaries.".into(),
+        },
+        SummaryLevel::Ward => {
+            let ward = atlas.layers.get(ids::WARD);
+            let count = |f: &dyn Fn(usize) -> bool| {
+                (0..atlas.areas.len())
+                    .filter(|&i| ward.and_then(|l| l.text(i)).is_some() && f(i))
+                    .count()
+            };
+            let estimated = count(&|i| ward.is_some_and(|l| l.method_of(i) == Method::Estimate));
+            let centroid = match atlas.layers.get(ids::CENTROID_BASIS) {
+                Some(basis) => {
+                    let interior = count(&|i| basis.text(i) == Some(CENTROID_INTERIOR));
+                    format!(
+                        "its centroid: ONS's population-weighted centroid for the {} areas unchanged since 2011, and a point inside the polygon for the {interior} other areas (ONS's LSOA 2021 population-weighted centroids are not in the data mirror)",
+                        count(&|_| true) - interior
+                    )
+                }
+                None => "its population-weighted centroid".into(),
+            };
+            format!(
+                "Wards (May 2025) and {lsoa} do not nest: each LSOA counts wholly in the ward of its district that contains {centroid}{}. Ward figures are therefore approximate: an LSOA that straddles a ward boundary counts in one ward.",
+                if estimated > 0 {
+                    format!(" ({estimated} LSOAs whose centroid lies in no ward, because the boundary files are generalised differently, went to the nearest ward)")
+                } else {
+                    String::new()
+                }
+            )
+        }
+    }
+}
+
+/// The layer giving each area's MSOA code at the MSOA level: MSOA 2021 on LSOA 2021 areas.
+fn msoa_layer(atlas: &Atlas) -> &'static str {
+    match atlas.vintage {
+        Vintage::V2019 => ids::MSOA,
+        Vintage::V2025 => ids::MSOA21,
     }
 }
 
@@ -103,7 +140,7 @@ pub fn groups(atlas: &Atlas, level: SummaryLevel) -> Result<(Vec<Group>, usize),
             }
         }
         SummaryLevel::Msoa => {
-            let codes = atlas.layers.get(ids::MSOA);
+            let codes = atlas.layers.get(msoa_layer(atlas));
             for (i, a) in atlas.areas.iter().enumerate() {
                 match msoa_name_of_lsoa11(&a.name) {
                     Some(n) => {
@@ -135,7 +172,9 @@ fn round(x: f64, places: i32) -> f64 {
 }
 
 /// The figures of a set of LSOAs. `child_poverty` sums each whole MSOA once (all its LSOAs carry
-/// the same MSOA-level count); pass `false` where MSOAs do not nest in the group (wards).
+/// the same MSOA-level count), and only when every MSOA it touches lies wholly in the set; pass
+/// `false` where MSOAs are not meant to be summed (wards). People figures are `None` when the
+/// atlas has no population layer.
 pub fn row_of(
     atlas: &Atlas,
     code: &str,
@@ -146,20 +185,22 @@ pub fn row_of(
     child_poverty: bool,
 ) -> SummaryRow {
     let num = |id: &str, i: usize| atlas.number(id, i);
-    let sum = |id: &str| areas.iter().filter_map(|&i| num(id, i)).sum::<f64>() + 0.0;
+    let has = |id: &str| atlas.layers.get(id).is_some();
+    let sum =
+        |id: &str| has(id).then(|| areas.iter().filter_map(|&i| num(id, i)).sum::<f64>() + 0.0);
+    let people_in = |hit: &mut dyn Iterator<Item = usize>| {
+        has(ids::POPULATION).then(|| hit.filter_map(|i| num(ids::POPULATION, i)).sum::<f64>() + 0.0)
+    };
     let population = sum(ids::POPULATION);
     let share = |x: f64, of: f64| if of > 0.0 { round(x / of, 4) } else { 0.0 };
+    let share_people = |x: Option<f64>| Some(share(x?, population?));
     let decile = |max: f64| {
         let hit: Vec<usize> = areas
             .iter()
             .copied()
             .filter(|&i| num(ids::IMD_DECILE, i).is_some_and(|d| d <= max))
             .collect();
-        let people: f64 = hit
-            .iter()
-            .filter_map(|&i| num(ids::POPULATION, i))
-            .sum::<f64>()
-            + 0.0;
+        let people = people_in(&mut hit.iter().copied());
         (hit.len(), people)
     };
     let (d1, p1) = decile(1.0);
@@ -169,27 +210,7 @@ pub fn row_of(
         .filter_map(|&i| Some(num(ids::IMD_SCORE, i)? * num(ids::POPULATION, i)?))
         .sum();
     let (cp, msoas) = if child_poverty {
-        let mut seen: BTreeMap<&str, Option<f64>> = BTreeMap::new();
-        if let Some(layer) = atlas.layers.get(ids::MSOA) {
-            for &i in areas {
-                if let Some(m) = layer.text(i) {
-                    seen.entry(m).or_insert(num(ids::CHILD_POVERTY_MSOA, i));
-                }
-            }
-        }
-        let complete = !seen.is_empty()
-            && seen.values().all(Option::is_some)
-            && areas.iter().all(|&i| {
-                atlas
-                    .layers
-                    .get(ids::MSOA)
-                    .and_then(|l| l.text(i))
-                    .is_some()
-            });
-        (
-            complete.then(|| seen.values().flatten().sum::<f64>()),
-            seen.len(),
-        )
+        whole_msoas(atlas, areas)
     } else {
         (None, 0)
     };
@@ -197,22 +218,20 @@ pub fn row_of(
         .iter()
         .filter_map(|&(mode, id)| {
             let layer = atlas.layers.get(id)?;
-            let (mut people, mut lsoas, mut without) = (0.0, 0, 0);
+            let (mut beyond, mut without) = (Vec::new(), 0);
             for &i in areas {
                 match layer.number(i) {
-                    Some(t) if t > minutes => {
-                        people += num(ids::POPULATION, i).unwrap_or(0.0);
-                        lsoas += 1;
-                    }
+                    Some(t) if t > minutes => beyond.push(i),
                     Some(_) => {}
                     None => without += 1,
                 }
             }
+            let people = people_in(&mut beyond.iter().copied());
             Some(GpBeyond {
                 mode: mode.into(),
-                people: people + 0.0,
-                lsoas,
-                share_people: share(people, population),
+                people,
+                lsoas: beyond.len(),
+                share_people: share_people(people),
                 lsoas_without_time: without,
             })
         })
@@ -224,20 +243,50 @@ pub fn row_of(
         lsoas: areas.len(),
         population,
         children: sum(ids::CHILDREN),
-        children_income_deprived: round(sum(ids::CHILDREN_INCOME_DEPRIVED), 1),
-        imd_score_weighted: (population > 0.0).then(|| round(weighted / population, 3)),
+        children_income_deprived: sum(ids::CHILDREN_INCOME_DEPRIVED).map(|x| round(x, 1)),
+        imd_score_weighted: population
+            .filter(|&p| p > 0.0)
+            .map(|p| round(weighted / p, 3)),
         lsoas_decile1: d1,
         share_lsoas_decile1: share(d1 as f64, areas.len() as f64),
         people_decile1: p1,
-        share_people_decile1: share(p1, population),
+        share_people_decile1: share_people(p1),
         lsoas_decile1_2: d2,
         share_lsoas_decile1_2: share(d2 as f64, areas.len() as f64),
         people_decile1_2: p2,
-        share_people_decile1_2: share(p2, population),
+        share_people_decile1_2: share_people(p2),
         child_poverty: cp,
         child_poverty_msoas: msoas,
         gp_beyond,
     }
+}
+
+/// Child poverty of `areas` as the sum of whole MSOAs (the count is MSOA-level), with how many
+/// MSOAs: `None` unless every area has an MSOA with a count and every MSOA touched lies wholly
+/// in `areas` (an MSOA 2011 split across two MSOAs 2021 belongs to neither).
+fn whole_msoas(atlas: &Atlas, areas: &[usize]) -> (Option<f64>, usize) {
+    let Some(layer) = atlas.layers.get(ids::MSOA) else {
+        return (None, 0);
+    };
+    let mut seen: BTreeMap<&str, Option<f64>> = BTreeMap::new();
+    let mut complete = !areas.is_empty();
+    for &i in areas {
+        match layer.text(i) {
+            Some(m) => {
+                seen.entry(m)
+                    .or_insert(atlas.number(ids::CHILD_POVERTY_MSOA, i));
+            }
+            None => complete = false,
+        }
+    }
+    let inside: BTreeSet<usize> = areas.iter().copied().collect();
+    let whole = (0..atlas.areas.len())
+        .all(|i| inside.contains(&i) || layer.text(i).is_none_or(|m| !seen.contains_key(m)));
+    complete &= whole && seen.values().all(Option::is_some);
+    (
+        complete.then(|| seen.values().flatten().sum::<f64>()),
+        seen.len(),
+    )
 }
 
 /// What each GP-access mode is made of in this atlas.
@@ -315,22 +364,8 @@ pub fn summarise(
         minutes,
         true,
     );
-    let estimated = match level {
-        SummaryLevel::Ward => atlas
-            .layers
-            .get(ids::WARD)
-            .map(|l| {
-                (0..l.values.len())
-                    .filter(|&i| l.text(i).is_some() && l.method_of(i) == Method::Estimate)
-                    .count()
-            })
-            .unwrap_or(0),
-        _ => 0,
-    };
     let modes = gp_modes(atlas);
-    let mut notes = vec![
-        "Population and children are mid-2015 (IoD2019 denominators); deciles are IMD 2019 national deciles on LSOA 2011.".to_string(),
-    ];
+    let mut notes = vintage_notes(atlas);
     if modes.iter().any(|m| m.estimate) {
         notes.push(format!(
             "GP-access times marked estimate were modelled without a road network ({}): treat people beyond {minutes} minutes as an estimate.",
@@ -342,16 +377,7 @@ pub fn summarise(
                 .join(", ")
         ));
     }
-    let child_poverty = match level {
-        SummaryLevel::Ward => format!(
-            "DWP children in low-income families, {}: published for MSOAs 2011, which do not nest in wards, so ward rows have none (the region total sums whole MSOAs).",
-            latest_label()
-        ),
-        _ => format!(
-            "DWP children in low-income families (relative low income, under 16), {}: the sum of whole MSOAs 2011 (MSOA-level figures; Stat-Xplore disclosure control applies).",
-            latest_label()
-        ),
-    };
+    let child_poverty = child_poverty_note(atlas, level);
     let districts: BTreeSet<&str> = atlas.areas.iter().map(|a| a.district.as_str()).collect();
     if level == SummaryLevel::District && districts.len() == 1 {
         notes.push("The region is one district: its row equals the region's total.".into());
@@ -359,8 +385,8 @@ pub fn summarise(
     Ok(SummaryAnswer {
         by: level,
         region: atlas.region.to_string(),
-        vintage: "IoD2019, LSOA 2011".into(),
-        method: method_of(level, estimated),
+        vintage: format!("{}, {}", atlas.vintage.title(), atlas.vintage.geography()),
+        method: method_of(atlas, level),
         minutes,
         gp_modes: modes,
         child_poverty,
@@ -369,6 +395,65 @@ pub fn summarise(
         unassigned,
         notes,
     })
+}
+
+/// What the figures are, in the atlas's vintage: deciles and geography, and where the people
+/// figures come from or why there are none.
+pub fn vintage_notes(atlas: &Atlas) -> Vec<String> {
+    let v = atlas.vintage;
+    let deciles = format!(
+        "Deciles are {} national deciles on {} ({} areas here).",
+        v.title(),
+        v.geography(),
+        atlas.areas.len()
+    );
+    match atlas.layers.get(ids::POPULATION) {
+        Some(_) => vec![format!(
+            "Population and children are mid-2015 (IoD2019 denominators). {deciles}"
+        )],
+        None => {
+            let why = atlas
+                .layers
+                .absent()
+                .iter()
+                .find(|a| a.id == ids::POPULATION)
+                .map(|a| a.reason.clone())
+                .unwrap_or_else(|| "this atlas has no population layer".into());
+            vec![
+                deciles,
+                format!("No population in {}: population, children and every people count and share are not available (null), not zero; areas are still counted. {why}", v.title()),
+            ]
+        }
+    }
+}
+
+/// What the child-poverty column holds at `level`, or why it is empty.
+pub fn child_poverty_note(atlas: &Atlas, level: SummaryLevel) -> String {
+    if atlas.layers.get(ids::CHILD_POVERTY_MSOA).is_none() {
+        let why = atlas
+            .layers
+            .absent()
+            .iter()
+            .find(|a| a.id == ids::CHILD_POVERTY_MSOA)
+            .map(|a| a.reason.clone())
+            .unwrap_or_else(|| {
+                format!(
+                    "the DWP figures (published for MSOAs 2011) are not attached to the {} atlas",
+                    atlas.vintage.title()
+                )
+            });
+        return format!("DWP children in low-income families: not available here ({why}).");
+    }
+    match level {
+        SummaryLevel::Ward => format!(
+            "DWP children in low-income families, {}: published for MSOAs 2011, which do not nest in wards, so ward rows have none (the region total sums whole MSOAs).",
+            latest_label()
+        ),
+        _ => format!(
+            "DWP children in low-income families (relative low income, under 16), {}: the sum of whole MSOAs 2011 (MSOA-level figures; Stat-Xplore disclosure control applies); a row touching part of an MSOA 2011 has none.",
+            latest_label()
+        ),
+    }
 }
 
 /// The summary as GeoJSON: each row's outline dissolved from its LSOAs (in parallel).
@@ -423,7 +508,5 @@ mod tests {
         for bad in [0.0, -1.0, f64::NAN, 601.0] {
             assert!(check_minutes(bad).is_err());
         }
-        assert!(method_of(SummaryLevel::Ward, 2).contains("population-weighted centroid"));
-        assert!(method_of(SummaryLevel::Ward, 2).contains("2 LSOAs"));
     }
 }

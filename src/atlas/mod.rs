@@ -4,6 +4,7 @@ pub mod change;
 pub mod child_poverty;
 pub mod gp;
 pub mod layers;
+pub mod msoa21;
 pub mod snapshot;
 pub mod v2025;
 pub mod wards;

@@ -314,6 +314,8 @@ pub fn inputs_for(
                 v.extend([
                     "lsoa11_to_lsoa21_gloucestershire",
                     "cilif_msoa11_gloucestershire",
+                    "wards_wd25_gloucestershire",
+                    "msoa21_bgc_gloucestershire",
                 ]);
             }
             v

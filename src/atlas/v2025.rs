@@ -349,6 +349,7 @@ pub fn load(data: &DataDir, region: &Region) -> Result<Atlas> {
             }
         }
     }
+    let localities = localities(data, region, &mut layers, &areas, &vars)?;
     layers.sort_as_catalogue();
 
     let mut atlas = Atlas::assemble(data, region, Vintage::V2025, areas, layers, national_count)?;
@@ -367,6 +368,7 @@ pub fn load(data: &DataDir, region: &Region) -> Result<Atlas> {
     if boundary_id.is_some() {
         used.extend(["epraccur", "ebranchs", "codepoint_open"]);
     }
+    used.extend(localities);
     atlas.sources = Atlas::used_sources(data, &used)?;
     tracing::info!(
         areas = atlas.areas.len(),
@@ -374,4 +376,48 @@ pub fn load(data: &DataDir, region: &Region) -> Result<Atlas> {
         "IoD2025 atlas loaded"
     );
     Ok(atlas)
+}
+
+/// Wards (May 2025) and MSOAs 2021 for summaries, inside the mirrored county (their boundaries
+/// cover it only); elsewhere the layers are absent with the reason. Returns the sources used.
+fn localities(
+    data: &DataDir,
+    region: &Region,
+    layers: &mut LayerSet,
+    areas: &[Lsoa],
+    vars: &Vars,
+) -> Result<Vec<&'static str>> {
+    if !region.within_gloucestershire() {
+        let why = format!(
+            "ward and MSOA 2021 boundaries are mirrored for Gloucestershire only, not for {region}"
+        );
+        for id in [ids::WARD, ids::WARD_NAME, ids::MSOA21] {
+            layers.mark_absent(declared_in(CatVintage::Iod2025, id), why.clone());
+        }
+        return Ok(vec![]);
+    }
+    let manifest = &data.manifest;
+    let wards = super::wards::read_wards(&data.require(source::WARDS_WD25)?)?;
+    let (in_wards, nearest) = super::wards::attach(
+        layers,
+        &wards,
+        areas,
+        manifest.get(source::WARDS_WD25)?,
+        vars,
+    );
+    let msoas = super::msoa21::read_codes(&data.require(source::MSOA21_BGC)?)?;
+    let in_msoas = super::msoa21::attach(
+        layers,
+        areas,
+        &msoas,
+        manifest.get(source::MSOA21_BGC)?,
+        vars,
+    );
+    tracing::info!(
+        in_wards,
+        nearest,
+        in_msoas,
+        "LSOAs 2021 assigned to wards and MSOAs 2021"
+    );
+    Ok(vec![source::WARDS_WD25, source::MSOA21_BGC])
 }

@@ -3,7 +3,7 @@
 //! (where its people live), or, when the centroid lies in no ward of the district (the two layers
 //! are generalised differently), the nearest such ward — those areas are marked as estimates.
 
-use super::layers::catalogue::{declared, Vars};
+use super::layers::catalogue::{declared_in, Vars};
 use super::layers::{ids, Layer, LayerSet, Method, Values};
 use super::Lsoa;
 use crate::geodesy::LocalMetres;
@@ -112,6 +112,8 @@ pub fn attach(
         .filter_map(|a| Some((a.centroid()?, a.district_code.as_str())))
         .collect();
     let assigned = assign(wards, &points);
+    let vintage = set.vintage();
+    let declared = |id: &str| declared_in(vintage, id);
     let reached = assigned.iter().flatten().count();
     let nearest = assigned
         .iter()

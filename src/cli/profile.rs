@@ -33,12 +33,7 @@ pub fn run(g: &Global, args: &ProfileArgs, out: &mut dyn Write) -> Result<()> {
         (None, Some(d)) => locality::find(&atlas, PlaceKind::District, d).map_err(usage)?,
         (None, None) => return Err(UsageError("give --district or --ward".into()).into()),
     };
-    let data = g.data();
-    let england = data
-        .require("iod2019")
-        .map_err(|e| e.to_string())
-        .and_then(|p| needsmap::sources::iod::read_file7(&p).map_err(|e| e.to_string()))
-        .map(|rows| locality::england(&rows));
+    let england = locality::england_in(&g.data(), atlas.vintage);
     let profile = locality::profile(&atlas, &place, args.minutes, england).map_err(usage)?;
     let page = html(&profile);
     // Temporary name, then rename: a failed write never leaves half a page under the real name.

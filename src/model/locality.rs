@@ -32,11 +32,16 @@ pub struct LocalityProfile {
     pub name: String,
     /// The district a ward lies in.
     pub district: Option<String>,
+    /// Index and geography of the figures, e.g. "IoD2025, LSOA 2021".
+    pub vintage: String,
+    /// The vintage itself: "2019" or "2025".
+    #[schema(value_type = String, example = "2025")]
+    pub edition: crate::vintage::Vintage,
     /// How the place's LSOAs were chosen.
     pub method: String,
     pub place: SummaryRow,
     pub county: SummaryRow,
-    /// England's figures from the national IoD2019 file; `None` with a reason when unavailable.
+    /// England's figures from the vintage's national file; `None` with a reason when unavailable.
     pub england: Option<EnglandFigures>,
     pub england_note: Option<String>,
     pub minutes: f64,
@@ -83,16 +88,17 @@ pub struct MsoaLine {
     pub lsoas: usize,
 }
 
-/// England's figures, computed from the national IoD2019 file (all English LSOAs 2011).
+/// England's figures, computed from the national file of the profile's vintage (all English
+/// LSOAs). IoD2025 publishes no population in the data mirror: its people figures are `None`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, ToSchema)]
 pub struct EnglandFigures {
     pub lsoas: usize,
-    pub population: f64,
-    pub children: f64,
-    pub children_income_deprived: f64,
-    pub imd_score_weighted: f64,
+    pub population: Option<f64>,
+    pub children: Option<f64>,
+    pub children_income_deprived: Option<f64>,
+    pub imd_score_weighted: Option<f64>,
     pub share_lsoas_decile1: f64,
-    pub share_people_decile1: f64,
+    pub share_people_decile1: Option<f64>,
     pub share_lsoas_decile1_2: f64,
-    pub share_people_decile1_2: f64,
+    pub share_people_decile1_2: Option<f64>,
 }

@@ -15,7 +15,7 @@ pub enum SummaryLevel {
     District,
     /// Electoral wards (May 2025): LSOAs assigned by population-weighted centroid.
     Ward,
-    /// Middle Layer Super Output Areas (2011): LSOAs nest exactly.
+    /// Middle Layer Super Output Areas (2011 for IoD2019, 2021 for IoD2025): LSOAs nest exactly.
     Msoa,
 }
 
@@ -102,25 +102,27 @@ pub struct SummaryRow {
     /// The district the row lies in (wards and MSOAs); `None` for districts and the region.
     pub district: Option<String>,
     pub lsoas: usize,
-    /// Total population, mid-2015 (IoD2019 denominators).
-    pub population: f64,
-    /// Children aged 0-15, mid-2015.
-    pub children: f64,
+    /// Total population, mid-2015 (IoD2019 denominators); `None` in a vintage that publishes
+    /// no population here (IoD2025), never a count of 0.
+    pub population: Option<f64>,
+    /// Children aged 0-15, mid-2015; `None` as `population`.
+    pub children: Option<f64>,
     /// Children in income-deprived families: IDACI 2019 score × children (the IDACI numerator up
-    /// to the rounding of the published score), to one decimal.
-    pub children_income_deprived: f64,
-    /// Population-weighted average IMD 2019 score.
+    /// to the rounding of the published score), to one decimal; IoD2025: the official IDACI
+    /// numerator, summed. `None` when the atlas has no such layer.
+    pub children_income_deprived: Option<f64>,
+    /// Population-weighted average IMD score (`None` without a population).
     pub imd_score_weighted: Option<f64>,
     /// LSOAs in national IMD decile 1 (the most deprived 10% of England).
     pub lsoas_decile1: usize,
     pub share_lsoas_decile1: f64,
-    pub people_decile1: f64,
-    pub share_people_decile1: f64,
+    pub people_decile1: Option<f64>,
+    pub share_people_decile1: Option<f64>,
     /// LSOAs in national IMD deciles 1-2 (the most deprived 20%).
     pub lsoas_decile1_2: usize,
     pub share_lsoas_decile1_2: f64,
-    pub people_decile1_2: f64,
-    pub share_people_decile1_2: f64,
+    pub people_decile1_2: Option<f64>,
+    pub share_people_decile1_2: Option<f64>,
     /// DWP children in low-income families, FYE 2022 (provisional), summed over whole MSOAs;
     /// `None` for wards (MSOAs do not nest in wards) or where an MSOA is missing.
     pub child_poverty: Option<f64>,
@@ -134,9 +136,10 @@ pub struct SummaryRow {
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct GpBeyond {
     pub mode: String,
-    pub people: f64,
+    /// `None` when the vintage has no population (the LSOAs are still counted).
+    pub people: Option<f64>,
     pub lsoas: usize,
-    pub share_people: f64,
+    pub share_people: Option<f64>,
     /// LSOAs with no time in this mode (not counted either way).
     pub lsoas_without_time: usize,
 }
@@ -186,23 +189,23 @@ impl SummaryAnswer {
                 r.name.clone(),
                 r.district.clone().unwrap_or_default(),
                 r.lsoas.to_string(),
-                r.population.to_string(),
-                r.children.to_string(),
-                r.children_income_deprived.to_string(),
+                opt(r.population),
+                opt(r.children),
+                opt(r.children_income_deprived),
                 opt(r.imd_score_weighted),
                 r.lsoas_decile1.to_string(),
                 r.share_lsoas_decile1.to_string(),
-                r.people_decile1.to_string(),
-                r.share_people_decile1.to_string(),
+                opt(r.people_decile1),
+                opt(r.share_people_decile1),
                 r.lsoas_decile1_2.to_string(),
                 r.share_lsoas_decile1_2.to_string(),
-                r.people_decile1_2.to_string(),
-                r.share_people_decile1_2.to_string(),
+                opt(r.people_decile1_2),
+                opt(r.share_people_decile1_2),
                 opt(r.child_poverty),
                 r.child_poverty_msoas.to_string(),
             ];
             for g in &r.gp_beyond {
-                v.push(g.people.to_string());
+                v.push(opt(g.people));
                 v.push(g.lsoas.to_string());
             }
             v.push(self.method.clone());

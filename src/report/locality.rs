@@ -47,6 +47,20 @@ fn opt(x: Option<String>) -> String {
     x.unwrap_or_else(|| "–".into())
 }
 
+/// A whole number, or "n/a" where the vintage publishes none (never a 0 that is not a count).
+fn count(x: Option<f64>) -> String {
+    x.map(whole).unwrap_or_else(|| "n/a".into())
+}
+
+/// "count (share)", or "n/a" without the count.
+fn count_share(x: Option<f64>, share: Option<f64>) -> String {
+    match (x, share) {
+        (Some(x), Some(s)) => format!("{} ({})", whole(x), pct(s)),
+        (Some(x), None) => whole(x),
+        _ => "n/a".into(),
+    }
+}
+
 const STYLE: &str = r#"
 @page { size: A4; margin: 12mm; }
 * { box-sizing: border-box; }
@@ -89,14 +103,15 @@ pub fn html(p: &LocalityProfile) -> String {
     );
     let _ = write!(
         o,
-        "<h1>{}</h1><p class=\"sub\">{kind} {}{} · {} LSOAs · figures on IoD2019 (LSOA 2011)</p>",
+        "<h1>{}</h1><p class=\"sub\">{kind} {}{} · {} LSOAs · figures on {}</p>",
         escape(&p.name),
         escape(&p.code),
         p.district
             .as_ref()
             .map(|d| format!(" in {}", escape(d)))
             .unwrap_or_default(),
-        p.place.lsoas
+        p.place.lsoas,
+        escape(&p.vintage)
     );
     if p.kind == PlaceKind::Ward {
         let _ = write!(
@@ -108,7 +123,7 @@ pub fn html(p: &LocalityProfile) -> String {
     // Map and key figures side by side.
     o.push_str("<div class=\"top\"><div class=\"map\">");
     o.push_str(&p.map_svg);
-    o.push_str("<div class=\"legend\">National IMD 2019 decile: ");
+    let _ = write!(o, "<div class=\"legend\">National IMD {} decile: ", year(p));
     for (k, c) in DECILE_COLOURS.iter().enumerate() {
         let _ = write!(o, "<span><i style=\"background:{c}\"></i>{}</span>", k + 1);
     }
@@ -121,6 +136,11 @@ pub fn html(p: &LocalityProfile) -> String {
     sources(&mut o, p);
     o.push_str("</body></html>\n");
     o
+}
+
+/// The index year of the profile's vintage.
+fn year(p: &LocalityProfile) -> u16 {
+    p.edition.year()
 }
 
 fn key_figures(o: &mut String, p: &LocalityProfile) {
@@ -148,42 +168,42 @@ fn key_figures(o: &mut String, p: &LocalityProfile) {
     );
     line(
         "Population (mid-2015)",
-        whole(r.population),
-        whole(c.population),
-        ec(&|e| whole(e.population)),
+        count(r.population),
+        count(c.population),
+        ec(&|e| count(e.population)),
     );
     line(
         "Children aged 0-15 (mid-2015)",
-        whole(r.children),
-        whole(c.children),
-        ec(&|e| whole(e.children)),
+        count(r.children),
+        count(c.children),
+        ec(&|e| count(e.children)),
     );
-    let of = |a: f64, b: f64| if b > 0.0 { pct(a / b) } else { "–".into() };
+    let of = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) if b > 0.0 => Some(a / b),
+        _ => None,
+    };
     line(
-        "Children in income-deprived families (IDACI 2019)",
-        format!(
-            "{} ({})",
-            whole(r.children_income_deprived),
-            of(r.children_income_deprived, r.children)
+        &format!("Children in income-deprived families (IDACI {})", year(p)),
+        count_share(
+            r.children_income_deprived,
+            of(r.children_income_deprived, r.children),
         ),
-        format!(
-            "{} ({})",
-            whole(c.children_income_deprived),
-            of(c.children_income_deprived, c.children)
+        count_share(
+            c.children_income_deprived,
+            of(c.children_income_deprived, c.children),
         ),
         ec(&|e| {
-            format!(
-                "{} ({})",
-                whole(e.children_income_deprived),
-                of(e.children_income_deprived, e.children)
+            count_share(
+                e.children_income_deprived,
+                of(e.children_income_deprived, e.children),
             )
         }),
     );
     line(
-        "IMD 2019 score, population-weighted",
+        &format!("IMD {} score, population-weighted", year(p)),
         opt(r.imd_score_weighted.map(|x| format!("{x:.1}"))),
         opt(c.imd_score_weighted.map(|x| format!("{x:.1}"))),
-        ec(&|e| format!("{:.1}", e.imd_score_weighted)),
+        ec(&|e| opt(e.imd_score_weighted.map(|x| format!("{x:.1}")))),
     );
     line(
         "LSOAs in the most deprived 10% of England",
@@ -193,31 +213,15 @@ fn key_figures(o: &mut String, p: &LocalityProfile) {
     );
     line(
         "People in the most deprived 10%",
-        format!(
-            "{} ({})",
-            whole(r.people_decile1),
-            pct(r.share_people_decile1)
-        ),
-        format!(
-            "{} ({})",
-            whole(c.people_decile1),
-            pct(c.share_people_decile1)
-        ),
-        ec(&|e| pct(e.share_people_decile1)),
+        count_share(r.people_decile1, r.share_people_decile1),
+        count_share(c.people_decile1, c.share_people_decile1),
+        ec(&|e| opt(e.share_people_decile1.map(pct))),
     );
     line(
         "People in the most deprived 20%",
-        format!(
-            "{} ({})",
-            whole(r.people_decile1_2),
-            pct(r.share_people_decile1_2)
-        ),
-        format!(
-            "{} ({})",
-            whole(c.people_decile1_2),
-            pct(c.share_people_decile1_2)
-        ),
-        ec(&|e| pct(e.share_people_decile1_2)),
+        count_share(r.people_decile1_2, r.share_people_decile1_2),
+        count_share(c.people_decile1_2, c.share_people_decile1_2),
+        ec(&|e| opt(e.share_people_decile1_2.map(pct))),
     );
     line(
         "Children in low-income families, DWP FYE 2022 (provisional)",
@@ -227,6 +231,9 @@ fn key_figures(o: &mut String, p: &LocalityProfile) {
     );
     o.push_str("</tbody></table>");
     let mut notes = Vec::new();
+    if r.population.is_none() {
+        notes.push(format!("n/a: {} publishes no population figures in the data mirror, so people are not counted (areas are).", p.vintage));
+    }
     if r.child_poverty.is_none() && p.kind == PlaceKind::Ward {
         notes.push("Child poverty is published for MSOAs, which do not nest in wards: see the MSOA table below.".to_string());
     }
@@ -242,7 +249,7 @@ fn key_figures(o: &mut String, p: &LocalityProfile) {
 fn most_deprived(o: &mut String, p: &LocalityProfile) {
     let _ = write!(
         o,
-        "<h2>The most deprived LSOAs</h2><table><thead><tr><th>LSOA</th><th>Name</th>{}<th class=\"n\">IMD rank (of 32,844)</th><th class=\"n\">IMD decile</th><th class=\"n\">IDACI decile</th><th class=\"n\">Population</th><th class=\"n\">Children</th><th class=\"n\">Income-deprived children</th></tr></thead><tbody>",
+        "<h2>The most deprived LSOAs</h2><table><thead><tr><th>LSOA</th><th>Name</th>{}<th class=\"n\">IMD rank (national)</th><th class=\"n\">IMD decile</th><th class=\"n\">IDACI decile</th><th class=\"n\">Population</th><th class=\"n\">Children</th><th class=\"n\">Income-deprived children</th></tr></thead><tbody>",
         if p.kind == PlaceKind::District { "<th>Ward (by centroid)</th>" } else { "" }
     );
     for l in &p.most_deprived {
@@ -306,7 +313,10 @@ fn gp_access(o: &mut String, p: &LocalityProfile) {
             r.gp_beyond
                 .iter()
                 .find(|g| g.mode == m.mode)
-                .map(|g| format!("{} ({})", whole(g.people), pct(g.share_people)))
+                .map(|g| match g.people {
+                    Some(_) => count_share(g.people, g.share_people),
+                    None => format!("{} LSOAs", g.lsoas),
+                })
         };
         let how = match (&m.method, &m.absent_reason) {
             (Some(method), _) if m.estimate => {

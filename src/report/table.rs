@@ -450,6 +450,12 @@ fn serde_plain<T: serde::Serialize>(v: &T) -> String {
     }
 }
 
+/// A figure to `places` decimals, or "n/a" where the vintage has none.
+fn na(x: Option<f64>, places: usize) -> String {
+    x.map(|v| format!("{v:.places$}"))
+        .unwrap_or_else(|| "n/a".into())
+}
+
 /// A summary: one line per row and the region's total, then the method and notes.
 pub fn summary(s: &crate::model::SummaryAnswer) -> String {
     let modes: Vec<&str> = s
@@ -482,17 +488,17 @@ pub fn summary(s: &crate::model::SummaryAnswer) -> String {
             r.code.clone(),
             r.name.clone(),
             r.lsoas.to_string(),
-            format!("{:.0}", r.population),
-            format!("{:.0}", r.children),
-            format!("{:.0}", r.children_income_deprived),
+            na(r.population, 0),
+            na(r.children, 0),
+            na(r.children_income_deprived, 0),
             opt(r.imd_score_weighted.map(|x| format!("{x:.1}"))),
             r.lsoas_decile1.to_string(),
             format!("{:.1}", r.share_lsoas_decile1 * 100.0),
-            format!("{:.1}", r.share_people_decile1_2 * 100.0),
+            na(r.share_people_decile1_2.map(|x| x * 100.0), 1),
             opt(r.child_poverty.map(|x| format!("{x:.0}"))),
         ];
         for g in &r.gp_beyond {
-            v.push(format!("{:.0}", g.people));
+            v.push(na(g.people, 0));
         }
         v
     };

@@ -2,12 +2,14 @@
 //! from the same model as `needsmap profile`. Unknown places get a 404 page a person can read.
 
 use super::error::{ApiResult, Params, PathParams};
-use super::state::AppState;
+use super::state::{AppState, Served};
+use super::vintage::{InVintage, VintageQuery};
 use super::work::blocking;
 use crate::locality::{self, LocalityError};
 use crate::model::locality::{EnglandFigures, PlaceKind};
 use crate::report::locality::{escape, html};
 use crate::summary::DEFAULT_MINUTES;
+use crate::vintage::Vintage;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -24,16 +26,15 @@ pub struct ProfileQuery {
     pub minutes: Option<String>,
 }
 
-/// England's figures, read once from the national IoD2019 file of the server's data directory.
-pub fn england_of(s: &AppState) -> Result<EnglandFigures, String> {
-    s.england
+/// England's figures in `vintage`, read once from the national file of the server's data
+/// directory.
+pub fn england_of(s: &AppState, vintage: Vintage) -> Result<EnglandFigures, String> {
+    s.england[vintage as usize]
         .get_or_init(|| {
             let data = s.data.as_ref().ok_or_else(|| {
                 "the server was started without its data directory, so England's figures were not read".to_string()
             })?;
-            let path = data.require("iod2019").map_err(|e| e.to_string())?;
-            let rows = crate::sources::iod::read_file7(&path).map_err(|e| e.to_string())?;
-            Ok(locality::england(&rows))
+            locality::england_in(data, vintage)
         })
         .clone()
 }
@@ -64,6 +65,7 @@ fn error_page(status: StatusCode, title: &str, detail: &str) -> Response {
 
 async fn render(
     s: Arc<AppState>,
+    served: Arc<Served>,
     kind: PlaceKind,
     code: String,
     q: ProfileQuery,
@@ -86,12 +88,13 @@ async fn render(
     };
     let st = s.clone();
     let answer = blocking(&s, move |_| {
-        let place = match locality::find(&st.atlas, kind, &code) {
+        let atlas = &served.atlas;
+        let place = match locality::find(atlas, kind, &code) {
             Ok(p) => p,
             Err(e) => return Ok(Err(e)),
         };
-        let england = england_of(&st);
-        Ok(locality::profile(&st.atlas, &place, minutes, england).map(|p| html(&p)))
+        let england = england_of(&st, atlas.vintage);
+        Ok(locality::profile(atlas, &place, minutes, england).map(|p| html(&p)))
     })
     .await?;
     Ok(match answer {
@@ -114,18 +117,20 @@ async fn render(
     path = "/profile/district/{code}",
     tag = "profiles",
     summary = "Printable A4 profile of a district (locality partnership): map, key figures beside the county and England, most deprived LSOAs, child poverty, GP access, sources",
-    params(("code" = String, Path, description = "District code or name, e.g. E07000081 or Gloucester; or an LSOA code for its district"), ProfileQuery),
+    params(("code" = String, Path, description = "District code or name, e.g. E07000081 or Gloucester; or an LSOA code for its district"), ProfileQuery, VintageQuery),
     responses(
         (status = 200, description = "An HTML page", content_type = "text/html", body = String),
+        (status = 400, description = "Bad threshold or vintage (a bad vintage is a JSON error)", content_type = "text/html", body = String),
         (status = 404, description = "Unknown district: an HTML page saying so", content_type = "text/html", body = String),
     )
 )]
 pub async fn district(
     State(s): State<Arc<AppState>>,
+    InVintage(v): InVintage,
     PathParams(code): PathParams<String>,
     Params(q): Params<ProfileQuery>,
 ) -> ApiResult<Response> {
-    render(s, PlaceKind::District, code, q).await
+    render(s, v, PlaceKind::District, code, q).await
 }
 
 #[utoipa::path(
@@ -133,7 +138,7 @@ pub async fn district(
     path = "/profile/ward/{code}",
     tag = "profiles",
     summary = "Printable A4 profile of an electoral ward (May 2025; LSOAs assigned by population-weighted centroid)",
-    params(("code" = String, Path, description = "Ward code (WD25CD), e.g. E05010696, a unique ward name, or an LSOA code for the ward it is assigned to"), ProfileQuery),
+    params(("code" = String, Path, description = "Ward code (WD25CD), e.g. E05010696, a unique ward name, or an LSOA code for the ward it is assigned to"), ProfileQuery, VintageQuery),
     responses(
         (status = 200, description = "An HTML page", content_type = "text/html", body = String),
         (status = 400, description = "Bad threshold or no ward layer: an HTML page", content_type = "text/html", body = String),
@@ -142,8 +147,9 @@ pub async fn district(
 )]
 pub async fn ward(
     State(s): State<Arc<AppState>>,
+    InVintage(v): InVintage,
     PathParams(code): PathParams<String>,
     Params(q): Params<ProfileQuery>,
 ) -> ApiResult<Response> {
-    render(s, PlaceKind::Ward, code, q).await
+    render(s, v, PlaceKind::Ward, code, q).await
 }

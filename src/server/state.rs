@@ -141,8 +141,8 @@ pub struct AppState {
     pub health_json: Bytes,
     /// The data directory, when the server knows it (profiles read England's figures from it).
     pub data: Option<crate::sources::DataDir>,
-    /// England's figures for profiles, read on first use.
-    pub england: std::sync::OnceLock<Result<crate::model::locality::EnglandFigures, String>>,
+    /// England's profile figures per vintage (index: `Vintage as usize`), read on first use.
+    pub england: [std::sync::OnceLock<Result<crate::model::locality::EnglandFigures, String>>; 2],
     /// `/api/labels`: district and LSOA names of the default vintage, and ward names once
     /// [`AppState::with_wards`] gives them.
     pub labels_json: Bytes,
@@ -201,7 +201,7 @@ impl AppState {
             opener,
             others: Mutex::new(BTreeMap::new()),
             data: None,
-            england: std::sync::OnceLock::new(),
+            england: Default::default(),
             cpu: Arc::new(Semaphore::new(limits.cpu_jobs.max(1))),
             streams: Arc::new(Semaphore::new(limits.streams.max(1))),
             web_dir,

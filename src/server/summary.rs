@@ -3,6 +3,7 @@
 
 use super::error::{ApiError, ApiResult, Params};
 use super::state::AppState;
+use super::vintage::{InVintage, VintageQuery};
 use super::work::blocking;
 use crate::model::summary::{SummaryFeatureCollection, SummaryLevel};
 use crate::model::{ErrorBody, SummaryAnswer};
@@ -78,7 +79,7 @@ pub fn parse(q: &SummaryQuery) -> ApiResult<(SummaryLevel, f64, &'static str)> {
     path = "/api/summary",
     tag = "summary",
     summary = "Figures per district, ward or MSOA: LSOAs, population, children, income-deprived children, weighted IMD score, deciles 1 and 1-2, child poverty, people beyond a GP-access threshold",
-    params(SummaryQuery),
+    params(SummaryQuery, VintageQuery),
     responses(
         (status = 200, description = "One row per district, ward or MSOA and the region's total; `method` says how LSOAs were assigned (wards: by population-weighted centroid)", content(
             (SummaryAnswer = "application/json"),
@@ -86,16 +87,17 @@ pub fn parse(q: &SummaryQuery) -> ApiResult<(SummaryLevel, f64, &'static str)> {
             (SummaryFeatureCollection = "application/geo+json"),
         )),
         (status = 304, description = "Not modified (If-None-Match)"),
-        (status = 400, description = "Unknown `by`, bad `minutes` or `format`; the message lists what is accepted", body = ErrorBody),
+        (status = 400, description = "Unknown `by`, bad `minutes`, `format` or `vintage`; the message lists what is accepted", body = ErrorBody),
         (status = 404, description = "The level is not available for this atlas (e.g. wards outside the county)", body = ErrorBody),
     )
 )]
 pub async fn summary(
     State(s): State<Arc<AppState>>,
+    InVintage(v): InVintage,
     Params(q): Params<SummaryQuery>,
 ) -> ApiResult<Response> {
     let (level, minutes, format) = parse(&q)?;
-    let atlas = s.atlas.clone();
+    let atlas = v.atlas.clone();
     let answer = blocking(&s, move |_| Ok(summarise(&atlas, level, minutes)?)).await?;
     match format {
         "csv" => {
@@ -122,7 +124,7 @@ pub async fn summary(
             Ok(res)
         }
         "geojson" => {
-            let atlas = s.atlas.clone();
+            let atlas = v.atlas.clone();
             let fc = blocking(&s, move |_| Ok(crate::summary::features(&atlas, answer)?)).await?;
             let mut res = Json(fc).into_response();
             res.headers_mut().insert(

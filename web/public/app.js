@@ -17,7 +17,7 @@ import { html, setHtml } from './html.js';
 import { showMessage, clearMessage, errorHtml } from './messages.js';
 import { MISSING_COLOUR, quantileBreaks } from './classify.js';
 import { composePng } from './png.js';
-import { staticSource, loadStaticConfig, openArchive, archiveFields, archiveRegion, staticLayers } from './static.js';
+import { staticSource, loadStaticConfig, openArchive, archiveFields, archiveRegion, archiveChoice, staticLayers } from './static.js';
 import { LAYERS, LAYER_IDS } from './generated/layers.js';
 import { layersPanel, attributionLines, withMethod, vintageOf } from './panels/layers.js';
 import { vintagePanel } from './panels/vintage.js';
@@ -131,10 +131,15 @@ async function fromApi(health, layersDoc, tilejson, districts) {
   return indexLayers(d, layersDoc.layers || []);
 }
 
-/** Everything the page needs from a static archive (and its optional config). */
-async function loadStatic(source) {
+/**
+ * Everything the page needs from a static archive (and its optional config); with one archive
+ * per vintage, the archive of `wanted` (else the first), and the vintages offered.
+ */
+async function loadStatic(source, wanted = store.state.vintage) {
   const cfg = await loadStaticConfig(source, window.location.href);
-  const archive = await openArchive(cfg.pmtiles);
+  const all = await Promise.all(cfg.archives.map((a) => openArchive(a.pmtiles)));
+  const choice = archiveChoice(cfg.archives, all.map((a) => a.metadata), wanted);
+  const archive = all[choice.index];
   const h = archive.header;
   const meta = archive.metadata || {};
   const bbox = [h.minLon, h.minLat, h.maxLon, h.maxLat];
@@ -153,8 +158,9 @@ async function loadStatic(source) {
     // deciles need no breaks; others get quantile breaks from the drawn tiles (see fillBreaks)
     if (!l.breaks && l.unit === 'decile') l.breaks = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   }
-  ctx.staticMode = { ...cfg, archive: archive.url };
-  const d = { health: null, region, districts, tileTemplate: null };
+  ctx.staticMode = { ...cfg, source, archive: archive.url };
+  region.vintages = choice.offered;
+  const d = { health: null, region, districts, tileTemplate: null, vintage: choice.vintage };
   d.areaSource = { type: 'vector', url: archive.url };
   return indexLayers(d, rows);
 }
@@ -242,7 +248,7 @@ function bindPage() {
   });
   window.addEventListener('hashchange', () => {
     const asked = parseHash(window.location.hash);
-    if (asked.vintage && asked.vintage !== ctx.data.vintage && !ctx.staticMode) {
+    if (asked.vintage && asked.vintage !== ctx.data.vintage) {
       switchVintage(asked.vintage, asked);
       return;
     }
@@ -282,22 +288,30 @@ function normaliseContext() {
  * every panel drawn again. `asked` is the rest of the state to keep (e.g. from a link).
  */
 async function switchVintage(vintage, asked = store.state) {
-  if (ctx.staticMode || vintage === ctx.data.vintage || ctx.switching === vintage) return;
+  if (vintage === ctx.data.vintage || ctx.switching === vintage) return;
+  if (ctx.staticMode && !(ctx.data.region.vintages || []).includes(vintage)) return;
   ctx.switching = vintage;
   setStatus('busy', `Loading IMD ${vintage}…`);
   try {
-    useVintage(vintage);
-    const [layersDoc, tilejson, districts] = await Promise.all([api.layers(), api.tilejson(), api.districts()]);
-    const d = await fromApi(ctx.data.health, layersDoc, tilejson, districts);
-    d.areaSource = ctx.data.areaSource;
-    ctx.data = d;
+    if (ctx.staticMode) {
+      // one archive per vintage: the other archive's tiles and layers, same page
+      const d = await loadStatic(ctx.staticMode.source, vintage);
+      ctx.mapView.map.getSource(SRC.AREAS).setUrl(d.areaSource.url);
+      ctx.data = d;
+    } else {
+      useVintage(vintage);
+      const [layersDoc, tilejson, districts] = await Promise.all([api.layers(), api.tilejson(), api.districts()]);
+      const d = await fromApi(ctx.data.health, layersDoc, tilejson, districts);
+      d.areaSource = ctx.data.areaSource;
+      ctx.data = d;
+    }
   } catch (e) {
-    useVintage(ctx.data.vintage);
+    if (!ctx.staticMode) useVintage(ctx.data.vintage);
     showMessage('error', errorHtml(e, `Loading IMD ${vintage}`), 'vintage');
     return;
   } finally {
     ctx.switching = null;
-    setStatus('ok', words.status(ctx.data.region, ctx.data.health), ctx.data.health);
+    setStatus('ok', ctx.staticMode ? `Static map · ${ctx.data.region.name}` : words.status(ctx.data.region, ctx.data.health), ctx.data.health);
   }
   clearMessage('vintage');
   ctx.mapView.setDistricts(ctx.data.districts);
@@ -378,7 +392,7 @@ async function start() {
 
   ctx.layersPanel = layersPanel(ctx);
   panels.push(ctx.layersPanel, districtPanel(ctx), profilePanel(ctx));
-  if (!ctx.staticMode) panels.push(vintagePanel(ctx));
+  panels.push(vintagePanel(ctx)); // hidden unless two vintages are offered (server or archives)
   const tooltip = tooltipPanel(ctx);
   if (!ctx.staticMode) {
     const postcode = postcodePanel(ctx);

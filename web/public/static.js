@@ -7,6 +7,9 @@
 //
 // static.json: { "pmtiles": "areas.pmtiles", "layers": [/api/layers rows]?, "region": {/api/region}?,
 //               "districts": "districts.geojson"? }. Parsing is pure: tests/static.test.mjs.
+// One archive per vintage: "archives": [{ "pmtiles": "areas-2019.pmtiles", "vintage": "2019"? }, …]
+// instead of "pmtiles" (the vintage defaults to the one `needsmap --vintage V export pmtiles`
+// wrote in the archive's metadata); with two vintages the page offers the switch.
 
 /** Where the static configuration comes from, from the page's query string (null: use the API). */
 export function staticSource(search) {
@@ -32,7 +35,20 @@ export function resolveUrl(value, base, field) {
 /** Checks a static configuration document and resolves its URLs against `base` (the config's URL). */
 export function parseStaticConfig(doc, base) {
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new Error('static config: expected a JSON object');
-  const out = { pmtiles: resolveUrl(doc.pmtiles, base, 'pmtiles'), layers: null, region: null, districts: null };
+  let archives;
+  if (doc.archives !== undefined) {
+    if (!Array.isArray(doc.archives) || !doc.archives.length) throw new Error('static config: "archives" must be a non-empty list of {"pmtiles": URL, "vintage"?: text}');
+    archives = doc.archives.map((a, i) => {
+      if (!a || typeof a !== 'object') throw new Error(`static config: archives[${i}] must be an object with "pmtiles"`);
+      if (a.vintage !== undefined && typeof a.vintage !== 'string') throw new Error(`static config: archives[${i}].vintage must be text, e.g. "2025"`);
+      return { pmtiles: resolveUrl(a.pmtiles, base, `archives[${i}].pmtiles`), vintage: a.vintage || null };
+    });
+    const named = archives.map((a) => a.vintage).filter(Boolean);
+    if (new Set(named).size !== named.length) throw new Error(`static config: two archives name the same vintage (${named.join(', ')})`);
+  } else {
+    archives = [{ pmtiles: resolveUrl(doc.pmtiles, base, 'pmtiles'), vintage: null }];
+  }
+  const out = { pmtiles: archives[0].pmtiles, archives, layers: null, region: null, districts: null };
   if (doc.layers !== undefined) {
     const rows = Array.isArray(doc.layers) ? doc.layers : doc.layers?.layers;
     if (!Array.isArray(rows)) throw new Error('static config: "layers" must be a list of layers (as /api/layers gives)');
@@ -84,8 +100,32 @@ export function archiveFields(metadata, sourceLayer = 'areas') {
 export function archiveRegion(metadata) {
   const r = metadata?.region;
   if (r && typeof r === 'object' && typeof r.name === 'string') return { id: r.id || r.name, name: r.name };
-  const m = /^needsmap areas \((.+)\)$/.exec(metadata?.name || '');
+  const m = /^needsmap areas \(([^,)]+)(?:, [^)]*)?\)$/.exec(metadata?.name || '');
   return m ? { id: m[1], name: null } : null;
+}
+
+/** The vintage an archive was exported for (`needsmap --vintage V export pmtiles`), or null. */
+export function archiveVintage(metadata) {
+  const v = metadata?.vintage;
+  if (typeof v === 'string' && v) return v;
+  return typeof v?.id === 'string' && v.id ? v.id : null;
+}
+
+/**
+ * The vintages a set of opened archives offers, and which archive shows `wanted`: the config's
+ * vintage of an archive, else its metadata's. `offered` lists each vintage once, in config order,
+ * only when every archive has one; `index` is the wanted vintage's archive, else the first.
+ */
+export function archiveChoice(archives, metadatas, wanted) {
+  const vintages = archives.map((a, i) => a.vintage || archiveVintage(metadatas[i]));
+  if (archives.length > 1) {
+    const missing = vintages.findIndex((v) => !v);
+    if (missing >= 0) throw new Error(`static config: archives[${missing}] names no vintage and its metadata has none (export it with needsmap --vintage V export pmtiles)`);
+    const dup = vintages.find((v, i) => vintages.indexOf(v) !== i);
+    if (dup) throw new Error(`static config: two archives are of vintage ${dup}`);
+  }
+  const index = Math.max(0, vintages.indexOf(wanted));
+  return { index, vintage: vintages[index] || '', offered: vintages.every(Boolean) ? vintages : [] };
 }
 
 /**
@@ -112,11 +152,23 @@ function loadPmtilesScript() {
   return scriptLoading;
 }
 
-/** Registers the pmtiles:// protocol and opens the archive: {url, header, metadata}. */
-export async function openArchive(url) {
+let protocol = null;
+const opened = new Map();
+/**
+ * Registers the pmtiles:// protocol (once: every archive is added to the same one, so two
+ * vintages' archives can be switched between) and opens the archive: {url, header, metadata}.
+ */
+export function openArchive(url) {
+  if (!opened.has(url)) opened.set(url, openOnce(url));
+  return opened.get(url);
+}
+
+async function openOnce(url) {
   const pm = await loadPmtilesScript();
-  const protocol = new pm.Protocol({ metadata: true });
-  window.maplibregl.addProtocol('pmtiles', protocol.tile);
+  if (!protocol) {
+    protocol = new pm.Protocol({ metadata: true });
+    window.maplibregl.addProtocol('pmtiles', protocol.tile);
+  }
   const archive = new pm.PMTiles(url);
   protocol.add(archive);
   const header = await archive.getHeader();

@@ -10,14 +10,32 @@ import { LAYER_IDS } from './generated/layers.js';
 export const LEVELS = Object.freeze([
   { id: 'district', label: 'Districts (locality partnerships)' },
   { id: LAYER_IDS.WARD, label: 'Wards (May 2025)' },
-  { id: LAYER_IDS.MSOA, label: 'MSOAs (2011)' },
+  { id: LAYER_IDS.MSOA, label: 'MSOAs' },
 ]);
+
+/** The vintage whose LSOAs nest in MSOAs 2021 (IoD2025 on LSOA 2021); others use MSOAs 2011. */
+const LSOA21_VINTAGE = '2025';
+
+/** A level's label in a vintage: MSOAs are of the vintage's own census. */
+export function levelLabel(level, vintage = '') {
+  const l = LEVELS.find((x) => x.id === level);
+  if (!l) return String(level);
+  if (level === LAYER_IDS.MSOA) return `${l.label} (${vintage === LSOA21_VINTAGE ? 2021 : 2011})`;
+  return l.label;
+}
+
+/** The layer that names an area's MSOA in a vintage (what a click on an MSOA row filters on). */
+export function msoaLayer(vintage = '') {
+  return vintage === LSOA21_VINTAGE ? LAYER_IDS.MSOA21 : LAYER_IDS.MSOA;
+}
 
 /** Figures the choropleth can show: the property of a summary row and how to read it. */
 export const MEASURES = Object.freeze([
-  { id: 'share_people_decile1', label: 'People in the most deprived 10% (share)', kind: 'share' },
-  { id: 'share_people_decile1_2', label: 'People in the most deprived 20% (share)', kind: 'share' },
-  { id: 'imd_score_weighted', label: 'IMD score, population-weighted', kind: 'score' },
+  { id: 'share_people_decile1', label: 'People in the most deprived 10% (share)', kind: 'share', people: true },
+  { id: 'share_people_decile1_2', label: 'People in the most deprived 20% (share)', kind: 'share', people: true },
+  { id: 'share_lsoas_decile1', label: 'LSOAs in the most deprived 10% (share)', kind: 'share' },
+  { id: 'share_lsoas_decile1_2', label: 'LSOAs in the most deprived 20% (share)', kind: 'share' },
+  { id: 'imd_score_weighted', label: 'IMD score, population-weighted', kind: 'score', people: true },
   { id: LAYER_IDS.CHILDREN_INCOME_DEPRIVED, label: 'Children in income-deprived families', kind: 'count' },
   { id: 'child_poverty', label: 'Children in low-income families (DWP, MSOA-level)', kind: 'count' },
 ]);
@@ -25,6 +43,16 @@ export const MEASURES = Object.freeze([
 /** Sequential colours, light (least) to dark (most in need). */
 export const SUMMARY_COLOURS = Object.freeze(['#fff5eb', '#fdd0a2', '#fdae6b', '#f16913', '#d94801', '#8c2d04']);
 export const NO_VALUE_COLOUR = '#d9d9d9';
+
+/**
+ * The measure to show for a summary document: the one asked for, unless it counts people and the
+ * vintage has no population (IoD2025: `population` is null), then the same figure by LSOAs.
+ */
+export function measureFor(doc, measure) {
+  const m = MEASURES.find((x) => x.id === measure) || MEASURES[0];
+  if (!m.people || doc?.region_total?.population !== null) return m.id;
+  return m.id === 'share_people_decile1_2' ? 'share_lsoas_decile1_2' : 'share_lsoas_decile1';
+}
 
 /** The value of a measure in a row (a GeoJSON feature's properties or a JSON row). */
 export function measureOf(row, measure) {
@@ -80,22 +108,24 @@ export function showMeasure(value, kind) {
  * What clicking a row does, as a state patch: a district sets the district chooser; a ward or an
  * MSOA filters the area list to its LSOAs (the `ward` and `msoa` layers of the filter language).
  */
-export function clickThrough(level, row) {
+export function clickThrough(level, row, vintage = '') {
   const quoted = JSON.stringify(String(row.code));
   if (level === 'district') return { district: row.code, filter: '', area: '' };
   if (level === LAYER_IDS.WARD) return { filter: `${LAYER_IDS.WARD} = ${quoted}`, area: '' };
-  return { filter: `${LAYER_IDS.MSOA} = ${quoted}`, area: '' };
+  return { filter: `${msoaLayer(vintage)} = ${quoted}`, area: '' };
 }
 
-/** The printable profile of a row, where one exists (districts and wards). */
-export function profileHref(level, row) {
+/** The printable profile of a row, where one exists (districts and wards), in the vintage shown. */
+export function profileHref(level, row, vintage = '') {
   if (level !== 'district' && level !== LAYER_IDS.WARD) return null;
-  return `/profile/${level}/${encodeURIComponent(row.code)}`;
+  const v = vintage ? `?vintage=${encodeURIComponent(vintage)}` : '';
+  return `/profile/${level}/${encodeURIComponent(row.code)}${v}`;
 }
 
-/** The URL of a summary document. */
-export function summaryUrl(level, minutes, format = 'json') {
+/** The URL of a summary document, in the vintage shown ('' = the server's default). */
+export function summaryUrl(level, minutes, format = 'json', vintage = '') {
   const p = new URLSearchParams({ by: level, minutes: String(minutes || 45) });
   if (format !== 'json') p.set('format', format);
+  if (vintage) p.set('vintage', vintage);
   return `/api/summary?${p}`;
 }

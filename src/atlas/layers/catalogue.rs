@@ -56,6 +56,7 @@ pub mod source {
     pub const LSOA11_PWC: &str = "lsoa11_pwc";
     pub const CILIF_MSOA11: &str = "cilif_msoa11_gloucestershire";
     pub const WARDS_WD25: &str = "wards_wd25_gloucestershire";
+    pub const MSOA21_BGC: &str = "msoa21_bgc_gloucestershire";
 }
 
 /// A release of the area statistics, with the LSOA geography it is published on. The atlas is
@@ -448,6 +449,40 @@ pub const CATALOGUE: &[LayerSpec] = &[
         group: Population,
         description: "The name of the ward in `ward`: assigned by population-weighted centroid, not an exact nesting.",
         ..IOD2019
+    },
+    // Wards and MSOAs 2021 for the IoD2025 summaries and profiles.
+    LayerSpec {
+        id: ids::WARD,
+        title: "Electoral ward (May 2025)",
+        unit: unit::ONS_CODE,
+        source: source::WARDS_WD25,
+        method: Computed,
+        direction: Neutral,
+        group: Population,
+        description: "The ward (May 2025, ONS BGC boundaries) the LSOA 2021 is assigned to: the ward of its district containing its centroid. Wards and LSOAs 2021 do not nest. The centroid is ONS's population-weighted one for an area unchanged since 2011 and a point inside the polygon for a split area (see `centroid_basis`); an area whose centroid lies in no ward of its district goes to the nearest one and is marked as an estimate.",
+        ..IOD2025
+    },
+    LayerSpec {
+        id: ids::WARD_NAME,
+        title: "Electoral ward name (May 2025)",
+        unit: unit::NAME,
+        source: source::WARDS_WD25,
+        method: Computed,
+        direction: Neutral,
+        group: Population,
+        description: "The name of the ward in `ward`: assigned by centroid, not an exact nesting.",
+        ..IOD2025
+    },
+    LayerSpec {
+        id: ids::MSOA21,
+        title: "MSOA 2021",
+        unit: unit::ONS_CODE,
+        source: source::MSOA21_BGC,
+        method: Computed,
+        direction: Neutral,
+        group: Population,
+        description: "The MSOA 2021 the LSOA 2021 nests in, by ONS's naming rule (\"Gloucester 001A\" lies in \"Gloucester 001\"), with the code of ONS's MSOA 2021 boundaries.",
+        ..IOD2025
     },
     LayerSpec {
         id: ids::CHILDREN_INCOME_DEPRIVED,

@@ -35,6 +35,8 @@ layer_ids! {
     /// The electoral ward (May 2025) an LSOA is assigned to by its population-weighted centroid.
     WARD = "ward",
     WARD_NAME = "ward_name",
+    /// The MSOA 2021 an LSOA 2021 nests in (IoD2025 atlas).
+    MSOA21 = "msoa21",
     // The seven IoD domains, in `sources::iod::DOMAINS` order.
     INCOME_SCORE = "income_score",
     INCOME_RANK = "income_rank",

@@ -5,7 +5,7 @@
 import { getJson } from '../api.js';
 import { html, setHtml } from '../html.js';
 import { ML } from '../mapstyle.js';
-import { LEVELS, MEASURES, colourise, clickThrough, profileHref, showMeasure, summaryUrl, measureOf, SUMMARY_COLOURS } from '../summary.js';
+import { LEVELS, MEASURES, colourise, clickThrough, profileHref, showMeasure, summaryUrl, measureOf, measureFor, levelLabel, SUMMARY_COLOURS } from '../summary.js';
 
 const SOURCE = 'summary';
 const FILL = 'summary-fill';
@@ -36,9 +36,10 @@ export function summaryPanel(ctx) {
   if (postcode) side.insertBefore(el, postcode);
   else side.appendChild(el);
   const $ = (id) => el.querySelector(`#${id}`);
-  setHtml($('summary-level'), LEVELS.map((l) => html`<option value="${l.id}">${l.label}</option>`));
+  setHtml($('summary-level'), LEVELS.map((l) => html`<option value="${l.id}">${levelLabel(l.id, ctx.data.vintage)}</option>`));
   setHtml($('summary-measure'), MEASURES.map((m) => html`<option value="${m.id}">${m.label}</option>`));
-  const local = { level: 'district', measure: MEASURES[0].id, onMap: false, doc: null, fc: null, minutes: ctx.store.state.minutes || 45 };
+  // `vintage`: the one the page shows (ctx.data.vintage); a switch reloads the summary in it
+  const local = { level: 'district', measure: MEASURES[0].id, onMap: false, doc: null, fc: null, minutes: ctx.store.state.minutes || 45, vintage: ctx.data.vintage || '' };
   let seq = 0;
 
   function ensureLayers() {
@@ -55,7 +56,7 @@ export function summaryPanel(ctx) {
   }
 
   function go(row) {
-    const patch = clickThrough(local.level, row);
+    const patch = clickThrough(local.level, row, local.vintage);
     if (patch.filter !== undefined) {
       const input = document.getElementById('filter-input');
       if (input) input.value = patch.filter;
@@ -70,7 +71,7 @@ export function summaryPanel(ctx) {
     ensureLayers();
     const vis = local.onMap && local.fc ? 'visible' : 'none';
     if (local.fc) {
-      const { data, breaks } = colourise(local.fc, local.measure);
+      const { data, breaks } = colourise(local.fc, measureFor(local.doc, local.measure));
       m.getSource(SOURCE).setData(data);
       local.breaks = breaks;
     }
@@ -81,33 +82,35 @@ export function summaryPanel(ctx) {
   function drawTable() {
     const d = local.doc;
     if (!d) return;
-    const measure = MEASURES.find((x) => x.id === local.measure);
-    $('summary-method').textContent = `${d.method} Child poverty: ${d.child_poverty}`;
+    const measure = MEASURES.find((x) => x.id === measureFor(d, local.measure));
+    const noPeople = d.region_total.population === null;
+    $('summary-method').textContent = `${d.vintage}. ${d.method} Child poverty: ${d.child_poverty}${noPeople ? ` ${d.notes.find((n) => n.startsWith('No population')) || ''}` : ''}`;
     const estimate = (d.gp_modes || []).filter((g) => g.estimate).map((g) => g.mode);
     const walk = (r) => r.gp_beyond.find((g) => g.mode === 'walk');
     const rows = d.rows.map((r) => {
-      const href = profileHref(d.by, r);
+      const href = profileHref(d.by, r, local.vintage);
       return html`<tr data-testid="summary-row" data-code="${r.code}">
         <th scope="row"><button type="button" class="link" data-code="${r.code}">${r.name}</button>${href && html` <a class="small" href="${href}" target="_blank" rel="noopener" data-testid="profile-link">profile</a>`}</th>
         <td class="n">${r.lsoas}</td><td class="n">${showMeasure(r.population, 'count')}</td>
-        <td class="n">${showMeasure(measureOf(r, local.measure), measure.kind)}</td>
+        <td class="n">${showMeasure(measureOf(r, measure.id), measure.kind)}</td>
         <td class="n">${showMeasure(walk(r)?.people ?? null, 'count')}</td></tr>`;
     });
     const t = d.region_total;
     setHtml($('summary-table'), html`<table class="summary">
-      <thead><tr><th scope="col">${LEVELS.find((l) => l.id === d.by).label}</th><th scope="col" class="n">LSOAs</th><th scope="col" class="n">People</th>
+      <thead><tr><th scope="col">${levelLabel(d.by, local.vintage)}</th><th scope="col" class="n">LSOAs</th><th scope="col" class="n">People</th>
       <th scope="col" class="n">${measure.label}</th><th scope="col" class="n">People &gt;${d.minutes} min walk to a GP${estimate.includes('walk') && html` <span class="badge">estimate</span>`}</th></tr></thead>
       <tbody>${rows}</tbody>
-      <tfoot><tr><th scope="row">${t.name}</th><td class="n">${t.lsoas}</td><td class="n">${showMeasure(t.population, 'count')}</td><td class="n">${showMeasure(measureOf(t, local.measure), measure.kind)}</td><td class="n">${showMeasure(walk(t)?.people ?? null, 'count')}</td></tr></tfoot></table>
+      <tfoot><tr><th scope="row">${t.name}</th><td class="n">${t.lsoas}</td><td class="n">${showMeasure(t.population, 'count')}</td><td class="n">${showMeasure(measureOf(t, measure.id), measure.kind)}</td><td class="n">${showMeasure(walk(t)?.people ?? null, 'count')}</td></tr></tfoot></table>
       <p class="muted small">Colours: ${SUMMARY_COLOURS.length} classes, light = least, dark = most.</p>`);
-    $('summary-csv').href = summaryUrl(d.by, local.minutes, 'csv');
+    $('summary-csv').href = summaryUrl(d.by, local.minutes, 'csv', local.vintage);
   }
 
   async function load() {
     const mine = ++seq;
     el.dataset.state = 'loading';
     try {
-      const [doc, fc] = await Promise.all([getJson(summaryUrl(local.level, local.minutes)), local.onMap ? getJson(summaryUrl(local.level, local.minutes, 'geojson')) : Promise.resolve(null)]);
+      const url = (format) => summaryUrl(local.level, local.minutes, format, local.vintage);
+      const [doc, fc] = await Promise.all([getJson(url()), local.onMap ? getJson(url('geojson')) : Promise.resolve(null)]);
       if (mine !== seq) return;
       local.doc = doc;
       local.fc = fc;
@@ -115,6 +118,7 @@ export function summaryPanel(ctx) {
       drawMap();
       el.dataset.state = 'ready';
       el.dataset.level = local.level;
+      el.dataset.vintage = local.vintage;
     } catch (e) {
       if (mine !== seq) return;
       el.dataset.state = 'error';
@@ -147,8 +151,12 @@ export function summaryPanel(ctx) {
 
   return {
     render(state, prev, changed) {
-      if (changed.has('minutes') && state.minutes && state.minutes !== local.minutes) {
-        local.minutes = state.minutes;
+      const vintage = ctx.data.vintage || '';
+      const minutes = changed.has('minutes') && state.minutes && state.minutes !== local.minutes;
+      if (minutes || vintage !== local.vintage) {
+        if (minutes) local.minutes = state.minutes;
+        local.vintage = vintage;
+        for (const o of $('summary-level').options) o.textContent = levelLabel(o.value, vintage);
         local.fc = null;
         load();
       }
