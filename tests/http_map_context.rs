@@ -40,13 +40,19 @@ fn base() -> &'static str {
         .map(|(b, _)| b)
         .collect();
         let opener: Opener = Arc::new(open);
+        // Opening 2025 may build its atlas (no snapshot yet) on a busy machine: these checks are
+        // about what is answered, not how soon.
+        let limits = Limits {
+            request_timeout: std::time::Duration::from_secs(600),
+            ..Limits::default()
+        };
         serve_state(
             AppState::with_vintages(
                 Vintage::V2019,
                 Arc::new(open(Vintage::V2019).unwrap()),
                 Some(opener),
                 web_dir(),
-                Limits::default(),
+                limits,
             )
             .unwrap()
             .with_wards(wards),
@@ -56,7 +62,7 @@ fn base() -> &'static str {
 
 fn get(path: &str) -> (u16, Value) {
     let r = reqwest::blocking::Client::builder()
-        .timeout(std::time::Duration::from_secs(120))
+        .timeout(std::time::Duration::from_secs(600))
         .build()
         .unwrap()
         .get(format!("{}{path}", base()))
