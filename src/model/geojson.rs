@@ -112,10 +112,24 @@ pub struct GpSiteProperties<'a> {
     /// `epraccur` or `ebranchs`.
     pub source: &'a str,
     pub vintage: &'a str,
+    /// The site lies in one of the region's areas. Sites across the border are listed too (they
+    /// can be an area's nearest GP); the map draws them muted.
+    pub inside: bool,
 }
 
 impl<'a> GpSiteCollection<'a> {
-    pub fn of(sites: &'a [GpSite]) -> GpSiteCollection<'a> {
+    /// The atlas's GP sites, each marked inside the region or not (by the atlas's own polygons).
+    pub fn of(atlas: &'a Atlas) -> GpSiteCollection<'a> {
+        GpSiteCollection::of_sites(&atlas.gp_sites.sites, |lon, lat| {
+            atlas.locate(lon, lat).is_some()
+        })
+    }
+
+    /// `sites`, with `inside(lon, lat)` telling which lie in the region.
+    pub fn of_sites(
+        sites: &'a [GpSite],
+        inside: impl Fn(f64, f64) -> bool,
+    ) -> GpSiteCollection<'a> {
         let features = sites
             .iter()
             .map(|g| GpSiteFeature {
@@ -134,6 +148,7 @@ impl<'a> GpSiteCollection<'a> {
                     status: &g.status,
                     source: &g.source,
                     vintage: &g.vintage,
+                    inside: inside(g.lon, g.lat),
                 },
             })
             .collect();
@@ -142,6 +157,14 @@ impl<'a> GpSiteCollection<'a> {
             features,
         }
     }
+}
+
+/// Coordinates rounded to 1e-6° (about 0.1 m, under a pixel at the page's deepest zoom): the
+/// full f64 digits of a national set of outlines would be ~40% of its bytes, and meaningless.
+fn to_micro_degrees(g: &geo::MultiPolygon<f64>) -> geo::MultiPolygon<f64> {
+    use geo::MapCoords;
+    let r = |v: f64| (v * 1e6).round() / 1e6;
+    g.map_coords(|c| geo::coord! { x: r(c.x), y: r(c.y) })
 }
 
 /// District outlines dissolved from their LSOAs (LSOAs nest exactly in districts).
@@ -188,7 +211,7 @@ impl DistrictCollection {
                 DistrictFeature {
                     kind: GeoJsonType::Feature,
                     id: code.clone(),
-                    geometry: geojson::Geometry::from(&outline),
+                    geometry: geojson::Geometry::from(&to_micro_degrees(&outline)),
                     properties: DistrictProperties { code, name, areas },
                 }
             })

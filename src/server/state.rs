@@ -73,6 +73,9 @@ pub struct Served {
     pub layers_json: Bytes,
     pub region_json: Bytes,
     pub gp_sites_json: Bytes,
+    /// `/api/labels`: this vintage's district and LSOA names, and the ward names the server was
+    /// given ([`AppState::with_wards`]); requests choose kinds and a box from it.
+    pub labels: LabelCollection,
     /// District outlines, dissolved in the background from load.
     pub districts: Pending<Bytes>,
     /// What `region_json` was made from.
@@ -92,6 +95,7 @@ impl Served {
         atlas: Arc<Atlas>,
         offered: &[Vintage],
         default: Vintage,
+        wards: &[Boundary],
     ) -> Result<Served, TileError> {
         let job = atlas.clone();
         let districts = in_background("district outlines", move || {
@@ -107,7 +111,8 @@ impl Served {
             data_version: data_version(&atlas, vintage),
             layers_json: to_bytes(&LayerList::of(&atlas)),
             region_json: to_bytes(&region),
-            gp_sites_json: to_bytes(&GpSiteCollection::of(&atlas.gp_sites.sites)),
+            gp_sites_json: to_bytes(&GpSiteCollection::of(&atlas)),
+            labels: LabelCollection::of(&atlas, wards),
             districts,
             vintage,
             atlas,
@@ -143,9 +148,8 @@ pub struct AppState {
     pub data: Option<crate::sources::DataDir>,
     /// England's profile figures per vintage (index: `Vintage as usize`), read on first use.
     pub england: [std::sync::OnceLock<Result<crate::model::locality::EnglandFigures, String>>; 2],
-    /// `/api/labels`: district and LSOA names of the default vintage, and ward names once
-    /// [`AppState::with_wards`] gives them.
-    pub labels_json: Bytes,
+    /// Ward boundaries inside the region, labelled in every vintage ([`AppState::with_wards`]).
+    wards: Arc<Vec<Boundary>>,
     /// Label glyphs, made from the packaged font on first request.
     pub glyphs: crate::tiles::glyphs::Glyphs,
     /// The road networks scenarios route on; `None` means scenarios use the estimate.
@@ -188,11 +192,11 @@ impl AppState {
         } else {
             vec![vintage]
         };
-        let default = Arc::new(Served::new(vintage, atlas.clone(), &offered, vintage)?);
+        let default = Arc::new(Served::new(vintage, atlas.clone(), &offered, vintage, &[])?);
         Ok(AppState {
             default_vintage: vintage,
             health_json: to_bytes(&Health::of(&atlas)),
-            labels_json: to_bytes(&LabelCollection::of(&atlas, &[])),
+            wards: Arc::new(Vec::new()),
             glyphs: crate::tiles::glyphs::Glyphs::new(crate::tiles::glyphs::font_dirs(&web_dir)),
             networks: None,
             basemap_style: None,
@@ -268,10 +272,11 @@ impl AppState {
                     let offered = self.vintages();
                     let default = self.default_vintage;
                     let basemap = self.basemap_style.clone();
+                    let wards = self.wards.clone();
                     in_background("atlas of another vintage", move || {
                         tracing::info!(%vintage, "opening the atlas of another vintage");
                         let atlas = opener(vintage)?;
-                        Served::new(vintage, Arc::new(atlas), &offered, default)
+                        Served::new(vintage, Arc::new(atlas), &offered, default, &wards)
                             .map(|mut s| {
                                 s.set_basemap_style(basemap);
                                 Arc::new(s)
@@ -305,7 +310,7 @@ impl AppState {
         self
     }
 
-    /// Label these wards too (those whose interior point lies in the region).
+    /// Label these wards too (those whose interior point lies in the region), in every vintage.
     pub fn with_wards(mut self, wards: Vec<Boundary>) -> AppState {
         use geo::InteriorPoint;
         let inside: Vec<Boundary> = wards
@@ -316,7 +321,10 @@ impl AppState {
                     .is_some_and(|p| self.atlas.locate(p.x(), p.y()).is_some())
             })
             .collect();
-        self.labels_json = to_bytes(&LabelCollection::of(&self.atlas, &inside));
+        if let Some(d) = Arc::get_mut(&mut self.default) {
+            d.labels = LabelCollection::of(&d.atlas, &inside);
+        }
+        self.wards = Arc::new(inside);
         self
     }
 

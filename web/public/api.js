@@ -141,8 +141,8 @@ export const api = {
   districts: (o) => getJson(atlas('/api/districts'), o),
   tilejson: (o) => getJson(atlas('/tiles/areas.json'), o),
   gpSites: (o) => getJson(atlas('/api/gp-sites'), o),
-  // label points are of the default vintage's geography (district and ward names do not change)
-  labels: (o) => getJson('/api/labels', o),
+  // `kind` ('district,ward' or 'lsoa') and `bbox` ('w,s,e,n'), in the vintage's geography
+  labels: (params, o) => getJson(atlas(`/api/labels${query(params)}`), o),
   area: (code, o) => getJson(atlas(`/api/areas/${encodeURIComponent(code)}`), o),
   postcode: (pc, o) => getJson(atlas(`/api/postcode/${encodeURIComponent(pc)}`), o),
   scenario: (path, o) => getJson(atlas(path), o),

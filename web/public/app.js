@@ -9,7 +9,7 @@ import { api, ApiError, tileUrl, absoluteTemplate, useVintage } from './api.js';
 import { createStore, normalise, STATE_KEYS } from './state.js';
 import { parseHash, toHash } from './urlstate.js';
 import { regionFromApi, regionFromLegacy, placeName, words } from './region.js';
-import { boundsOf, markInside } from './geometry.js';
+import { boundsOf } from './geometry.js';
 import { areaSource, SRC, SOURCE_LAYER, ML } from './mapstyle.js';
 import { addBasemap, FILL_OPACITY_OVER_BASEMAP } from './basemap.js';
 import { MapView } from './mapview.js';
@@ -30,7 +30,7 @@ import { postcodePanel } from './panels/postcode.js';
 import { tooltipPanel } from './panels/tooltip.js';
 import { summaryPanel } from './panels/summary.js';
 import { scenarioPanel } from './panels/scenario.js';
-import { glyphsUrl } from './labels.js';
+import { glyphsUrl, lsoaLabelLoader, PLACE_KINDS } from './labels.js';
 
 const $ = (id) => document.getElementById(id);
 const HEALTH_EVERY_MS = 30000;
@@ -93,6 +93,8 @@ window.needsmap = {
   ready,
   app: ctx,
   idle: () => ctx.mapView.idle(),
+  /** Resolves once the LSOA names for the view are loaded (or none are needed). */
+  labelsSettled: () => ctx.lsoaLabels?.settled() ?? Promise.resolve(),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -113,20 +115,29 @@ function indexLayers(d, rows) {
   return d;
 }
 
-/** Everything the page needs from a running server, for the vintage `api` is set to. */
+const NO_FEATURES = Object.freeze({ type: 'FeatureCollection', features: [] });
+
+/**
+ * Everything the page needs from a running server, for the vintage `api` is set to. The district
+ * outlines (hundreds of KB for England) are asked for at once but not waited for: they are drawn
+ * after the areas (`drawContext`).
+ */
 async function loadFromApi() {
-  const [health, layersDoc, tilejson, districts] = await Promise.all([api.health(), api.layers(), api.tilejson(), api.districts()]);
+  const districts = api.districts();
+  districts.catch(() => {}); // reported when drawn
+  const [health, layersDoc, tilejson] = await Promise.all([api.health(), api.layers(), api.tilejson()]);
   return fromApi(health, layersDoc, tilejson, districts);
 }
 
+/** `districts` is a promise of the outlines. */
 async function fromApi(health, layersDoc, tilejson, districts) {
   if (!Array.isArray(tilejson.tiles) || !tilejson.tiles.length) throw new Error('tile service lists no tile URL');
   // servers before CONTRACTS.md §B (whose /healthz names the region by a bare id) have no
   // /api/region: the same document is built from /healthz and the district outlines
   const region = health.region && typeof health.region === 'object'
     ? regionFromApi(await api.region())
-    : regionFromLegacy(health, districts, tilejson.bounds);
-  const d = { health, region, tilejson, districts, tileTemplate: absoluteTemplate(tilejson.tiles[0]), vintage: region.vintage || '' };
+    : regionFromLegacy(health, await districts, tilejson.bounds);
+  const d = { health, region, tilejson, districts: NO_FEATURES, districtsLoading: districts, tileTemplate: absoluteTemplate(tilejson.tiles[0]), vintage: region.vintage || '' };
   d.areaSource = areaSource(tileUrl(d.tileTemplate, { layers: [store.state.layer] }), { minzoom: tilejson.minzoom ?? 0, maxzoom: tilejson.maxzoom ?? 14, bounds: tilejson.bounds });
   return indexLayers(d, layersDoc.layers || []);
 }
@@ -301,7 +312,8 @@ async function switchVintage(vintage, asked = store.state) {
     } else {
       useVintage(vintage);
       const [layersDoc, tilejson, districts] = await Promise.all([api.layers(), api.tilejson(), api.districts()]);
-      const d = await fromApi(ctx.data.health, layersDoc, tilejson, districts);
+      const d = await fromApi(ctx.data.health, layersDoc, tilejson, Promise.resolve(districts));
+      d.districts = districts;
       d.areaSource = ctx.data.areaSource;
       ctx.data = d;
     }
@@ -315,6 +327,7 @@ async function switchVintage(vintage, asked = store.state) {
   }
   clearMessage('vintage');
   ctx.mapView.setDistricts(ctx.data.districts);
+  refreshLabels();
   const keepArea = asked.area && asked.vintage === ctx.data.vintage ? asked.area : '';
   const next = normalise({ ...asked, vintage: ctx.data.vintage, area: keepArea }, normaliseContext());
   store.setState(Object.fromEntries(STATE_KEYS.map((k) => [k, next[k]])), { fromVintage: true });
@@ -322,6 +335,15 @@ async function switchVintage(vintage, asked = store.state) {
   render(store.state, {}, new Set(STATE_KEYS), { initial: true, vintage: true });
 }
 ctx.switchVintage = switchVintage;
+
+/** Place names of the vintage now shown (LSOA names and points differ between geographies). */
+function refreshLabels() {
+  if (!ctx.lsoaLabels) return;
+  api.labels({ kind: PLACE_KINDS })
+    .then((l) => ctx.mapView.setPlaceLabels(l))
+    .catch((e) => showMessage('warning', errorHtml(e, 'Loading place names'), 'labels'));
+  ctx.lsoaLabels.refresh();
+}
 
 /** Region words in the fixed parts of the page (heading, map label, static notes). */
 function labelPage() {
@@ -420,16 +442,48 @@ async function start() {
     });
   } else {
     watchHealth();
-    // GP sites are context, not essential: a failure is reported but does not stop the map
-    api.gpSites()
-      .then((g) => ctx.mapView.setGpData(markInside(g, d.districts)))
-      .catch((e) => showMessage('warning', errorHtml(e, 'Loading GP sites'), 'gp'));
-    // place names are context too: the map works without them
-    api.labels()
-      .then((l) => ctx.mapView.addLabels(l, glyphsUrl(window.location.href)))
-      .catch((e) => showMessage('warning', errorHtml(e, 'Loading place names'), 'labels'));
+    // context (outlines, GP sites, place names) is asked for now and drawn once the areas are
+    const gp = api.gpSites();
+    const places = api.labels({ kind: PLACE_KINDS });
+    gp.catch(() => {});
+    places.catch(() => {});
+    await ctx.mapView.idle();
+    await drawContext(d, gp, places);
   }
   await ctx.mapView.idle();
+}
+
+/**
+ * Draws what gives the areas their context: district outlines, GP sites and place names. Each is
+ * optional: a failure is reported and the map works without it. On one MapLibre worker these
+ * would otherwise be tiled before the area tiles, so they come after the first draw.
+ */
+async function drawContext(d, gp, places) {
+  const outlines = d.districtsLoading
+    .then((fc) => {
+      if (ctx.data !== d) return; // another vintage is shown by now, with its own outlines
+      d.districts = fc;
+      ctx.mapView.setDistricts(fc);
+    })
+    .catch((e) => showMessage('warning', errorHtml(e, 'Loading district outlines'), 'districts'));
+  // the server marks each GP site `inside` the region or not
+  const sites = gp
+    .then((g) => ctx.mapView.setGpData(g))
+    .catch((e) => showMessage('warning', errorHtml(e, 'Loading GP sites'), 'gp'));
+  const names = places
+    .then((l) => {
+      ctx.mapView.addLabels(l, glyphsUrl(window.location.href));
+      // LSOA names only for the view, from their zoom on
+      ctx.lsoaLabels = lsoaLabelLoader({
+        map: ctx.mapView.map,
+        fetchLabels: (bbox, signal) => api.labels({ kind: 'lsoa', bbox }, { signal }),
+        setData: (fc) => ctx.mapView.setLsoaLabels(fc),
+        onError: (e) => showMessage('warning', errorHtml(e, 'Loading LSOA names'), 'labels'),
+      });
+      if (ctx.data !== d) refreshLabels(); // the vintage changed while they loaded
+    })
+    .catch((e) => showMessage('warning', errorHtml(e, 'Loading place names'), 'labels'));
+  await Promise.all([outlines, sites, names]);
 }
 
 start().then(resolveReady, (e) => {

@@ -3,7 +3,7 @@
 import {
   ML, SRC, SOURCE_LAYER, HATCH_IMAGE, baseStyle, baseLayers, hatchImage, areaSource, focusFilter, maskFilter, districtLineWidth,
 } from './mapstyle.js';
-import { LABEL_SOURCE, labelLayers } from './labels.js';
+import { LABEL_SOURCE, LSOA_LABEL_SOURCE, labelLayers } from './labels.js';
 
 const maplibregl = () => window.maplibregl;
 
@@ -74,12 +74,26 @@ export class MapView {
     for (const l of baseLayers({ gpVisible })) m.addLayer(l);
   }
 
-  /** Place-name labels (a GeoJSON of points) with glyphs from `glyphs`, above everything else. */
-  addLabels(labels, glyphs) {
+  /**
+   * Place-name labels with glyphs from `glyphs`, above everything else: `places` (district and
+   * ward points) now, LSOA names later through `setLsoaLabels`.
+   */
+  addLabels(places, glyphs) {
     const m = this.map;
     m.setGlyphs(glyphs);
-    m.addSource(LABEL_SOURCE, { type: 'geojson', data: labels });
+    m.addSource(LABEL_SOURCE, { type: 'geojson', data: places });
+    m.addSource(LSOA_LABEL_SOURCE, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
     for (const l of labelLayers()) m.addLayer(l);
+  }
+
+  /** New district and ward label points (another vintage). */
+  setPlaceLabels(fc) {
+    this.map.getSource(LABEL_SOURCE)?.setData(fc);
+  }
+
+  /** The LSOA label points around the view. */
+  setLsoaLabels(fc) {
+    this.map.getSource(LSOA_LABEL_SOURCE)?.setData(fc);
   }
 
   /** Points the area tiles at a new URL (e.g. another `?layers=`); keeps the hover state clean. */

@@ -31,6 +31,7 @@ after(async () => {
 
 async function drawn(layer, view) {
   await page.evaluate((v) => window.needsmap.map.jumpTo(v), view);
+  await withTimeout(page.evaluate(() => window.needsmap.labelsSettled()), 30000, 'LSOA names for the view');
   await mapIdle(page);
   return page.evaluate((l) => [...new Set(window.needsmap.map.queryRenderedFeatures({ layers: [l] }).map((f) => f.properties.name))], layer);
 }
