@@ -63,7 +63,7 @@ impl ScenarioMode {
         }
         v.parse().map(ScenarioMode::Road).map_err(|_| {
             ApiError::bad_request(format!(
-                "mode '{}' is not offered: use walk, cycle, car, pt or walk_or_pt",
+                "mode '{}' is not offered: use walk, cycle or car, or by public transport pt or walk_or_pt",
                 short(v)
             ))
         })
@@ -326,7 +326,11 @@ mod tests {
     #[test]
     fn bad_input_is_named() {
         let err = |q: &[(&str, &str)]| ScenarioRequest::parse(&pairs(q)).unwrap_err().body.detail;
-        assert!(err(&[("mode", "train")]).contains("walk, cycle, car, pt or walk_or_pt"));
+        let e = err(&[("mode", "train")]);
+        assert!(
+            e.contains("walk, cycle or car") && e.contains("pt or walk_or_pt"),
+            "{e}"
+        );
         assert!(err(&[("minutes", "abc")]).contains("not a number"));
         assert!(err(&[("minutes", "0")]).contains("above 0"));
         assert!(err(&[("minutes", "NaN")]).contains("above 0"));
