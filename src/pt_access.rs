@@ -84,18 +84,15 @@ pub fn pick_weekday(feeds: &[Feed]) -> Result<(Date, (Date, Date)), TransitError
     let describe = || {
         feeds
             .iter()
-            .map(|f| {
-                format!(
-                    "{} {:?}",
-                    f.name(),
-                    f.date_range().map(|(a, b)| format!("{a}..{b}"))
-                )
+            .map(|f| match f.date_range() {
+                Some((a, b)) => format!("{} runs {a}..{b}", f.name()),
+                None => format!("{} has no service dates", f.name()),
             })
             .collect::<Vec<_>>()
             .join("; ")
     };
     if ranges.len() != feeds.len() || ranges.is_empty() {
-        return Err(TransitError::Options(format!(
+        return Err(TransitError::Calendar(format!(
             "a feed has no service dates: {}",
             describe()
         )));
@@ -103,7 +100,7 @@ pub fn pick_weekday(feeds: &[Feed]) -> Result<(Date, (Date, Date)), TransitError
     let start = ranges.iter().map(|r| r.0).max().expect("non-empty");
     let end = ranges.iter().map(|r| r.1).min().expect("non-empty");
     if end < start {
-        return Err(TransitError::Options(format!(
+        return Err(TransitError::Calendar(format!(
             "the feeds' calendars do not overlap: {}",
             describe()
         )));
@@ -124,8 +121,9 @@ pub fn pick_weekday(feeds: &[Feed]) -> Result<(Date, (Date, Date)), TransitError
             d = d.add_days(1);
         }
     }
-    Err(TransitError::NoService {
-        date: start,
+    Err(TransitError::NoWeekday {
+        start,
+        end,
         ranges: describe(),
     })
 }
@@ -154,6 +152,20 @@ pub fn gp_pt_minutes_for(
     sites: &[(f64, f64)],
     sets: &[Vec<bool>],
 ) -> Result<Vec<PtAccess>, TransitError> {
+    Ok(gp_pt_minutes_until(walk, feeds, origins, sites, sets, &|| false)?.expect("never stopped"))
+}
+
+/// [`gp_pt_minutes_for`] that gives up, with `Ok(None)`, once `stop()` says so: it is asked
+/// before each origin's run, so a server whose client has gone (or timed out) stops within one
+/// origin's work instead of routing the whole county for nobody.
+pub fn gp_pt_minutes_until(
+    walk: &Network,
+    feeds: &[Feed],
+    origins: &[(f64, f64)],
+    sites: &[(f64, f64)],
+    sets: &[Vec<bool>],
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Option<Vec<PtAccess>>, TransitError> {
     if let Some(bad) = sets.iter().find(|s| s.len() != sites.len()) {
         return Err(TransitError::Options(format!(
             "a site set of {} flags for {} sites",
@@ -178,14 +190,21 @@ pub fn gp_pt_minutes_for(
             .filter(|x| x.0 != UNREACHED)
             .map(|&(t, d)| (t as f64 / 60.0, d))
     };
-    let rows: Vec<Vec<Row>> = origins
+    if stop() {
+        return Ok(None);
+    }
+    let rows: Option<Vec<Vec<Row>>> = origins
         .par_iter()
         .map(|&origin| {
+            if stop() {
+                return None;
+            }
             let Some((all, pt)) = net.minute_times_with(origin, &snaps, &egress, true) else {
-                return vec![(None, None); sets.len()];
+                return Some(vec![(None, None); sets.len()]);
             };
             let pt = pt.expect("asked for PT-only times");
-            sets.iter()
+            let per_set = sets
+                .iter()
                 .map(|open| {
                     let nearest_each_minute = |mt: &MinuteTimes| -> Vec<(i32, usize)> {
                         (0..mt.minutes)
@@ -203,20 +222,26 @@ pub fn gp_pt_minutes_for(
                         median(nearest_each_minute(&all)),
                     )
                 })
-                .collect()
+                .collect::<Vec<Row>>();
+            Some(per_set)
         })
         .collect();
-    Ok((0..sets.len())
-        .map(|k| PtAccess {
-            pt_min: rows.iter().map(|r| r[k].0.map(|x| x.0)).collect(),
-            pt_walk_min: rows.iter().map(|r| r[k].1.map(|x| x.0)).collect(),
-            nearest: rows.iter().map(|r| r[k].1.map(|x| x.1)).collect(),
-            pt_nearest: rows.iter().map(|r| r[k].0.map(|x| x.1)).collect(),
-            date,
-            feed_range,
-            feeds: feeds.iter().map(Feed::name).collect(),
-        })
-        .collect())
+    let Some(rows) = rows else {
+        return Ok(None);
+    };
+    Ok(Some(
+        (0..sets.len())
+            .map(|k| PtAccess {
+                pt_min: rows.iter().map(|r| r[k].0.map(|x| x.0)).collect(),
+                pt_walk_min: rows.iter().map(|r| r[k].1.map(|x| x.0)).collect(),
+                nearest: rows.iter().map(|r| r[k].1.map(|x| x.1)).collect(),
+                pt_nearest: rows.iter().map(|r| r[k].0.map(|x| x.1)).collect(),
+                date,
+                feed_range,
+                feeds: feeds.iter().map(Feed::name).collect(),
+            })
+            .collect(),
+    ))
 }
 
 /// The GTFS feeds of the data directory, read; an error with [`absent_reason`]'s words when

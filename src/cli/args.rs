@@ -304,6 +304,11 @@ pub struct ServeArgs {
     /// asks no server but this one.
     #[arg(long, env = "NEEDSMAP_BASEMAP_STYLE", value_parser = style_url)]
     pub basemap_style: Option<String>,
+    /// Seconds a request may take before it gets 504 and its work is stopped. Public-transport
+    /// scenarios on a regional GTFS feed can need more than the default.
+    #[arg(long, env = "NEEDSMAP_REQUEST_TIMEOUT", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub request_timeout: u64,
 }
 
 /// A basemap style is fetched by the browser: an absolute http(s) URL.

@@ -39,7 +39,10 @@ pub fn run(g: &Global, args: &ServeArgs) -> Result<()> {
         atlas,
         Some(opener),
         args.web.clone(),
-        Limits::default(),
+        Limits {
+            request_timeout: std::time::Duration::from_secs(args.request_timeout),
+            ..Limits::default()
+        },
     )?
     .with_networks(networks)
     .with_wards(ward_boundaries(g))

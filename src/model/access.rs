@@ -25,7 +25,7 @@ pub struct AccessAnswer<'a> {
 /// The effect of closing or opening GP sites.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ScenarioAnswer<'a> {
-    /// `walk`, `cycle` or `car`.
+    /// `walk`, `cycle`, `car`, `pt` or `walk_or_pt` (public transport, routed on GTFS).
     pub mode: &'a str,
     /// `network` (routed), `estimate` (from the IoD2019 road distances) or `mixed`.
     pub method: &'a str,

@@ -12,7 +12,9 @@ mod scenario;
 
 pub use coverage::Coverage;
 pub use estimate::{Estimate, EstimatedAccess};
-pub use pt_scenario::{pt_unavailable, run_pt_scenario, PtMeasure};
+pub use pt_scenario::{
+    pt_unavailable, pt_unroutable, run_pt_scenario, run_pt_scenario_on, PtMeasure,
+};
 pub use scenario::{run_scenario, Change, Scenario, ScenarioOutcome};
 
 use crate::atlas::layers::catalogue::{declared, source, LayerSpec, Vars};
@@ -58,6 +60,9 @@ pub enum OverlayError {
     /// Public transport layers (issue 11): a GTFS feed in transit/gtfs/ could not be used.
     #[error("public transport to a GP: {0}")]
     Transit(#[from] crate::travel::transit::TransitError),
+    /// The caller stopped a long computation before it finished (e.g. a request timed out).
+    #[error("the computation was stopped before it finished")]
+    Stopped,
 }
 
 /// How the travel-time layers of this atlas were made.

@@ -36,6 +36,14 @@ impl PtMeasure {
             PtMeasure::WalkOrPt => "walk_or_pt",
         }
     }
+
+    pub const ALL: [PtMeasure; 2] = [PtMeasure::Pt, PtMeasure::WalkOrPt];
+
+    /// The measure a mode name (`pt`, `walk_or_pt`, any case, `-` for `_`) asks about.
+    pub fn from_mode(mode: &str) -> Option<PtMeasure> {
+        let m = mode.trim().to_ascii_lowercase().replace('-', "_");
+        PtMeasure::ALL.into_iter().find(|p| p.as_str() == m)
+    }
 }
 
 /// Why a public-transport question cannot be answered from this atlas, or `None` when the
@@ -67,15 +75,43 @@ pub fn run_pt_scenario(
 ) -> Result<ScenarioOutcome, OverlayError> {
     // Unknown site codes are the user's mistake whatever the data: say so first.
     scenario.sites(atlas)?;
-    let unavailable = |reason: String| OverlayError::PtAbsent {
-        layer: measure.layer_id(),
-        reason,
-    };
-    let walk = match (pt_access::absent_reason(&data.root, walk.is_some()), walk) {
+    let walk = match (pt_unroutable(data, measure, walk), walk) {
         (None, Some(w)) => w,
-        (reason, _) => return Err(unavailable(reason.unwrap_or_default())),
+        (e, _) => {
+            return Err(e.unwrap_or(OverlayError::PtAbsent {
+                layer: measure.layer_id(),
+                reason: "absent: no walk network".into(),
+            }))
+        }
     };
     let feeds = pt_access::read_feeds(&data.root)?;
+    run_pt_scenario_on(atlas, &feeds, scenario, measure, walk, &|| false)
+}
+
+/// Why the data directory cannot route public transport (no feed, or no walk network to reach
+/// the stops), in [`pt_access::absent_reason`]'s words, as the error of a `measure` question.
+pub fn pt_unroutable(
+    data: &DataDir,
+    measure: PtMeasure,
+    walk: Option<&Network>,
+) -> Option<OverlayError> {
+    pt_access::absent_reason(&data.root, walk.is_some()).map(|reason| OverlayError::PtAbsent {
+        layer: measure.layer_id(),
+        reason,
+    })
+}
+
+/// [`run_pt_scenario`] on feeds already read; `stop()` is asked before each area's run, and
+/// when it says so the answer is [`OverlayError::Stopped`] (a server whose request timed out).
+pub fn run_pt_scenario_on(
+    atlas: &Atlas,
+    feeds: &[crate::travel::transit::Feed],
+    scenario: &Scenario,
+    measure: PtMeasure,
+    walk: &Network,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<ScenarioOutcome, OverlayError> {
+    scenario.sites(atlas)?;
     let base = &atlas.gp_sites.sites;
     let sites: Vec<&crate::atlas::gp::GpSite> = base.iter().chain(&scenario.open).collect();
     let points: Vec<(f64, f64)> = sites.iter().map(|s| (s.lon, s.lat)).collect();
@@ -84,7 +120,8 @@ pub fn run_pt_scenario(
         .map(|j| j >= base.len() || !scenario.closes(&base[j]))
         .collect();
     let origins = atlas.centroids()?;
-    let runs = pt_access::gp_pt_minutes_for(walk, &feeds, &origins, &points, &[today, then])?;
+    let runs = pt_access::gp_pt_minutes_until(walk, feeds, &origins, &points, &[today, then], stop)?
+        .ok_or(OverlayError::Stopped)?;
     let nearest = |k: usize| -> Nearest {
         let r = &runs[k];
         let (minutes, site) = match measure {

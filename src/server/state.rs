@@ -154,6 +154,9 @@ pub struct AppState {
     pub glyphs: crate::tiles::glyphs::Glyphs,
     /// The road networks scenarios route on; `None` means scenarios use the estimate.
     pub networks: Option<Arc<Networks>>,
+    /// The GTFS feeds of the data directory, read on the first public-transport scenario and
+    /// kept (a regional feed takes seconds to read); the error is the sentence a client is told.
+    pub pt_feeds: std::sync::OnceLock<Result<Arc<Vec<crate::travel::transit::Feed>>, String>>,
     /// A MapLibre style the page draws under the choropleth (`serve --basemap-style`).
     basemap_style: Option<String>,
     pub(crate) cpu: Arc<Semaphore>,
@@ -199,6 +202,7 @@ impl AppState {
             wards: Arc::new(Vec::new()),
             glyphs: crate::tiles::glyphs::Glyphs::new(crate::tiles::glyphs::font_dirs(&web_dir)),
             networks: None,
+            pt_feeds: std::sync::OnceLock::new(),
             basemap_style: None,
             atlas,
             default,

@@ -139,6 +139,7 @@ async function fromApi(health, layersDoc, tilejson, districts) {
     : regionFromLegacy(health, await districts, tilejson.bounds);
   const d = { health, region, tilejson, districts: NO_FEATURES, districtsLoading: districts, tileTemplate: absoluteTemplate(tilejson.tiles[0]), vintage: region.vintage || '' };
   d.areaSource = areaSource(tileUrl(d.tileTemplate, { layers: [store.state.layer] }), { minzoom: tilejson.minzoom ?? 0, maxzoom: tilejson.maxzoom ?? 14, bounds: tilejson.bounds });
+  d.absent = layersDoc.absent || []; // layers this server cannot have, with the reason
   return indexLayers(d, layersDoc.layers || []);
 }
 

@@ -3,7 +3,7 @@
 // The reducer and the consistency rules are pure functions, unit-tested in tests/state.test.mjs.
 
 /** Fields of the state; anything else in a patch is a programming error. */
-export const STATE_KEYS = Object.freeze(['vintage', 'layer', 'district', 'filter', 'mode', 'minutes', 'beyond', 'gp', 'area', 'postcode', 'view', 'close', 'open']);
+export const STATE_KEYS = Object.freeze(['vintage', 'layer', 'district', 'filter', 'mode', 'minutes', 'beyond', 'gp', 'area', 'postcode', 'view', 'close', 'open', 'smode']);
 
 function sameView(a, b) {
   if (a === b) return true;

@@ -2,6 +2,7 @@
 // #vintage=2025&layer=imd_decile&district=E07000081&filter=imd_decile%20%3C%3D%201&mode=walk&min=45&beyond=1
 //  &area=E01022333&pc=GL1%202EH&gp=0&map=10.50/51.8600/-2.2400
 //  &close=L84003,L84005&open=GL1%202EH;-2.24000,51.86000   (a GP scenario: sites closed, sites opened)
+//  &smode=walk_or_pt   (the scenario by public transport instead of the travel mode above)
 // (map = zoom/lat/lon, the order used by openstreetmap.org links).
 import { LAYER_IDS } from './generated/layers.js';
 
@@ -19,7 +20,11 @@ export const DEFAULTS = Object.freeze({
   view: null, // {zoom, lat, lon}
   close: '', // GP scenario: ODS codes closed, comma-separated
   open: '', // GP scenario: new sites (postcodes or "lon,lat"), separated by ';'
+  smode: '', // GP scenario by public transport: 'pt' or 'walk_or_pt'; '' = the travel mode above
 });
+
+/** Public-transport modes a scenario may ask for (when the server has their layers). */
+export const SCENARIO_PT_MODES = Object.freeze(['pt', 'walk_or_pt']);
 
 /** Most sites a scenario closes plus opens (the API's limit). */
 export const MAX_SCENARIO_CHANGES = 20;
@@ -48,6 +53,7 @@ export function parseHash(hash) {
     s.close = [...new Set(close)].join(',');
     s.open = open.join(';');
   }
+  if (SCENARIO_PT_MODES.includes(p.get('smode'))) s.smode = p.get('smode');
   const v = (p.get('map') || '').split('/').map(Number);
   if (v.length === 3 && v.every(Number.isFinite) && Math.abs(v[1]) <= 90 && Math.abs(v[2]) <= 180) {
     s.view = { zoom: v[0], lat: v[1], lon: v[2] };
@@ -71,6 +77,7 @@ export function toHash(s) {
   if (s.postcode) put('pc', s.postcode);
   if (s.close) put('close', s.close);
   if (s.open) put('open', s.open);
+  if (s.smode) put('smode', s.smode);
   if (s.view) put('map', `${s.view.zoom.toFixed(2)}/${s.view.lat.toFixed(5)}/${s.view.lon.toFixed(5)}`);
   return `#${parts.join('&')}`;
 }

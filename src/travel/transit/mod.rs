@@ -120,6 +120,17 @@ pub enum TransitError {
     },
     #[error("no service on {} {date}: no trip of any feed runs that day ({ranges})", date.weekday_name())]
     NoService { date: Date, ranges: String },
+    /// No Monday-Friday inside every feed's calendar has trips of every feed (the county
+    /// layers route a weekday, so a weekend-only or expired feed cannot give them).
+    #[error("no weekday service: no Monday to Friday from {start} to {end} has trips in every feed ({ranges})")]
+    NoWeekday {
+        start: Date,
+        end: Date,
+        ranges: String,
+    },
+    /// The feeds' calendars cannot give a day to route (no dates, or no day common to all).
+    #[error("GTFS calendars: {0}")]
+    Calendar(String),
     #[error("invalid transit option: {0}")]
     Options(String),
     #[error(transparent)]

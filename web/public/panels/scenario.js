@@ -6,7 +6,8 @@ import { api, latest, isAbort } from '../api.js';
 import { html, setHtml } from '../html.js';
 import * as fmt from '../format.js';
 import { SRC, ML, SOURCE_LAYER } from '../mapstyle.js';
-import { MAX_SCENARIO_CHANGES } from '../urlstate.js';
+import { MAX_SCENARIO_CHANGES, SCENARIO_PT_MODES } from '../urlstate.js';
+import { LAYER_IDS } from '../generated/layers.js';
 import { showMessage, clearMessage, errorHtml } from '../messages.js';
 import { MODE_WORDS } from './access.js';
 import { methodBadge } from './layers.js';
@@ -80,6 +81,51 @@ export function decileRows(answer) {
   return [...rows.values()].sort((a, b) => a.decile - b.decile);
 }
 
+/** Public-transport modes: their layer, the label in the mode list and words for the answer. */
+export const PT_MODES = Object.freeze({
+  pt: { layer: LAYER_IDS.GP_PT_MIN, label: 'Public transport', words: 'by public transport (at least one bus or train)' },
+  walk_or_pt: { layer: LAYER_IDS.GP_PT_WALK_MIN, label: 'Walk or public transport', words: 'walking or by public transport, whichever is quicker' },
+});
+
+/**
+ * Why public transport is not offered, in plain words, from the reason the server recorded for
+ * the layer (`/api/layers` → `absent`). Unknown reasons are shown as recorded.
+ */
+export function ptReasonWords(reason) {
+  const r = String(reason || '').trim();
+  const ref = /gp_pt_walk_min_2013/.test(r) ? " Until then, the Department for Transport's 2013 journey times are the reference." : '';
+  if (/no GTFS timetable/i.test(r)) {
+    return `Not available yet: this server has no bus or train timetable. Its administrator can add one (a GTFS file, such as the Bus Open Data Service timetable for the South West, in the data folder transit/gtfs).${ref}`;
+  }
+  if (/walk network/i.test(r)) {
+    return `Not available yet: the server has bus or train timetables, but not the map of streets and footpaths (OpenStreetMap) needed to walk to and from the stops.${ref}`;
+  }
+  const plain = r.replace(/^absent( on this server)?:\s*/i, '');
+  return plain ? `Not available: ${plain.charAt(0).toUpperCase()}${plain.slice(1)}${/[.!?]$/.test(plain) ? '' : '.'}` : 'Not available on this server.';
+}
+
+/**
+ * The public-transport choices of the scenario's mode list: offered when the server has the
+ * layer, otherwise shown disabled with the recorded reason in plain words.
+ * `byId`: layers by id (present); `absent`: [{id, reason}] from /api/layers.
+ */
+export function ptChoices(byId, absent) {
+  return SCENARIO_PT_MODES.map((mode) => {
+    const { layer, label } = PT_MODES[mode];
+    if (byId?.get(layer)) return { mode, label, enabled: true, reason: '' };
+    const why = (absent || []).find((a) => a.id === layer)?.reason;
+    return { mode, label, enabled: false, reason: ptReasonWords(why || 'this server has no such layer') };
+  });
+}
+
+/** The mode a scenario is routed by: the chosen public-transport mode when offered, else `mode`. */
+export function scenarioMode({ mode, smode }, choices) {
+  return smode && choices.some((c) => c.mode === smode && c.enabled) ? smode : mode;
+}
+
+/** Words for an answer's mode ("walking", "by public transport …"). */
+export const modeWords = (mode) => PT_MODES[mode]?.words || MODE_WORDS[mode] || mode;
+
 // ---------------------------------------------------------------------------------------------
 // the panel
 
@@ -127,6 +173,26 @@ export function scenarioPanel(ctx) {
   );
 
   const set = (patch) => ctx.store.setState(patch);
+  const modeSel = $('scenario-mode');
+  let choices = [];
+  /** The mode list for the data loaded now (another vintage may differ). */
+  function fillModes(s) {
+    choices = ptChoices(ctx.data.byId, ctx.data.absent);
+    const follow = new Option(`As the travel mode above (${MODE_WORDS[s.mode] || s.mode})`, '');
+    modeSel.replaceChildren(follow, ...choices.map((c) => {
+      const o = new Option(c.enabled ? c.label : `${c.label} (not available)`, c.mode);
+      o.disabled = !c.enabled;
+      if (!c.enabled) o.title = c.reason;
+      return o;
+    }));
+    modeSel.value = scenarioMode(s, choices) === s.smode ? s.smode : '';
+    const off = choices.filter((c) => !c.enabled);
+    const note = $('scenario-mode-note');
+    // the reasons in the page itself too: a disabled option's tooltip is not shown everywhere
+    note.textContent = off.length ? `${off.map((c) => c.label).join(' and ')}: ${[...new Set(off.map((c) => c.reason))].join(' ')}` : '';
+    note.hidden = !off.length;
+  }
+  modeSel.addEventListener('change', (e) => set({ smode: e.target.value }));
   map.on('click', (e) => {
     if (!editing()) return;
     const gp = map.getLayer(ML.GP_CIRCLES) ? map.queryRenderedFeatures(e.point, { layers: [ML.GP_CIRCLES, SITE_LAYER] }) : [];
@@ -221,7 +287,9 @@ export function scenarioPanel(ctx) {
     out.setAttribute('aria-busy', 'true');
     let doc;
     try {
-      doc = await request.run((signal) => api.scenario(scenarioPath(s), { signal }));
+      const mode = scenarioMode(s, choices);
+      if (PT_MODES[mode]) setHtml(out, html`<p class="muted small" data-testid="scenario-wait">Routing public transport minute by minute for every area: this can take a minute.</p>`);
+      doc = await request.run((signal) => api.scenario(scenarioPath({ ...s, mode }), { signal }));
     } catch (e) {
       if (isAbort(e)) return;
       out.removeAttribute('aria-busy');
@@ -238,7 +306,7 @@ export function scenarioPanel(ctx) {
     drawSites(doc);
     paint(highlights(doc));
     setHtml(out, html`<p class="summary" data-testid="scenario-summary">${doc.summary} ${methodBadge(doc.method)}</p>
-      <p class="muted small">Times ${MODE_WORDS[doc.mode]}, threshold ${fmt.count(s.minutes)} min (set above).
+      <p class="muted small">Times ${modeWords(doc.mode)}, threshold ${fmt.count(s.minutes)} min (set above).
         <span class="swatch" style="border-color:${HIGHLIGHT.lose}"></span> loses access
         <span class="swatch" style="border-color:${HIGHLIGHT.gain}"></span> gains access
         <span class="swatch" style="border-color:${HIGHLIGHT.worse}"></span> further
@@ -250,7 +318,8 @@ export function scenarioPanel(ctx) {
     /** True while clicks on the map edit the scenario (they then open no profile). */
     editing,
     render(s, prev, changed) {
-      if (['close', 'open', 'mode', 'minutes'].some((k) => changed.has(k))) run(s);
+      if (['mode', 'smode', 'vintage'].some((k) => changed.has(k))) fillModes(s);
+      if (['close', 'open', 'mode', 'minutes', 'smode'].some((k) => changed.has(k))) run(s);
     },
   };
 }
