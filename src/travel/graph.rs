@@ -18,7 +18,9 @@
 #![allow(clippy::needless_range_loop)]
 
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use rayon::prelude::*;
 
 use super::snap::SnapGrid;
 use super::{haversine_m, speeds, TravelError, TravelMode};
@@ -61,7 +63,7 @@ pub(crate) fn from_e7(v: i32) -> f64 {
 
 /// Pieces of way for up to three modes, before contraction. Shared by [`NetworkBuilder`]
 /// (one mode), [`NetworksBuilder`] (all modes) and the PBF reader.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct RawGraph {
     lon: Vec<i32>,
     lat: Vec<i32>,
@@ -70,11 +72,34 @@ pub(crate) struct RawGraph {
     from: Vec<NodeId>,
     to: Vec<NodeId>,
     metres: Vec<f32>,
-    /// Per piece, per mode: seconds `[from → to, to → from]`, infinite if forbidden.
-    cost: Vec<[[f32; 2]; 3]>,
+    /// Per mode slot, per piece: seconds `[from → to, to → from]`, infinite if forbidden.
+    /// Only the slots of `stored` are kept (a one-mode run holds a third of the costs); the
+    /// others read as infinite.
+    cost: [Vec<[f32; 2]>; 3],
+    stored: [bool; 3],
+}
+
+impl Default for RawGraph {
+    fn default() -> Self {
+        RawGraph::for_modes([true; 3])
+    }
 }
 
 impl RawGraph {
+    /// An empty graph keeping the costs of the mode slots in `stored` only.
+    pub fn for_modes(stored: [bool; 3]) -> RawGraph {
+        RawGraph {
+            lon: Vec::new(),
+            lat: Vec::new(),
+            invalid_node: None,
+            from: Vec::new(),
+            to: Vec::new(),
+            metres: Vec::new(),
+            cost: Default::default(),
+            stored,
+        }
+    }
+
     pub fn add_node(&mut self, lon: f64, lat: f64) -> NodeId {
         let ok = lon.is_finite()
             && lat.is_finite()
@@ -103,7 +128,11 @@ impl RawGraph {
         self.from.reserve(pieces);
         self.to.reserve(pieces);
         self.metres.reserve(pieces);
-        self.cost.reserve(pieces);
+        for k in 0..3 {
+            if self.stored[k] {
+                self.cost[k].reserve(pieces);
+            }
+        }
     }
 
     fn node_deg(&self, v: NodeId) -> Option<(f64, f64)> {
@@ -123,12 +152,28 @@ impl RawGraph {
         self.from.push(from);
         self.to.push(to);
         self.metres.push(metres as f32);
-        self.cost.push(cost);
+        for k in 0..3 {
+            if self.stored[k] {
+                self.cost[k].push(cost[k]);
+            }
+        }
+    }
+
+    /// Seconds of piece `i` in every mode slot (infinite in slots not stored).
+    #[inline]
+    fn cost_of(&self, i: usize) -> [[f32; 2]; 3] {
+        let mut out = [[f32::INFINITY; 2]; 3];
+        for k in 0..3 {
+            if self.stored[k] {
+                out[k] = self.cost[k][i];
+            }
+        }
+        out
     }
 
     /// Whether piece `i` is used by mode slot `k`.
     fn in_mode(&self, i: usize, k: usize) -> bool {
-        self.cost[i][k][0].is_finite() || self.cost[i][k][1].is_finite()
+        self.stored[k] && (self.cost[k][i][0].is_finite() || self.cost[k][i][1].is_finite())
     }
 
     fn validate(&self) -> Result<(), TravelError> {
@@ -144,40 +189,66 @@ impl RawGraph {
         if let Some((i, lon, lat)) = self.invalid_node {
             return bad(format!("node {i} has invalid coordinates ({lon}, {lat})"));
         }
-        for i in 0..self.from.len() {
-            let (f, t) = (self.from[i] as usize, self.to[i] as usize);
-            if f >= n || t >= n {
-                return bad(format!(
-                    "segment {i} refers to node {} but there are {n} nodes",
-                    f.max(t)
-                ));
-            }
-            let m = self.metres[i];
-            if !(m.is_finite() && m >= 0.0) {
-                return bad(format!("segment {i} has invalid length {m}"));
-            }
-            for k in 0..3 {
-                for (dir, s) in [
-                    ("forward", self.cost[i][k][0]),
-                    ("backward", self.cost[i][k][1]),
-                ] {
-                    if s.is_nan() || s < 0.0 {
-                        return bad(format!("segment {i} has invalid {dir} time {s}"));
-                    }
+        // Pieces are checked in parallel; the first bad one in input order is reported.
+        match (0..self.from.len())
+            .into_par_iter()
+            .find_map_first(|i| self.piece_problem(i))
+        {
+            Some(msg) => bad(msg),
+            None => Ok(()),
+        }
+    }
+
+    /// What is wrong with piece `i`, if anything.
+    fn piece_problem(&self, i: usize) -> Option<String> {
+        let n = self.lon.len();
+        let (f, t) = (self.from[i] as usize, self.to[i] as usize);
+        if f >= n || t >= n {
+            return Some(format!(
+                "segment {i} refers to node {} but there are {n} nodes",
+                f.max(t)
+            ));
+        }
+        let m = self.metres[i];
+        if !(m.is_finite() && m >= 0.0) {
+            return Some(format!("segment {i} has invalid length {m}"));
+        }
+        for c in self.cost_of(i) {
+            for (dir, s) in [("forward", c[0]), ("backward", c[1])] {
+                if s.is_nan() || s < 0.0 {
+                    return Some(format!("segment {i} has invalid {dir} time {s}"));
                 }
             }
-            if (0..3).all(|k| !self.in_mode(i, k)) {
-                return bad(format!("segment {i} allows no direction"));
-            }
         }
-        Ok(())
+        if (0..3).all(|k| !self.in_mode(i, k)) {
+            return Some(format!("segment {i} allows no direction"));
+        }
+        None
     }
 
     /// Contract and freeze. `modes[k]` says which mode slots carry costs; `contract = false`
     /// keeps every piece as its own chain (the reference the tests compare against).
     pub fn freeze(self, modes: [bool; 3], contract: bool) -> Result<Topology, TravelError> {
         self.validate()?;
-        Ok(Topology::contract(self, modes, contract))
+        let mut topo = Topology::contract(self, modes, contract);
+        topo.grid = SnapGrid::build(&topo);
+        Ok(topo)
+    }
+
+    /// [`RawGraph::freeze`] for one mode slot `k`, building the snap grid while that mode's
+    /// strongly connected components are found: the two are independent, so they run side
+    /// by side.
+    fn freeze_one(self, k: usize, contract: bool) -> Result<(Topology, Components), TravelError> {
+        self.validate()?;
+        let mut modes = [false; 3];
+        modes[k] = true;
+        let mut topo = Topology::contract(self, modes, contract);
+        let (grid, components) = rayon::join(
+            || SnapGrid::build(&topo),
+            || strongly_connected(&topo, &topo.cost[k]),
+        );
+        topo.grid = grid;
+        Ok((topo, components))
     }
 }
 
@@ -202,9 +273,11 @@ pub struct NetworkBuilder {
 
 impl NetworkBuilder {
     pub fn new(mode: TravelMode) -> NetworkBuilder {
+        let mut stored = [false; 3];
+        stored[mode.index()] = true;
         NetworkBuilder {
             mode,
-            raw: RawGraph::default(),
+            raw: RawGraph::for_modes(stored),
             contract: true,
         }
     }
@@ -308,6 +381,15 @@ impl NetworksBuilder {
         NetworksBuilder::default()
     }
 
+    /// A builder for the modes of `modes` only (`[walk, cycle, car]`): the costs of the
+    /// others are not stored, and rules given for them are ignored.
+    pub(crate) fn for_modes(modes: [bool; 3]) -> NetworksBuilder {
+        NetworksBuilder {
+            raw: RawGraph::for_modes(modes),
+            contract: true,
+        }
+    }
+
     /// Whether to contract chains of degree-2 nodes (default `true`); `false` is the plain
     /// reference graph.
     pub fn contract(mut self, yes: bool) -> NetworksBuilder {
@@ -344,7 +426,9 @@ impl NetworksBuilder {
         let mut cost = [[f32::INFINITY; 2]; 3];
         let mut any = false;
         for (k, rule) in rules.iter().enumerate() {
-            let Some(r) = rule else { continue };
+            let Some(r) = rule.filter(|_| self.raw.stored[k]) else {
+                continue;
+            };
             let s = (metres / speeds::mps(r.kmh)) as f32;
             cost[k] = [
                 if r.forward { s } else { f32::INFINITY },
@@ -397,8 +481,12 @@ impl NetworksBuilder {
             raw.to.retain(|_| *it.next().unwrap_or(&false));
             let mut it = keep.iter();
             raw.metres.retain(|_| *it.next().unwrap_or(&false));
-            let mut it = keep.iter();
-            raw.cost.retain(|_| *it.next().unwrap_or(&false));
+            for cost in &mut raw.cost {
+                if !cost.is_empty() {
+                    let mut it = keep.iter();
+                    cost.retain(|_| *it.next().unwrap_or(&false));
+                }
+            }
         }
         let km = mode_km(&self.raw, k);
         if km.1 == 0 {
@@ -408,10 +496,13 @@ impl NetworksBuilder {
                 extent: self.raw.extent(),
             });
         }
-        let mut modes = [false; 3];
-        modes[k] = true;
-        let topo = Arc::new(self.raw.freeze(modes, self.contract)?);
-        Ok(Network::new(topo, mode, km))
+        let (topo, components) = self.raw.freeze_one(k, self.contract)?;
+        Ok(Network::with_components(
+            Arc::new(topo),
+            mode,
+            km,
+            components,
+        ))
     }
 }
 
@@ -642,8 +733,8 @@ impl Topology {
                 return false;
             }
             // Travel along the chain: through a towards v, then b away from v.
-            let ca = oriented(&raw.cost[a], raw.to[a] as usize != v);
-            let cb = oriented(&raw.cost[b], raw.from[b] as usize != v);
+            let ca = oriented(&raw.cost_of(a), raw.to[a] as usize != v);
+            let cb = oriented(&raw.cost_of(b), raw.from[b] as usize != v);
             let (ma, mb) = (raw.metres[a] as f64, raw.metres[b] as f64);
             (0..3).all(|k| {
                 (0..2).all(|d| {
@@ -686,7 +777,7 @@ impl Topology {
             loop {
                 used[piece] = true;
                 let flip = raw.from[piece] as usize != at;
-                let c = oriented(&raw.cost[piece], flip);
+                let c = oriented(&raw.cost_of(piece), flip);
                 total_m += raw.metres[piece] as f64;
                 for k in 0..3 {
                     for d in 0..2 {
@@ -778,7 +869,7 @@ impl Topology {
             ..
         } = raw;
         drop((f, t, m, c));
-        let mut topo = Topology {
+        Topology {
             lon,
             lat,
             slot,
@@ -791,9 +882,7 @@ impl Topology {
             metres,
             cost,
             grid: SnapGrid::default(),
-        };
-        topo.grid = SnapGrid::build(&topo);
-        topo
+        }
     }
 }
 
@@ -820,12 +909,15 @@ pub struct Network {
     max_snap_m: f64,
     /// Labels of the last scenario base (see `route.rs`).
     pub(crate) scenario_base: Mutex<Option<(u64, Arc<super::route::FacilityLabels>)>>,
+    /// Weakly connected components, counted when [`Network::stats`] first asks (a union–find
+    /// over every chain that only reports use).
+    weak_components: OnceLock<usize>,
 }
 
 impl fmt::Debug for Network {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Network")
-            .field("stats", &self.stats)
+            .field("stats", &self.stats())
             .field("contracted", &self.contracted)
             .field("max_snap_m", &self.max_snap_m)
             .finish()
@@ -893,7 +985,18 @@ fn set_bit(bits: &mut [u64], i: usize) {
 }
 
 impl Network {
-    fn new(topo: Arc<Topology>, mode: TravelMode, (km, segments): (f64, usize)) -> Network {
+    fn new(topo: Arc<Topology>, mode: TravelMode, km: (f64, usize)) -> Network {
+        let components = strongly_connected(&topo, &topo.cost[mode.index()]);
+        Network::with_components(topo, mode, km, components)
+    }
+
+    /// [`Network::new`] with the mode's strongly connected components already found.
+    fn with_components(
+        topo: Arc<Topology>,
+        mode: TravelMode,
+        (km, segments): (f64, usize),
+        (component, count): Components,
+    ) -> Network {
         let k = mode.index();
         let cost = &topo.cost[k];
         let uses = |c: usize| cost[c][0].is_finite() || cost[c][1].is_finite();
@@ -913,7 +1016,6 @@ impl Network {
             }
         }
         let junctions = (0..jn).filter(|&j| bit(&in_mode, j)).count();
-        let (component, count) = strongly_connected(&topo, cost);
         // Node-level sizes: junctions plus interior nodes of chains inside one component.
         let mut sizes = vec![0usize; count];
         // Lowest node id per component: breaks ties between equally large components the
@@ -975,14 +1077,14 @@ impl Network {
                 snappable_segments += topo.pieces_of(c);
             }
         }
-        let weak = weakly_connected_count(&topo, cost, &in_mode);
         let stats = NetworkStats {
             mode,
             nodes: junctions + mode_interior,
             edges,
             segments,
             km,
-            weak_components: weak,
+            // Counted on first use of `stats()`: a routing run does not report it.
+            weak_components: 0,
             strong_components: strong,
             main_component_nodes: main_component.map_or(0, |m| sizes[m]),
             snappable_segments,
@@ -996,6 +1098,7 @@ impl Network {
             contracted: ContractedSize { junctions, chains },
             max_snap_m: DEFAULT_MAX_SNAP_M,
             scenario_base: Mutex::new(None),
+            weak_components: OnceLock::new(),
         }
     }
 
@@ -1121,7 +1224,13 @@ impl Network {
     }
 
     pub fn stats(&self) -> NetworkStats {
-        self.stats
+        let weak = *self.weak_components.get_or_init(|| {
+            weakly_connected_count(&self.topo, self.cost(), self.contracted.junctions)
+        });
+        NetworkStats {
+            weak_components: weak,
+            ..self.stats
+        }
     }
 
     /// Junctions and chains this mode searches.
@@ -1152,10 +1261,13 @@ impl Network {
     }
 }
 
+/// Component of every junction and the number of components.
+type Components = (Vec<u32>, usize);
+
 /// Kosaraju's algorithm over the junction graph of one mode (explicit stacks, so national
 /// graphs cannot overflow the call stack). Returns the component of every junction and the
 /// number of components.
-fn strongly_connected(topo: &Topology, cost: &[[f32; 2]]) -> (Vec<u32>, usize) {
+fn strongly_connected(topo: &Topology, cost: &[[f32; 2]]) -> Components {
     let n = topo.junction_count();
     // Heads reachable from junction v over entry e, in direction `dir` (0 forward, 1 reverse).
     let step = |e: usize, dir: usize| -> Option<u32> {
@@ -1217,8 +1329,9 @@ fn strongly_connected(topo: &Topology, cost: &[[f32; 2]]) -> (Vec<u32>, usize) {
     (component, count as usize)
 }
 
-/// Number of weakly connected components of one mode (union–find with path halving).
-fn weakly_connected_count(topo: &Topology, cost: &[[f32; 2]], in_mode: &[u64]) -> usize {
+/// Number of weakly connected components of one mode (union–find with path halving), given
+/// the number of junctions the mode uses.
+fn weakly_connected_count(topo: &Topology, cost: &[[f32; 2]], junctions: usize) -> usize {
     let n = topo.junction_count();
     let mut parent: Vec<u32> = (0..n as u32).collect();
     fn find(parent: &mut [u32], mut x: u32) -> u32 {
@@ -1228,7 +1341,7 @@ fn weakly_connected_count(topo: &Topology, cost: &[[f32; 2]], in_mode: &[u64]) -
         }
         x
     }
-    let mut count = (0..n).filter(|&j| bit(in_mode, j)).count();
+    let mut count = junctions;
     for (c, &[a, b]) in topo.ends.iter().enumerate() {
         if !(cost[c][0].is_finite() || cost[c][1].is_finite()) {
             continue;

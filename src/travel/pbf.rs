@@ -262,8 +262,13 @@ pub(crate) fn read(path: &Path, modes: [bool; 3]) -> Result<NetworksBuilder, Tra
     };
     drop(raw_refs);
 
-    // Graph nodes are way nodes only, numbered by first use.
-    let mut builder = NetworksBuilder::new();
+    // Graph nodes are way nodes only, numbered by first use. Only the modes asked for keep
+    // costs; room for every piece is reserved up front (no copies while the arrays grow).
+    let mut builder = NetworksBuilder::for_modes(modes);
+    builder.reserve(
+        nodes.len().min(found.len()),
+        found.len().saturating_sub(ways.len()),
+    );
     let mut compact = vec![MISSING; nodes.len()];
     for &(start, end, rules) in &ways {
         for pair in found[start..end].windows(2) {

@@ -145,29 +145,45 @@ impl PartialOrd for Queued {
     }
 }
 
+/// One junction's label, interleaved so that a search touches one place in memory per
+/// junction (24 bytes, not four arrays): valid only if `stamp` equals the search's generation.
+#[derive(Clone, Copy)]
+#[repr(C)]
+struct Label {
+    seconds: f64,
+    metres: f32,
+    source: u32,
+    stamp: u32,
+}
+
+impl Default for Label {
+    fn default() -> Self {
+        Label {
+            seconds: f64::INFINITY,
+            metres: 0.0,
+            source: u32::MAX,
+            stamp: 0,
+        }
+    }
+}
+
 /// Per-junction labels of one search. A label is valid only if its stamp equals `generation`,
-/// so resetting is O(1) and the arrays are reused from search to search.
+/// so resetting is O(1) and the array is reused from search to search.
 #[derive(Clone, Default)]
 pub(crate) struct Labels {
-    seconds: Vec<f64>,
-    metres: Vec<f32>,
-    source: Vec<u32>,
-    stamp: Vec<u32>,
+    label: Vec<Label>,
     generation: u32,
     heap: BinaryHeap<Queued>,
 }
 
 impl Labels {
     fn reset(&mut self, n: usize) {
-        if self.stamp.len() < n {
-            self.seconds.resize(n, f64::INFINITY);
-            self.metres.resize(n, 0.0);
-            self.source.resize(n, u32::MAX);
-            self.stamp.resize(n, 0);
+        if self.label.len() < n {
+            self.label.resize(n, Label::default());
         }
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
-            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.label.iter_mut().for_each(|l| l.stamp = 0);
             self.generation = 1;
         }
         self.heap.clear();
@@ -175,8 +191,9 @@ impl Labels {
 
     #[inline]
     fn seconds(&self, v: usize) -> f64 {
-        if self.stamp[v] == self.generation {
-            self.seconds[v]
+        let l = &self.label[v];
+        if l.stamp == self.generation {
+            l.seconds
         } else {
             f64::INFINITY
         }
@@ -184,10 +201,12 @@ impl Labels {
 
     #[inline]
     fn set(&mut self, v: usize, seconds: f64, metres: f64, source: u32) {
-        self.stamp[v] = self.generation;
-        self.seconds[v] = seconds;
-        self.metres[v] = metres as f32;
-        self.source[v] = source;
+        self.label[v] = Label {
+            seconds,
+            metres: metres as f32,
+            source,
+            stamp: self.generation,
+        };
     }
 
     /// Offer a label; queue it if it improves on the current one.
@@ -206,12 +225,20 @@ impl Labels {
     #[inline]
     fn get(&self, v: usize) -> Option<(f64, f64, u32)> {
         let s = self.seconds(v);
-        s.is_finite()
-            .then(|| (s, self.metres[v] as f64, self.source[v]))
+        s.is_finite().then(|| {
+            let l = &self.label[v];
+            (s, l.metres as f64, l.source)
+        })
+    }
+
+    /// Forget junction `v`'s label (it will be searched again).
+    #[inline]
+    fn clear(&mut self, v: usize) {
+        self.label[v].seconds = f64::INFINITY;
     }
 
     fn bytes(&self) -> usize {
-        self.stamp.len() * 20
+        self.label.len() * std::mem::size_of::<Label>()
     }
 }
 
@@ -254,8 +281,8 @@ fn settle(topo: &Topology, cost: &[[f32; 2]], labels: &mut Labels, dir: Directio
         if seconds > limit {
             break;
         }
-        let metres = labels.metres[v] as f64;
-        let source = labels.source[v];
+        let Label { metres, source, .. } = labels.label[v];
+        let metres = metres as f64;
         for e in topo.offsets[v]..topo.offsets[v + 1] {
             let entry = topo.adj[e as usize] as usize;
             let (c, end) = (entry >> 1, entry & 1);
@@ -312,8 +339,8 @@ fn settle_until(
                 return;
             }
         }
-        let metres = labels.metres[v] as f64;
-        let source = labels.source[v];
+        let Label { metres, source, .. } = labels.label[v];
+        let metres = metres as f64;
         for e in topo.offsets[v]..topo.offsets[v + 1] {
             let entry = topo.adj[e as usize] as usize;
             let (c, end) = (entry >> 1, entry & 1);
@@ -785,7 +812,7 @@ impl Network {
             return;
         }
         for &v in &region {
-            l.seconds[v] = f64::INFINITY;
+            l.clear(v);
         }
         l.heap.clear();
         // Other destinations seeded inside the region.

@@ -20,6 +20,7 @@ use super::graph::{bit, from_e7, Network, SegmentId, Topology};
 use super::haversine_m;
 use super::route::Unreachable;
 use super::EARTH_RADIUS_M;
+use rayon::prelude::*;
 
 /// Where a point lands on the network.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -112,11 +113,27 @@ impl SnapGrid {
             cell_start: vec![0; (nx * ny) as usize + 1],
             cells: Vec::new(),
         };
-        // Two passes: count, then fill. Cells of one chain are deduplicated.
-        let mut scratch: Vec<u32> = Vec::new();
-        for c in 0..topo.chain_count() {
-            grid.chain_cells(topo, c, &mut scratch);
-            for &cell in &scratch {
+        // The cells of every chain are worked out once, in parallel over blocks of chains
+        // (projection, sampling, sort and dedup are the cost); then one counting pass and one
+        // fill in chain order, so each cell lists its chains in increasing order as before.
+        const BLOCK: usize = 1 << 14;
+        let cn = topo.chain_count();
+        let blocks: Vec<(Vec<u32>, Vec<u32>)> = (0..cn.div_ceil(BLOCK))
+            .into_par_iter()
+            .map(|b| {
+                let chains = b * BLOCK..((b + 1) * BLOCK).min(cn);
+                let (mut cells, mut ends) = (Vec::new(), Vec::with_capacity(chains.len()));
+                let mut scratch: Vec<u32> = Vec::new();
+                for c in chains {
+                    grid.chain_cells(topo, c, &mut scratch);
+                    cells.extend_from_slice(&scratch);
+                    ends.push(cells.len() as u32);
+                }
+                (cells, ends)
+            })
+            .collect();
+        for (cells, _) in &blocks {
+            for &cell in cells {
                 grid.cell_start[cell as usize + 1] += 1;
             }
         }
@@ -125,11 +142,15 @@ impl SnapGrid {
         }
         let mut next = grid.cell_start.clone();
         grid.cells = vec![0; *grid.cell_start.last().unwrap_or(&0) as usize];
-        for c in 0..topo.chain_count() {
-            grid.chain_cells(topo, c, &mut scratch);
-            for &cell in &scratch {
-                grid.cells[next[cell as usize] as usize] = c as u32;
-                next[cell as usize] += 1;
+        for (b, (cells, ends)) in blocks.iter().enumerate() {
+            let mut start = 0usize;
+            for (i, &end) in ends.iter().enumerate() {
+                let c = (b * BLOCK + i) as u32;
+                for &cell in &cells[start..end as usize] {
+                    grid.cells[next[cell as usize] as usize] = c;
+                    next[cell as usize] += 1;
+                }
+                start = end as usize;
             }
         }
         grid
