@@ -95,6 +95,8 @@ window.needsmap = {
   idle: () => ctx.mapView.idle(),
   /** Resolves once the LSOA names for the view are loaded (or none are needed). */
   labelsSettled: () => ctx.lsoaLabels?.settled() ?? Promise.resolve(),
+  /** `performance.now()` when the areas of the first view were drawn (before outlines, GP sites, names). */
+  areasDrawnAt: null,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -435,20 +437,21 @@ async function start() {
   // the first render: every field is new
   render(store.state, {}, new Set(STATE_KEYS), { initial: true });
 
+  // context (outlines, GP sites, place names) is asked for now and drawn once the areas are
+  const gp = ctx.staticMode ? null : api.gpSites();
+  const places = ctx.staticMode ? null : api.labels({ kind: PLACE_KINDS });
+  gp?.catch(() => {});
+  places?.catch(() => {});
+  await ctx.mapView.idle();
+  // every area tile of the first view is loaded and drawn (the England check reports this time)
+  window.needsmap.areasDrawnAt = performance.now();
   if (ctx.staticMode) {
-    await ctx.mapView.idle();
     if (fillBreaks()) render(store.state, store.state, new Set(['layer']), {});
     ctx.mapView.map.on('idle', () => {
       if (fillBreaks()) render(store.state, store.state, new Set(['layer']), {});
     });
   } else {
     watchHealth();
-    // context (outlines, GP sites, place names) is asked for now and drawn once the areas are
-    const gp = api.gpSites();
-    const places = api.labels({ kind: PLACE_KINDS });
-    gp.catch(() => {});
-    places.catch(() => {});
-    await ctx.mapView.idle();
     await drawContext(d, gp, places);
   }
   await ctx.mapView.idle();
