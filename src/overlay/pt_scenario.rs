@@ -120,8 +120,9 @@ pub fn run_pt_scenario_on(
         .map(|j| j >= base.len() || !scenario.closes(&base[j]))
         .collect();
     let origins = atlas.centroids()?;
-    let runs = pt_access::gp_pt_minutes_until(walk, feeds, &origins, &points, &[today, then], stop)?
-        .ok_or(OverlayError::Stopped)?;
+    let runs =
+        pt_access::gp_pt_minutes_until(walk, feeds, &origins, &points, &[today, then], stop)?
+            .ok_or(OverlayError::Stopped)?;
     let nearest = |k: usize| -> Nearest {
         let r = &runs[k];
         let (minutes, site) = match measure {
