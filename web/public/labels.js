@@ -101,13 +101,13 @@ export function covers(outer, bounds) {
  * Keeps the LSOA label source filled for the view: after each move (debounced) at or above the
  * LSOA label zoom, unless the names already loaded cover the view, asks `fetchLabels(bbox,
  * signal)` (bbox as 'w,s,e,n') and gives the answer to `setData`. A newer request aborts an older
- * one. `refresh()` forgets what was loaded (another vintage) and loads again; `settled()`
+ * one, unless the box already on its way holds the new view. `refresh()` forgets what was loaded (another vintage) and loads again; `settled()`
  * resolves once no request is waiting or in flight.
  */
 export function lsoaLabelLoader({ map, fetchLabels, setData, onError = () => {}, debounceMs = LSOA_LABEL_DEBOUNCE_MS }) {
   let loaded = null;
   let timer = null;
-  let inflight = null;
+  let inflight = null; // {ctl, box} of the request on its way
   let waiters = [];
   const settle = () => {
     if (timer || inflight) return;
@@ -124,9 +124,11 @@ export function lsoaLabelLoader({ map, fetchLabels, setData, onError = () => {},
     const view = bounds();
     const box = lsoaLabelBox(view, map.getZoom());
     if (!box || covers(loaded, view)) return settle();
-    inflight?.abort();
+    if (inflight && covers(inflight.box, view)) return undefined; // its answer holds this view too
+    inflight?.ctl.abort();
     const ctl = new AbortController();
-    inflight = ctl;
+    const mine = { ctl, box };
+    inflight = mine;
     try {
       const fc = await fetchLabels(box.join(','), ctl.signal);
       if (ctl.signal.aborted) return;
@@ -135,7 +137,7 @@ export function lsoaLabelLoader({ map, fetchLabels, setData, onError = () => {},
     } catch (e) {
       if (!ctl.signal.aborted) onError(e);
     } finally {
-      if (inflight === ctl) inflight = null;
+      if (inflight === mine) inflight = null;
       settle();
     }
   }
@@ -148,7 +150,7 @@ export function lsoaLabelLoader({ map, fetchLabels, setData, onError = () => {},
   return {
     refresh() {
       loaded = null;
-      inflight?.abort();
+      inflight?.ctl.abort();
       inflight = null;
       setData({ type: 'FeatureCollection', features: [] });
       schedule();

@@ -107,3 +107,28 @@ test('a newer view aborts the older request, and failures are reported', async (
   await loader.settled();
   assert.deepEqual(errors, ['HTTP 500']);
 });
+
+test('a move inside the box already on its way neither aborts it nor asks again', async () => {
+  const map = fakeMap([[-2.26, 51.85], [-2.22, 51.87]], 14);
+  const asked = [];
+  const aborted = [];
+  let answer;
+  const loader = lsoaLabelLoader({
+    map,
+    debounceMs: 1,
+    fetchLabels: (bbox, signal) => new Promise((res) => {
+      asked.push(bbox);
+      signal.addEventListener('abort', () => aborted.push(bbox));
+      answer = () => res({ type: 'FeatureCollection', features: [{ bbox }] });
+    }),
+    setData: () => {},
+  });
+  await new Promise((r) => setTimeout(r, 10)); // the first request is in flight
+  map.move([[-2.27, 51.845], [-2.23, 51.865]], 14.5); // inside its box
+  await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(asked, ['-2.28,51.84,-2.2,51.88']);
+  answer();
+  await loader.settled();
+  assert.deepEqual(aborted, []);
+  assert.deepEqual(loader.loaded, [-2.28, 51.84, -2.2, 51.88]);
+});
