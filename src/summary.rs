@@ -57,7 +57,19 @@ pub fn method_of(atlas: &Atlas, level: SummaryLevel) -> String {
     };
     match level {
         SummaryLevel::District => {
-            format!("{lsoa} nest exactly in districts: every LSOA counts in its own district.")
+            let unplaced = atlas
+                .areas
+                .iter()
+                .filter(|a| a.district == crate::atlas::v2025::DISTRICT_NOT_MIRRORED)
+                .count();
+            if unplaced == 0 {
+                format!("{lsoa} nest exactly in districts: every LSOA counts in its own district.")
+            } else {
+                // England 2025 without its LSOA 2021 files: districts come from IoD2019 by code
+                format!(
+                    "{lsoa} nest exactly in districts, but the data mirror has no LSOA 2021 to district lookup for this region: an area takes the IoD2019 district of the same LSOA code (codes ONS kept for areas unchanged since 2011), and the {unplaced} areas new since 2011 form one row without a district."
+                )
+            }
         }
         SummaryLevel::Msoa => match atlas.vintage {
             Vintage::V2019 => "LSOAs 2011 nest exactly in MSOAs 2011: an LSOA's MSOA is read from its name (\"Gloucester 001A\" lies in \"Gloucester 001\").".into(),

@@ -137,6 +137,22 @@ fn unchanged_areas_keep_their_2011_district_and_new_ones_are_blank() {
     let districts = atlas.districts();
     let unknown = districts.iter().find(|(code, _, _)| code.is_empty());
     assert_eq!(unknown.map(|d| d.2), Some(new_codes));
+    // ... and the district summary says how districts were given and how many have none.
+    let method =
+        needsmap::summary::method_of(atlas, needsmap::model::summary::SummaryLevel::District);
+    assert!(
+        method.contains("IoD2019 district")
+            && method.contains(&format!("the {new_codes} areas new since 2011")),
+        "{method}"
+    );
+    let county = needsmap::summary::method_of(
+        common::atlas(),
+        needsmap::model::summary::SummaryLevel::District,
+    );
+    assert!(
+        county.ends_with("every LSOA counts in its own district."),
+        "{county}"
+    );
 }
 
 #[test]
