@@ -11,7 +11,9 @@ use crate::sources::child_poverty::msoa_name_of_lsoa11;
 use crate::sources::iod::IodRow;
 use crate::sources::iod2025::{self, Indicators2025, Iod2025Row};
 use crate::sources::DataDir;
-use crate::summary::{check_minutes, gp_modes, method_of, row_of, vintage_notes, SummaryError};
+use crate::summary::{
+    check_minutes, gp_modes, method_of, row_of, vintage_notes, MsoaSizes, SummaryError,
+};
 use crate::vintage::Vintage;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -255,6 +257,7 @@ pub fn profile(
 ) -> Result<LocalityProfile, LocalityError> {
     let minutes = check_minutes(minutes)?;
     let is_district = place.kind == PlaceKind::District;
+    let sizes = MsoaSizes::of(atlas);
     let row = row_of(
         atlas,
         &place.code,
@@ -262,7 +265,7 @@ pub fn profile(
         place.district.clone(),
         &place.areas,
         minutes,
-        is_district,
+        is_district.then_some(&sizes),
     );
     let all: Vec<usize> = (0..atlas.areas.len()).collect();
     let county = row_of(
@@ -272,7 +275,7 @@ pub fn profile(
         None,
         &all,
         minutes,
-        true,
+        Some(&sizes),
     );
     let num = |id: &str, i: usize| atlas.number(id, i);
     let mut ranked = place.areas.clone();
@@ -351,7 +354,7 @@ pub fn profile(
         code: place.code.clone(),
         name: place.name.clone(),
         district: place.district.clone(),
-        vintage: format!("{}, {}", atlas.vintage.title(), atlas.vintage.geography()),
+        vintage: atlas.vintage.describe(),
         edition: atlas.vintage,
         method: method_of(
             atlas,

@@ -18,7 +18,7 @@ use crate::model::summary::{
 };
 use crate::sources::child_poverty::msoa_name_of_lsoa11;
 use crate::vintage::Vintage;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The default GP-access threshold, minutes.
 pub const DEFAULT_MINUTES: f64 = 45.0;
@@ -132,10 +132,8 @@ pub fn groups(atlas: &Atlas, level: SummaryLevel) -> Result<(Vec<Group>, usize),
             ) else {
                 let why = atlas
                     .layers
-                    .absent()
-                    .iter()
-                    .find(|a| a.id == ids::WARD)
-                    .map(|a| a.reason.clone())
+                    .absent_reason(ids::WARD)
+                    .map(str::to_string)
                     .unwrap_or_else(|| "this atlas has no ward layer".into());
                 return Err(SummaryError::Unavailable(format!(
                     "ward summaries are not available: {why}"
@@ -183,9 +181,9 @@ fn round(x: f64, places: i32) -> f64 {
     (x * m).round() / m + 0.0
 }
 
-/// The figures of a set of LSOAs. `child_poverty` sums each whole MSOA once (all its LSOAs carry
-/// the same MSOA-level count), and only when every MSOA it touches lies wholly in the set; pass
-/// `false` where MSOAs are not meant to be summed (wards). People figures are `None` when the
+/// The figures of a set of LSOAs. With `child_poverty` (the atlas's [`MsoaSizes`]) it sums each
+/// whole MSOA once (all its LSOAs carry the same MSOA-level count), and only when every MSOA it
+/// touches lies wholly in the set; pass `None` where MSOAs are not meant to be summed (wards). People figures are `None` when the
 /// atlas has no population layer.
 pub fn row_of(
     atlas: &Atlas,
@@ -194,7 +192,7 @@ pub fn row_of(
     district: Option<String>,
     areas: &[usize],
     minutes: f64,
-    child_poverty: bool,
+    child_poverty: Option<&MsoaSizes>,
 ) -> SummaryRow {
     let num = |id: &str, i: usize| atlas.number(id, i);
     let has = |id: &str| atlas.layers.get(id).is_some();
@@ -221,10 +219,9 @@ pub fn row_of(
         .iter()
         .filter_map(|&i| Some(num(ids::IMD_SCORE, i)? * num(ids::POPULATION, i)?))
         .sum();
-    let (cp, msoas) = if child_poverty {
-        whole_msoas(atlas, areas)
-    } else {
-        (None, 0)
+    let (cp, msoas) = match child_poverty {
+        Some(sizes) => whole_msoas(atlas, areas, sizes),
+        None => (None, 0),
     };
     let gp_beyond = GP_MODES
         .iter()
@@ -273,30 +270,49 @@ pub fn row_of(
     }
 }
 
+/// How many of the atlas's areas lie in each MSOA (the `msoa` layer): a row sums an MSOA's
+/// child-poverty count only when it holds all of them. Counted once per answer, not per row.
+pub struct MsoaSizes<'a>(HashMap<&'a str, usize>);
+
+impl<'a> MsoaSizes<'a> {
+    pub fn of(atlas: &'a Atlas) -> MsoaSizes<'a> {
+        let mut sizes = HashMap::new();
+        if let Some(layer) = atlas.layers.get(ids::MSOA) {
+            for i in 0..atlas.areas.len() {
+                if let Some(m) = layer.text(i) {
+                    *sizes.entry(m).or_insert(0) += 1;
+                }
+            }
+        }
+        MsoaSizes(sizes)
+    }
+}
+
 /// Child poverty of `areas` as the sum of whole MSOAs (the count is MSOA-level), with how many
 /// MSOAs: `None` unless every area has an MSOA with a count and every MSOA touched lies wholly
 /// in `areas` (an MSOA 2011 split across two MSOAs 2021 belongs to neither).
-fn whole_msoas(atlas: &Atlas, areas: &[usize]) -> (Option<f64>, usize) {
+fn whole_msoas(atlas: &Atlas, areas: &[usize], sizes: &MsoaSizes) -> (Option<f64>, usize) {
     let Some(layer) = atlas.layers.get(ids::MSOA) else {
         return (None, 0);
     };
-    let mut seen: BTreeMap<&str, Option<f64>> = BTreeMap::new();
+    // MSOA → (its count, how many of `areas` lie in it)
+    let mut seen: BTreeMap<&str, (Option<f64>, usize)> = BTreeMap::new();
     let mut complete = !areas.is_empty();
     for &i in areas {
         match layer.text(i) {
             Some(m) => {
                 seen.entry(m)
-                    .or_insert(atlas.number(ids::CHILD_POVERTY_MSOA, i));
+                    .or_insert((atlas.number(ids::CHILD_POVERTY_MSOA, i), 0))
+                    .1 += 1;
             }
             None => complete = false,
         }
     }
-    let inside: BTreeSet<usize> = areas.iter().copied().collect();
-    let whole = (0..atlas.areas.len())
-        .all(|i| inside.contains(&i) || layer.text(i).is_none_or(|m| !seen.contains_key(m)));
-    complete &= whole && seen.values().all(Option::is_some);
+    complete &= seen
+        .iter()
+        .all(|(m, (count, n))| count.is_some() && sizes.0.get(m) == Some(n));
     (
-        complete.then(|| seen.values().flatten().sum::<f64>()),
+        complete.then(|| seen.values().filter_map(|v| v.0).sum::<f64>()),
         seen.len(),
     )
 }
@@ -323,10 +339,8 @@ pub fn gp_modes(atlas: &Atlas) -> Vec<GpMode> {
                 absent_reason: Some(
                     atlas
                         .layers
-                        .absent()
-                        .iter()
-                        .find(|a| a.id == id)
-                        .map(|a| a.reason.clone())
+                        .absent_reason(id)
+                        .map(str::to_string)
                         .unwrap_or_else(|| "not in this atlas".into()),
                 ),
             },
@@ -351,7 +365,9 @@ pub fn summarise(
 ) -> Result<SummaryAnswer, SummaryError> {
     let minutes = check_minutes(minutes)?;
     let (groups, unassigned) = groups(atlas, level)?;
-    let cp_rows = level != SummaryLevel::Ward;
+    let sizes = MsoaSizes::of(atlas);
+    // MSOAs are not meant to be summed within wards
+    let cp_rows = (level != SummaryLevel::Ward).then_some(&sizes);
     let rows = groups
         .iter()
         .map(|g| {
@@ -374,7 +390,7 @@ pub fn summarise(
         None,
         &all,
         minutes,
-        true,
+        Some(&sizes),
     );
     let modes = gp_modes(atlas);
     let mut notes = vintage_notes(atlas);
@@ -397,7 +413,7 @@ pub fn summarise(
     Ok(SummaryAnswer {
         by: level,
         region: atlas.region.to_string(),
-        vintage: format!("{}, {}", atlas.vintage.title(), atlas.vintage.geography()),
+        vintage: atlas.vintage.describe(),
         method: method_of(atlas, level),
         minutes,
         gp_modes: modes,
@@ -426,10 +442,8 @@ pub fn vintage_notes(atlas: &Atlas) -> Vec<String> {
         None => {
             let why = atlas
                 .layers
-                .absent()
-                .iter()
-                .find(|a| a.id == ids::POPULATION)
-                .map(|a| a.reason.clone())
+                .absent_reason(ids::POPULATION)
+                .map(str::to_string)
                 .unwrap_or_else(|| "this atlas has no population layer".into());
             vec![
                 deciles,
@@ -444,10 +458,8 @@ pub fn child_poverty_note(atlas: &Atlas, level: SummaryLevel) -> String {
     if atlas.layers.get(ids::CHILD_POVERTY_MSOA).is_none() {
         let why = atlas
             .layers
-            .absent()
-            .iter()
-            .find(|a| a.id == ids::CHILD_POVERTY_MSOA)
-            .map(|a| a.reason.clone())
+            .absent_reason(ids::CHILD_POVERTY_MSOA)
+            .map(str::to_string)
             .unwrap_or_else(|| {
                 format!(
                     "the DWP figures (published for MSOAs 2011) are not attached to the {} atlas",
@@ -474,6 +486,10 @@ pub fn features(
     answer: SummaryAnswer,
 ) -> Result<SummaryFeatureCollection, SummaryError> {
     use rayon::prelude::*;
+    // Outlines are dissolved from the LSOAs' polygons: none without boundaries.
+    atlas
+        .mapped()
+        .map_err(|e| SummaryError::Unavailable(e.to_string()))?;
     let (groups, _) = groups(atlas, answer.by)?;
     let features = groups
         .par_iter()

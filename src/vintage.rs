@@ -96,6 +96,11 @@ impl Vintage {
         }
     }
 
+    /// "IoD2025, LSOA 2021": the release and the areas its figures are on, for answers.
+    pub fn describe(self) -> String {
+        format!("{}, {}", self.title(), self.geography())
+    }
+
     pub fn geography(self) -> Geography {
         match self {
             Vintage::V2019 => Geography::Lsoa2011,

@@ -7,7 +7,7 @@
 //! atlas on LSOA 2021 areas reuses it through the 2011→2021 lookup by passing each 2021 area's
 //! parent LSOA 2011 name.
 
-use super::layers::catalogue::{declared, Vars};
+use super::layers::catalogue::{declared_in, Vars};
 use super::layers::{ids, Layer, LayerMeta, LayerSet, Values};
 use crate::sources::child_poverty::{msoa_name_of_lsoa11, provisional, MsoaCounts, YEARS};
 use crate::sources::lookup::LookupRow;
@@ -91,15 +91,9 @@ impl MsoaChildPoverty {
     }
 
     /// The layers for areas given by their LSOA 2011 names (index-aligned with the atlas's
-    /// areas; `None` for an area with no LSOA 2011). Areas whose MSOA is not in the table get
-    /// blank values.
-    pub fn layers(&self, lsoa11_names: &[Option<&str>], src: &Source, vars: &Vars) -> Vec<Layer> {
-        self.layers_with(lsoa11_names, &|id| declared(id).meta(src, vars))
-    }
-
-    /// [`Self::layers`] with the metadata made by `meta` (an atlas of another vintage passes its
-    /// own catalogue rows for the same ids).
-    pub fn layers_with(
+    /// areas; `None` for an area with no LSOA 2011), described by `meta` (the catalogue rows of
+    /// the atlas's vintage). Areas whose MSOA is not in the table get blank values.
+    fn layers(
         &self,
         lsoa11_names: &[Option<&str>],
         meta: &dyn Fn(&str) -> LayerMeta,
@@ -132,8 +126,8 @@ impl MsoaChildPoverty {
         ]
     }
 
-    /// Insert [`Self::layers`] into `set`, or mark them absent (with the reason) when no area
-    /// reached an MSOA of the table (a region outside the county).
+    /// Add the layers to `set`, described by the catalogue rows of the set's vintage, or mark
+    /// them absent when no area reaches an MSOA of the table. Returns how many areas do.
     pub fn attach(
         &self,
         set: &mut LayerSet,
@@ -145,10 +139,11 @@ impl MsoaChildPoverty {
             .iter()
             .filter(|n| n.and_then(|n| self.msoa_of(n)).is_some())
             .count();
+        let vintage = set.vintage();
         if reached == 0 {
             for id in LAYER_IDS {
                 set.mark_absent(
-                    declared(id),
+                    declared_in(vintage, id),
                     format!(
                         "the child-poverty table ({}) covers Gloucestershire's {} MSOAs only; no area of this region lies in one",
                         src.file,
@@ -157,7 +152,7 @@ impl MsoaChildPoverty {
                 );
             }
         } else {
-            for layer in self.layers(lsoa11_names, src, vars) {
+            for layer in self.layers(lsoa11_names, &|id| declared_in(vintage, id).meta(src, vars)) {
                 set.insert(layer);
             }
         }

@@ -364,14 +364,15 @@ fn canonical(path: &Path) -> PathBuf {
         .unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// Whether the inputs a snapshot recorded are the ones asked for now: same ids in the same
-/// order, at the same files once both paths are resolved.
+/// Whether the inputs a snapshot recorded are the ones asked for now (`wanted`, resolved by
+/// [`inputs_for`]): same ids in the same order, at the same files once the recorded path is
+/// resolved too.
 fn same_inputs(recorded: &[InputFile], wanted: &[(String, PathBuf)]) -> bool {
     recorded.len() == wanted.len()
         && recorded
             .iter()
             .zip(wanted)
-            .all(|(r, (id, p))| r.id == *id && canonical(&r.path) == canonical(p))
+            .all(|(r, (id, p))| r.id == *id && canonical(&r.path) == *p)
 }
 
 fn file_stamp(path: &Path) -> Option<String> {
@@ -965,6 +966,8 @@ mod tests {
         fs::create_dir_all(cache.join("deprivation")).unwrap();
         let file = cache.join("deprivation").join("a.csv");
         fs::write(&file, "x").unwrap();
+        // `wanted` comes resolved from `inputs_for`
+        let file = fs::canonicalize(&file).unwrap();
         let recorded = |path: PathBuf| InputFile {
             id: "a".into(),
             path,

@@ -330,11 +330,7 @@ pub fn load(data: &DataDir, region: &Region) -> Result<Atlas> {
             );
             let codes: Vec<&str> = areas.iter().map(|a| a.code.as_str()).collect();
             let names = child_poverty::lsoa11_names_through(&codes, lookup);
-            for l in cilif.layers_with(&names, &|id| {
-                declared_in(CatVintage::Iod2025, id).meta(cilif_src, &vars)
-            }) {
-                layers.insert(l);
-            }
+            cilif.attach(&mut layers, &names, cilif_src, &vars);
         }
         None => {
             let why = crate::vintage::ChangesError::NoLookup(region.to_string()).to_string();
@@ -360,13 +356,16 @@ pub fn load(data: &DataDir, region: &Region) -> Result<Atlas> {
         source::IOD2019,
     ];
     if let Some(id) = boundary_id {
-        used.extend([id, source::LSOA11_PWC]);
+        used.extend([
+            id,
+            source::LSOA11_PWC,
+            "epraccur",
+            "ebranchs",
+            "codepoint_open",
+        ]);
     }
     if lookup.is_some() {
         used.extend([source::LSOA11_TO_LSOA21, source::CILIF_MSOA11]);
-    }
-    if boundary_id.is_some() {
-        used.extend(["epraccur", "ebranchs", "codepoint_open"]);
     }
     used.extend(localities);
     atlas.sources = Atlas::used_sources(data, &used)?;

@@ -96,10 +96,8 @@ impl<'a> CompareAnswer<'a> {
             None => {
                 let why = atlas
                     .layers
-                    .absent()
-                    .iter()
-                    .find(|a| a.id == ids::IMD_DECILE_2019)
-                    .map(|a| a.reason.clone())
+                    .absent_reason(ids::IMD_DECILE_2019)
+                    .map(str::to_string)
                     .unwrap_or_else(|| "the atlas has no imd_decile_2019 layer".into());
                 return Err(CompareUnavailable::Absent(why));
             }

@@ -95,39 +95,21 @@ impl<'a> PostcodeAnswer<'a> {
         for other in others {
             let v = match other.locate(answer.lon, answer.lat) {
                 Some(i) => VintageEligibility::of(other, i, &answer.postcode),
-                // No boundaries under this vintage: say why the point cannot be placed.
-                None if other.unmapped.is_some() => VintageEligibility {
-                    vintage: other.vintage,
-                    geography: other.vintage.geography().label(),
-                    code: None,
-                    name: None,
-                    imd_decile: None,
-                    imd_county_decile: None,
-                    eligible: None,
-                    message: format!(
-                        "Under IMD {}: {}",
+                // In no area: the vintage has no boundaries here (say why), or the point lies outside.
+                None => match other.mapped() {
+                    Err(e) => VintageEligibility::unplaced(
                         other.vintage,
-                        other
-                            .mapped()
-                            .err()
-                            .map(|e| e.to_string())
-                            .unwrap_or_default()
+                        format!("Under IMD {}: {e}", other.vintage),
                     ),
-                },
-                None => VintageEligibility {
-                    vintage: other.vintage,
-                    geography: other.vintage.geography().label(),
-                    code: None,
-                    name: None,
-                    imd_decile: None,
-                    imd_county_decile: None,
-                    eligible: None,
-                    message: format!(
-                        "Under IMD {}: {} is not inside any {} area of {}.",
+                    Ok(()) => VintageEligibility::unplaced(
                         other.vintage,
-                        answer.postcode,
-                        other.vintage.geography(),
-                        other.region.title()
+                        format!(
+                            "Under IMD {}: {} is not inside any {} area of {}.",
+                            other.vintage,
+                            answer.postcode,
+                            other.vintage.geography(),
+                            other.region.title()
+                        ),
                     ),
                 },
             };
@@ -162,6 +144,14 @@ impl<'a> PostcodeAnswer<'a> {
 impl VintageEligibility {
     /// A vintage whose atlas could not be opened, with the reason.
     pub fn unavailable(vintage: Vintage, reason: &str) -> VintageEligibility {
+        VintageEligibility::unplaced(
+            vintage,
+            format!("Under IMD {vintage}: not available ({reason})."),
+        )
+    }
+
+    /// A vintage under which the postcode has no area, with the sentence saying why.
+    fn unplaced(vintage: Vintage, message: String) -> VintageEligibility {
         VintageEligibility {
             vintage,
             geography: vintage.geography().label(),
@@ -170,7 +160,7 @@ impl VintageEligibility {
             imd_decile: None,
             imd_county_decile: None,
             eligible: None,
-            message: format!("Under IMD {vintage}: not available ({reason})."),
+            message,
         }
     }
 

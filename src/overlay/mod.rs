@@ -13,7 +13,7 @@ mod scenario;
 pub use coverage::Coverage;
 pub use estimate::{Estimate, EstimatedAccess};
 pub use pt_scenario::{
-    pt_unavailable, pt_unroutable, run_pt_scenario, run_pt_scenario_on, PtMeasure,
+    pt_unavailable, pt_walk_network, run_pt_scenario, run_pt_scenario_on, PtMeasure,
 };
 pub use scenario::{run_scenario, Change, Scenario, ScenarioOutcome};
 

@@ -55,10 +55,8 @@ pub fn pt_unavailable(atlas: &Atlas, measure: PtMeasure) -> Option<OverlayError>
     }
     let reason = atlas
         .layers
-        .absent()
-        .iter()
-        .find(|a| a.id == id)
-        .map(|a| a.reason.clone())
+        .absent_reason(id)
+        .map(str::to_string)
         .unwrap_or_else(|| "the atlas has no such layer".into());
     Some(OverlayError::PtAbsent { layer: id, reason })
 }
@@ -75,30 +73,27 @@ pub fn run_pt_scenario(
 ) -> Result<ScenarioOutcome, OverlayError> {
     // Unknown site codes are the user's mistake whatever the data: say so first.
     scenario.sites(atlas)?;
-    let walk = match (pt_unroutable(data, measure, walk), walk) {
-        (None, Some(w)) => w,
-        (e, _) => {
-            return Err(e.unwrap_or(OverlayError::PtAbsent {
-                layer: measure.layer_id(),
-                reason: "absent: no walk network".into(),
-            }))
-        }
-    };
+    let walk = pt_walk_network(data, measure, walk)?;
     let feeds = pt_access::read_feeds(&data.root)?;
     run_pt_scenario_on(atlas, &feeds, scenario, measure, walk, &|| false)
 }
 
-/// Why the data directory cannot route public transport (no feed, or no walk network to reach
-/// the stops), in [`pt_access::absent_reason`]'s words, as the error of a `measure` question.
-pub fn pt_unroutable(
+/// The walk network public transport is routed with, or why the data directory cannot route it
+/// (no feed, or no walk network to reach the stops) in [`pt_access::absent_reason`]'s words, as
+/// the error of a `measure` question.
+pub fn pt_walk_network<'a>(
     data: &DataDir,
     measure: PtMeasure,
-    walk: Option<&Network>,
-) -> Option<OverlayError> {
-    pt_access::absent_reason(&data.root, walk.is_some()).map(|reason| OverlayError::PtAbsent {
-        layer: measure.layer_id(),
-        reason,
-    })
+    walk: Option<&'a Network>,
+) -> Result<&'a Network, OverlayError> {
+    match (pt_access::absent_reason(&data.root, walk.is_some()), walk) {
+        (None, Some(w)) => Ok(w),
+        // `absent_reason` names the missing walk network whenever `walk` is `None`
+        (reason, _) => Err(OverlayError::PtAbsent {
+            layer: measure.layer_id(),
+            reason: reason.unwrap_or_default(),
+        }),
+    }
 }
 
 /// [`run_pt_scenario`] on feeds already read; `stop()` is asked before each area's run, and

@@ -1,16 +1,19 @@
 //! `/api/labels`: place names for the map (districts, wards, LSOAs) as GeoJSON points, made once
-//! per vintage. A request chooses the kinds and, optionally, a box: the page loads the few
+//! per vintage on first use. A request chooses the kinds and, optionally, a box: the page loads the few
 //! district and ward names at start and LSOA names only for the view it shows close in, so a
 //! national map never ships tens of thousands of names up front.
 
 use super::error::{ApiError, ApiResult, Params};
+use super::state::AppState;
 use super::vintage::{InVintage, VintageQuery};
 use crate::model::labels::LonLatBox;
 use crate::model::{ErrorBody, LabelCollection, LabelKind};
+use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
+use std::sync::Arc;
 use utoipa::IntoParams;
 
 /// The query string of `/api/labels`.
@@ -63,9 +66,13 @@ pub fn parse(q: &LabelQuery) -> ApiResult<(Vec<LabelKind>, Option<LonLatBox>)> {
         (status = 503, description = "The vintage asked for could not be opened", body = ErrorBody),
     )
 )]
-pub async fn list(InVintage(v): InVintage, Params(q): Params<LabelQuery>) -> ApiResult<Response> {
+pub async fn list(
+    State(s): State<Arc<AppState>>,
+    InVintage(v): InVintage,
+    Params(q): Params<LabelQuery>,
+) -> ApiResult<Response> {
     let (kinds, within) = parse(&q)?;
-    let mut res = Json(v.labels.select(&kinds, within)).into_response();
+    let mut res = Json(v.labels(&s.wards).select(&kinds, within)).into_response();
     res.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/geo+json"),

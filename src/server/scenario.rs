@@ -213,24 +213,14 @@ fn pt_outcome(
     if let Some(e) = overlay::pt_unavailable(atlas, measure) {
         return Err(pt_error(e));
     }
-    let absent = |reason: &str| {
-        pt_error(OverlayError::PtAbsent {
-            layer: measure.layer_id(),
-            reason: reason.to_string(),
-        })
-    };
     let Some(data) = &s.data else {
-        return Err(absent(
-            "absent on this server: it was started without a data directory to read GTFS feeds from",
-        ));
+        return Err(pt_error(OverlayError::PtAbsent {
+            layer: measure.layer_id(),
+            reason: "absent on this server: it was started without a data directory to read GTFS feeds from".into(),
+        }));
     };
     let walk = s.networks.as_deref().map(|n| n.get(TravelMode::Walk));
-    if let Some(e) = overlay::pt_unroutable(data, measure, walk) {
-        return Err(pt_error(e));
-    }
-    let Some(walk) = walk else {
-        return Err(absent("absent on this server: no walk network"));
-    };
+    let walk = overlay::pt_walk_network(data, measure, walk).map_err(pt_error)?;
     let feeds = s
         .pt_feeds
         .get_or_init(|| {

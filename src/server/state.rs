@@ -73,9 +73,9 @@ pub struct Served {
     pub layers_json: Bytes,
     pub region_json: Bytes,
     pub gp_sites_json: Bytes,
-    /// `/api/labels`: this vintage's district and LSOA names, and the ward names the server was
-    /// given ([`AppState::with_wards`]); requests choose kinds and a box from it.
-    pub labels: LabelCollection,
+    /// `/api/labels`: this vintage's district and LSOA names and the server's ward names, made
+    /// on the first request ([`Served::labels`]); requests choose kinds and a box from it.
+    labels: std::sync::OnceLock<LabelCollection>,
     /// District outlines, dissolved in the background from load.
     pub districts: Pending<Bytes>,
     /// What `region_json` was made from.
@@ -83,6 +83,14 @@ pub struct Served {
 }
 
 impl Served {
+    /// The place-name labels of this vintage with `wards` (the server's, [`AppState::wards`]),
+    /// made once, on first use: a national set is tens of thousands of points that a server
+    /// whose page never asks for them should not build at start-up.
+    pub fn labels(&self, wards: &[Boundary]) -> &LabelCollection {
+        self.labels
+            .get_or_init(|| LabelCollection::of(&self.atlas, wards))
+    }
+
     /// Name the deployment's basemap style in `/api/region` (`serve --basemap-style`).
     fn set_basemap_style(&mut self, url: Option<String>) {
         self.region.basemap_style = url;
@@ -95,7 +103,6 @@ impl Served {
         atlas: Arc<Atlas>,
         offered: &[Vintage],
         default: Vintage,
-        wards: &[Boundary],
     ) -> Result<Served, TileError> {
         let job = atlas.clone();
         let districts = in_background("district outlines", move || {
@@ -112,7 +119,7 @@ impl Served {
             layers_json: to_bytes(&LayerList::of(&atlas)),
             region_json: to_bytes(&region),
             gp_sites_json: to_bytes(&GpSiteCollection::of(&atlas)),
-            labels: LabelCollection::of(&atlas, wards),
+            labels: std::sync::OnceLock::new(),
             districts,
             vintage,
             atlas,
@@ -149,7 +156,7 @@ pub struct AppState {
     /// England's profile figures per vintage (index: `Vintage as usize`), read on first use.
     pub england: [std::sync::OnceLock<Result<crate::model::locality::EnglandFigures, String>>; 2],
     /// Ward boundaries inside the region, labelled in every vintage ([`AppState::with_wards`]).
-    wards: Arc<Vec<Boundary>>,
+    pub wards: Vec<Boundary>,
     /// Label glyphs, made from the packaged font on first request.
     pub glyphs: crate::tiles::glyphs::Glyphs,
     /// The road networks scenarios route on; `None` means scenarios use the estimate.
@@ -195,11 +202,11 @@ impl AppState {
         } else {
             vec![vintage]
         };
-        let default = Arc::new(Served::new(vintage, atlas.clone(), &offered, vintage, &[])?);
+        let default = Arc::new(Served::new(vintage, atlas.clone(), &offered, vintage)?);
         Ok(AppState {
             default_vintage: vintage,
             health_json: to_bytes(&Health::of(&atlas)),
-            wards: Arc::new(Vec::new()),
+            wards: Vec::new(),
             glyphs: crate::tiles::glyphs::Glyphs::new(crate::tiles::glyphs::font_dirs(&web_dir)),
             networks: None,
             pt_feeds: std::sync::OnceLock::new(),
@@ -276,11 +283,10 @@ impl AppState {
                     let offered = self.vintages();
                     let default = self.default_vintage;
                     let basemap = self.basemap_style.clone();
-                    let wards = self.wards.clone();
                     in_background("atlas of another vintage", move || {
                         tracing::info!(%vintage, "opening the atlas of another vintage");
                         let atlas = opener(vintage)?;
-                        Served::new(vintage, Arc::new(atlas), &offered, default, &wards)
+                        Served::new(vintage, Arc::new(atlas), &offered, default)
                             .map(|mut s| {
                                 s.set_basemap_style(basemap);
                                 Arc::new(s)
@@ -325,10 +331,7 @@ impl AppState {
                     .is_some_and(|p| self.atlas.locate(p.x(), p.y()).is_some())
             })
             .collect();
-        if let Some(d) = Arc::get_mut(&mut self.default) {
-            d.labels = LabelCollection::of(&d.atlas, &inside);
-        }
-        self.wards = Arc::new(inside);
+        self.wards = inside;
         self
     }
 

@@ -270,6 +270,36 @@ enum Direction {
     Reverse,
 }
 
+/// Offer every junction one chain away from the settled junction `v` (reached in `seconds`).
+/// Forward (`reverse` 0): leave v along the chain (start → end is cost[0]); reverse: arrive at v.
+#[inline(always)]
+fn relax(
+    topo: &Topology,
+    cost: &[[f32; 2]],
+    labels: &mut Labels,
+    v: usize,
+    seconds: f64,
+    reverse: usize,
+) {
+    let Label { metres, source, .. } = labels.label[v];
+    let metres = metres as f64;
+    for e in topo.offsets[v]..topo.offsets[v + 1] {
+        let entry = topo.adj[e as usize] as usize;
+        let (c, end) = (entry >> 1, entry & 1);
+        let s = cost[c][end ^ reverse];
+        if !s.is_finite() {
+            continue;
+        }
+        let u = topo.ends[c][1 - end] as usize;
+        labels.offer(
+            u,
+            seconds + s as f64,
+            metres + topo.metres[c] as f64,
+            source,
+        );
+    }
+}
+
 /// Dijkstra with lazy deletion from whatever is queued in `labels`, stopping past `limit`.
 fn settle(topo: &Topology, cost: &[[f32; 2]], labels: &mut Labels, dir: Direction, limit: f64) {
     let reverse = (dir == Direction::Reverse) as usize;
@@ -281,24 +311,7 @@ fn settle(topo: &Topology, cost: &[[f32; 2]], labels: &mut Labels, dir: Directio
         if seconds > limit {
             break;
         }
-        let Label { metres, source, .. } = labels.label[v];
-        let metres = metres as f64;
-        for e in topo.offsets[v]..topo.offsets[v + 1] {
-            let entry = topo.adj[e as usize] as usize;
-            let (c, end) = (entry >> 1, entry & 1);
-            // Forward: leave v along the chain (start → end is cost[0]); reverse: arrive at v.
-            let s = cost[c][end ^ reverse];
-            if !s.is_finite() {
-                continue;
-            }
-            let u = topo.ends[c][1 - end] as usize;
-            labels.offer(
-                u,
-                seconds + s as f64,
-                metres + topo.metres[c] as f64,
-                source,
-            );
-        }
+        relax(topo, cost, labels, v, seconds, reverse);
     }
 }
 
@@ -339,23 +352,7 @@ fn settle_until(
                 return;
             }
         }
-        let Label { metres, source, .. } = labels.label[v];
-        let metres = metres as f64;
-        for e in topo.offsets[v]..topo.offsets[v + 1] {
-            let entry = topo.adj[e as usize] as usize;
-            let (c, end) = (entry >> 1, entry & 1);
-            let s = cost[c][end ^ reverse];
-            if !s.is_finite() {
-                continue;
-            }
-            let u = topo.ends[c][1 - end] as usize;
-            labels.offer(
-                u,
-                seconds + s as f64,
-                metres + topo.metres[c] as f64,
-                source,
-            );
-        }
+        relax(topo, cost, labels, v, seconds, reverse);
     }
 }
 

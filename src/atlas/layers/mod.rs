@@ -445,6 +445,14 @@ impl LayerSet {
     pub fn absent(&self) -> &[AbsentLayer] {
         &self.absent
     }
+    /// The reason recorded for a declared layer this set lacks (`None` if it was not marked
+    /// absent: present, or never declared here).
+    pub fn absent_reason(&self, id: &str) -> Option<&str> {
+        self.absent
+            .iter()
+            .find(|a| a.id == id)
+            .map(|a| a.reason.as_str())
+    }
     /// Why `id` is not a layer of this set, when the catalogue knows it: the absent layer's
     /// reason, or that it exists in another vintage (with the list of this vintage's layers).
     /// `None` for an id the catalogue does not know at all.
@@ -452,11 +460,10 @@ impl LayerSet {
         if self.get(id).is_some() {
             return None;
         }
-        if let Some(a) = self.absent.iter().find(|a| a.id == id) {
+        if let Some(reason) = self.absent_reason(id) {
             return Some(format!(
-                "layer `{id}` is not available in vintage {}: {}",
+                "layer `{id}` is not available in vintage {}: {reason}",
                 self.vintage.as_str(),
-                a.reason
             ));
         }
         catalogue::not_in_vintage(self.vintage, id)
