@@ -224,7 +224,18 @@ impl Network {
         let path = path.as_ref();
         let mut modes = [false; 3];
         modes[mode.index()] = true;
-        pbf::read(path, modes)?.build_mode(mode, &path.display().to_string())
+        let t = std::time::Instant::now();
+        let builder = pbf::read(path, modes)?;
+        let read_s = t.elapsed().as_secs_f64();
+        let network = builder.build_mode(mode, &path.display().to_string())?;
+        tracing::debug!(
+            path = %path.display(),
+            %mode,
+            read_s,
+            build_s = t.elapsed().as_secs_f64() - read_s,
+            "built one mode's network"
+        );
+        Ok(network)
     }
 
     /// See [`Networks::check_covers`]; a sample of at most 200 points is tried.

@@ -656,6 +656,7 @@ impl Network {
     ) -> Vec<Result<Access, Unreachable>> {
         // The origins read labels only at the two ends of the chain each snaps to: the search
         // may stop once those are settled instead of covering the whole network.
+        let t = std::time::Instant::now();
         let targets: Vec<u32> = origins
             .par_iter()
             .filter_map(|&(lon, lat)| self.snap(lon, lat))
@@ -666,8 +667,16 @@ impl Network {
             destinations,
             Some(&targets),
         );
+        let search_s = t.elapsed().as_secs_f64();
         let out = self.nearest_with(&labels, origins);
         return_labels(labels.labels);
+        tracing::debug!(
+            origins = origins.len(),
+            destinations = destinations.len(),
+            search_s,
+            answer_s = t.elapsed().as_secs_f64() - search_s,
+            "nearest facility"
+        );
         out
     }
 
