@@ -1,6 +1,6 @@
 //! England under IoD2025 without its LSOA 2021 boundaries (not in the data mirror): every English
 //! LSOA 2021 answers tables, and every map, point or distance question says which source it needs
-//! and where ONS publishes it. Also: DWP child poverty carried onto the county's LSOA 2021 areas.
+//! and where ONS publishes it. (DWP child poverty on the county's LSOA 2021 areas: tests/vintage2025.rs.)
 //! Expected figures come straight from the official CSVs, read here with the csv crate.
 
 mod common;
@@ -348,69 +348,4 @@ fn the_server_answers_tables_and_404s_maps_with_the_reason() {
         assert_eq!(v["error"], "no_boundaries", "{path}: {v}");
         must_name(v["detail"].as_str().unwrap());
     }
-}
-
-/// DWP's MSOA 2011 figures on the county's LSOA 2021 areas, checked against the official file
-/// through the lookup, both read here.
-#[test]
-fn child_poverty_reaches_2021_areas_through_their_2011_parents() {
-    let atlas = needsmap::open_atlas(&data(), &Region::default(), Vintage::V2025, None, false)
-        .unwrap()
-        .atlas;
-    let (h, rows) = csv_rows(&source("cilif_msoa11_gloucestershire"));
-    let (name, code) = (col(&h, "MSOA_name"), col(&h, "MSOA11CD"));
-    let (first, last) = (
-        col(&h, "children_rel_low_income_u16_FYE2015"),
-        col(&h, "children_rel_low_income_u16_FYE2022_provisional"),
-    );
-    let num = |s: &str| s.trim().replace(',', "").parse::<f64>().ok();
-    let dwp: HashMap<String, (String, Option<f64>, Option<f64>)> = rows
-        .iter()
-        .map(|r| {
-            (
-                r[name].to_string(),
-                (r[code].to_string(), num(&r[first]), num(&r[last])),
-            )
-        })
-        .collect();
-    let (lh, lrows) = csv_rows(&source("lsoa11_to_lsoa21_gloucestershire"));
-    let (l11name, l21) = (col(&lh, "LSOA11NM"), col(&lh, "LSOA21CD"));
-    let mut parents: HashMap<String, BTreeSet<String>> = HashMap::new();
-    for r in &lrows {
-        // ONS names an LSOA 2011 after its MSOA plus one letter.
-        let n = &r[l11name];
-        parents
-            .entry(r[l21].to_string())
-            .or_default()
-            .insert(n[..n.len() - 1].to_string());
-    }
-    let count = atlas
-        .layers
-        .get(ids::CHILD_POVERTY_MSOA)
-        .expect("the count layer");
-    let change = atlas.layers.get(ids::CHILD_POVERTY_MSOA_CHANGE).unwrap();
-    let msoa = atlas.layers.get(ids::MSOA).unwrap();
-    let mut with_value = 0;
-    for (i, a) in atlas.areas.iter().enumerate() {
-        let msoas = &parents[&a.code];
-        assert_eq!(msoas.len(), 1, "{} lies in one MSOA 2011", a.code);
-        let (c, f, l) = &dwp[msoas.iter().next().unwrap()];
-        assert_eq!(msoa.text(i), Some(c.as_str()), "{}", a.code);
-        assert_eq!(count.number(i), *l, "{}", a.code);
-        let d = match (l, f) {
-            (Some(l), Some(f)) => Some(l - f),
-            _ => None,
-        };
-        assert_eq!(change.number(i), d, "{}", a.code);
-        with_value += usize::from(count.number(i).is_some());
-    }
-    assert_eq!(atlas.areas.len(), 393);
-    assert!(with_value > 380, "{with_value} areas with a count");
-    assert!(count.meta.description.contains("lookup"));
-    assert!(count.meta.title.contains("MSOA-level"));
-    // The DWP file is an input of the 2025 snapshot: changing it rebuilds.
-    let inputs = snapshot::inputs_for(&data(), &Region::default(), Vintage::V2025, None);
-    assert!(inputs
-        .iter()
-        .any(|(id, _)| id == "cilif_msoa11_gloucestershire"));
 }
