@@ -145,14 +145,6 @@ fn unchanged_areas_keep_their_2011_district_and_new_ones_are_blank() {
             && method.contains(&format!("the {new_codes} areas new since 2011")),
         "{method}"
     );
-    let county = needsmap::summary::method_of(
-        common::atlas(),
-        needsmap::model::summary::SummaryLevel::District,
-    );
-    assert!(
-        county.ends_with("every LSOA counts in its own district."),
-        "{county}"
-    );
 }
 
 #[test]
