@@ -19,27 +19,32 @@ use std::sync::{Arc, OnceLock};
 const ENGLAND_WALES_21: &str = "lsoa21_bgc_england_wales";
 
 /// The England 2025 atlas from the checkout's data directory (built once, then its snapshot).
-fn england() -> &'static Atlas {
-    static ATLAS: OnceLock<Atlas> = OnceLock::new();
+fn england() -> &'static Arc<Atlas> {
+    static ATLAS: OnceLock<Arc<Atlas>> = OnceLock::new();
     ATLAS.get_or_init(|| {
         assert!(
             !data().has(ENGLAND_WALES_21),
             "these tests are about England without its LSOA 2021 boundaries"
         );
-        needsmap::open_atlas(&data(), &Region::England, Vintage::V2025, None, false)
-            .expect("England 2025 opens without boundaries")
-            .atlas
+        Arc::new(
+            needsmap::open_atlas(&data(), &Region::England, Vintage::V2025, None, false)
+                .expect("England 2025 opens without boundaries")
+                .atlas,
+        )
     })
 }
 
 /// Official IoD2025 (File 7 content): every English LSOA 2021 → IMD decile.
-fn iod2025_deciles() -> BTreeMap<String, u8> {
-    let (h, rows) = csv_rows(&source("iod2025"));
-    let (code, decile) = (col(&h, "lsoa21_code"), col(&h, "IMD_decile"));
-    rows.iter()
-        .filter(|r| r[code].starts_with("E01"))
-        .map(|r| (r[code].to_string(), r[decile].parse().unwrap()))
-        .collect()
+fn iod2025_deciles() -> &'static BTreeMap<String, u8> {
+    static DECILES: OnceLock<BTreeMap<String, u8>> = OnceLock::new();
+    DECILES.get_or_init(|| {
+        let (h, rows) = csv_rows(&source("iod2025"));
+        let (code, decile) = (col(&h, "lsoa21_code"), col(&h, "IMD_decile"));
+        rows.iter()
+            .filter(|r| r[code].starts_with("E01"))
+            .map(|r| (r[code].to_string(), r[decile].parse().unwrap()))
+            .collect()
+    })
 }
 
 /// Official IoD2019 File 1: LSOA 2011 code → district (2019).
@@ -151,9 +156,9 @@ fn unchanged_areas_keep_their_2011_district_and_new_ones_are_blank() {
 fn queries_answer_the_official_decile_1_set() {
     let atlas = england();
     let expected: BTreeSet<String> = iod2025_deciles()
-        .into_iter()
-        .filter(|(_, d)| *d <= 1)
-        .map(|(c, _)| c)
+        .iter()
+        .filter(|(_, d)| **d <= 1)
+        .map(|(c, _)| c.clone())
         .collect();
     let sel = AreaQuery::parse(atlas, Some("imd_decile <= 1"), None, None)
         .unwrap()
