@@ -314,13 +314,9 @@ fn the_cli_answers_tables_and_refuses_maps_naming_the_source() {
 
 #[test]
 fn the_server_answers_tables_and_404s_maps_with_the_reason() {
-    let atlas = Arc::new(
-        needsmap::open_atlas(&data(), &Region::England, Vintage::V2025, None, false)
-            .unwrap()
-            .atlas,
+    let base = serve_state(
+        AppState::with_limits(england().clone(), web_dir(), Limits::default()).expect("state"),
     );
-    let base =
-        serve_state(AppState::with_limits(atlas, web_dir(), Limits::default()).expect("state"));
     let get = |path: &str| reqwest::blocking::get(format!("{base}{path}")).unwrap();
     let expected = iod2025_deciles().values().filter(|d| **d <= 1).count();
     let res = get("/api/areas?where=imd_decile%20%3C%3D%201&format=csv");
