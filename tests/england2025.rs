@@ -12,8 +12,6 @@ use needsmap::server::{AppState, Limits};
 use needsmap::vintage::Vintage;
 use needsmap::{Atlas, AtlasError, Region};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::Path;
-use std::process::{Command, Output};
 use std::sync::{Arc, OnceLock};
 
 const ENGLAND_WALES_21: &str = "lsoa21_bgc_england_wales";
@@ -255,51 +253,22 @@ fn the_snapshot_keeps_the_missing_boundaries_and_reopens() {
     assert!(inputs.iter().any(|(id, _)| id == "iod2025"));
 }
 
-fn needsmap(args: &[&str]) -> Output {
-    let d = data();
-    Command::new(env!("CARGO_BIN_EXE_needsmap"))
-        .args(args)
-        .env("NEEDSMAP_DATA_DIR", &d.root)
-        .env(
-            "NEEDSMAP_MIRROR",
-            d.mirror.unwrap_or_else(|| Path::new(".").into()),
-        )
-        .env_remove("NEEDSMAP_VINTAGE")
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn the_cli_answers_tables_and_refuses_maps_naming_the_source() {
     england(); // the snapshot exists before the commands open it
     let expected = iod2025_deciles().values().filter(|d| **d <= 1).count();
     let g = ["--region", "england", "--vintage", "2025"];
     let run = |rest: &[&str]| needsmap(&[&g[..], rest].concat());
-    let out = run(&["query", "imd_decile <= 1", "--format", "csv"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut r = csv::Reader::from_reader(&out.stdout[..]);
+    let out = ok(&[&g[..], &["query", "imd_decile <= 1", "--format", "csv"]].concat());
+    let mut r = csv::Reader::from_reader(out.as_bytes());
     assert_eq!(r.records().count(), expected);
 
-    let out = run(&["area", "E01000001", "--format", "json"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = ok(&[&g[..], &["area", "E01000001", "--format", "json"]].concat());
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["code"], "E01000001");
     assert!(v["lon"].is_null() && v["lat"].is_null());
 
-    let out = run(&["layers", "--format", "json"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    ok(&[&g[..], &["layers", "--format", "json"]].concat());
 
     for refused in [
         &["query", "imd_decile <= 1", "--format", "geojson"][..],

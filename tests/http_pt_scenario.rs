@@ -12,7 +12,6 @@ use common::*;
 use needsmap::server::AppState;
 use needsmap::{Atlas, DataDir, Region};
 use serde_json::Value;
-use std::process::Command;
 use std::sync::Arc;
 
 fn get(base: &str, path: &str) -> (u16, Value) {
@@ -100,12 +99,7 @@ fn county_without_a_feed_is_409_with_the_recorded_reason() {
     }
 
     // Same wording as `needsmap scenario --mode pt` on the same data.
-    let out = Command::new(env!("CARGO_BIN_EXE_needsmap"))
-        .args(["scenario", "--mode", "pt", "--close", &site])
-        .env("NEEDSMAP_DATA_DIR", &d.root)
-        .env("NEEDSMAP_MIRROR", d.mirror.as_ref().unwrap())
-        .output()
-        .unwrap();
+    let out = needsmap(&["scenario", "--mode", "pt", "--close", &site]);
     assert_eq!(out.status.code(), Some(1));
     let cli = String::from_utf8(out.stderr).unwrap();
     let (_, _, detail) = refused(&base, &format!("close={site}&mode=pt"));

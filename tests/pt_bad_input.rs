@@ -8,7 +8,6 @@
 mod common;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use needsmap::pt_access;
 
@@ -196,27 +195,22 @@ fn no_weekday_service_gives_the_feed_date_range() {
 }
 
 fn travel(gtfs: &str, departure: &str) -> (Option<i32>, String) {
-    let d = common::data();
-    let out = Command::new(env!("CARGO_BIN_EXE_needsmap"))
-        .args(["--network"])
-        .arg(poa("poa_osm.pbf"))
-        .args([
-            "travel",
-            "--mode",
-            "transit",
-            "--gtfs",
-            gtfs,
-            "--departure",
-            departure,
-        ])
-        .arg("--origins")
-        .arg(poa("poa_points_of_interest.csv"))
-        .arg("--destinations")
-        .arg(poa("poa_points_of_interest.csv"))
-        .env("NEEDSMAP_DATA_DIR", &d.root)
-        .env("NEEDSMAP_MIRROR", d.mirror.unwrap())
-        .output()
-        .unwrap();
+    let (network, points) = (poa("poa_osm.pbf"), poa("poa_points_of_interest.csv"));
+    let out = common::needsmap(&[
+        "--network",
+        network.to_str().unwrap(),
+        "travel",
+        "--mode",
+        "transit",
+        "--gtfs",
+        gtfs,
+        "--departure",
+        departure,
+        "--origins",
+        points.to_str().unwrap(),
+        "--destinations",
+        points.to_str().unwrap(),
+    ]);
     assert!(out.stdout.is_empty(), "no partial answer");
     (out.status.code(), String::from_utf8(out.stderr).unwrap())
 }

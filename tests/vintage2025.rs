@@ -14,8 +14,6 @@ use needsmap::sources::DataDir;
 use needsmap::vintage::Vintage;
 use needsmap::{Atlas, Region};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::Path;
-use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 /// The 2025 county atlas built into a fresh data directory, and the same atlas opened from the
@@ -543,30 +541,6 @@ fn districts_outside_the_county_in_2025_name_the_boundaries_they_need() {
 
 // ---- The command line, run as a user would (its own data directory under the test's temp dir
 // would rebuild every atlas; these share the checkout's data directory like tests/cli.rs).
-
-fn needsmap(args: &[&str]) -> Output {
-    let d = data();
-    Command::new(env!("CARGO_BIN_EXE_needsmap"))
-        .args(args)
-        .env("NEEDSMAP_DATA_DIR", &d.root)
-        .env(
-            "NEEDSMAP_MIRROR",
-            d.mirror.unwrap_or_else(|| Path::new(".").into()),
-        )
-        .env_remove("NEEDSMAP_VINTAGE")
-        .output()
-        .unwrap()
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = needsmap(args);
-    assert!(
-        out.status.success(),
-        "needsmap {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 #[test]
 fn cli_compare_query_and_errors() {
