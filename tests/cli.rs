@@ -3,27 +3,7 @@
 mod common;
 use common::*;
 use std::collections::BTreeSet;
-use std::process::{Command, Output};
-
-fn needsmap(args: &[&str]) -> Output {
-    let d = data();
-    Command::new(env!("CARGO_BIN_EXE_needsmap"))
-        .args(args)
-        .env("NEEDSMAP_DATA_DIR", &d.root)
-        .env("NEEDSMAP_MIRROR", d.mirror.unwrap())
-        .output()
-        .unwrap()
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = needsmap(args);
-    assert!(
-        out.status.success(),
-        "needsmap {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+use std::process::Command;
 
 fn fails(args: &[&str]) -> String {
     let out = needsmap(args);

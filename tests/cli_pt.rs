@@ -5,17 +5,6 @@
 
 mod common;
 use common::*;
-use std::process::{Command, Output};
-
-fn needsmap(args: &[&str]) -> Output {
-    let d = data();
-    Command::new(env!("CARGO_BIN_EXE_needsmap"))
-        .args(args)
-        .env("NEEDSMAP_DATA_DIR", &d.root)
-        .env("NEEDSMAP_MIRROR", d.mirror.unwrap())
-        .output()
-        .unwrap()
-}
 
 /// The reason the atlas recorded, read from `layers --format json` (not from the product's
 /// pt code), for the layer a mode asks about.

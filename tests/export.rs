@@ -14,14 +14,6 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
-fn needsmap(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_needsmap"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("run needsmap")
-}
-
 fn gunzip(b: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     flate2::read::GzDecoder::new(b)

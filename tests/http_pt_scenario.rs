@@ -12,7 +12,6 @@ use common::*;
 use needsmap::server::AppState;
 use needsmap::{Atlas, DataDir, Region};
 use serde_json::Value;
-use std::process::Command;
 use std::sync::Arc;
 
 fn get(base: &str, path: &str) -> (u16, Value) {
@@ -100,12 +99,7 @@ fn county_without_a_feed_is_409_with_the_recorded_reason() {
     }
 
     // Same wording as `needsmap scenario --mode pt` on the same data.
-    let out = Command::new(env!("CARGO_BIN_EXE_needsmap"))
-        .args(["scenario", "--mode", "pt", "--close", &site])
-        .env("NEEDSMAP_DATA_DIR", &d.root)
-        .env("NEEDSMAP_MIRROR", d.mirror.as_ref().unwrap())
-        .output()
-        .unwrap();
+    let out = needsmap(&["scenario", "--mode", "pt", "--close", &site]);
     assert_eq!(out.status.code(), Some(1));
     let cli = String::from_utf8(out.stderr).unwrap();
     let (_, _, detail) = refused(&base, &format!("close={site}&mode=pt"));
@@ -168,45 +162,4 @@ fn feeds_without_a_walk_network_is_409_saying_the_walk_network_is_missing() {
     let (s, body) = get(&base, &format!("/api/scenario?close={site}&mode=walk"));
     assert_eq!(s, 200, "{body}");
     assert_eq!(body["method"], "estimate");
-}
-
-/// What a timed-out request relies on: the routing asks `stop()` before each area and gives up
-/// when told, instead of routing every area for nobody. Real feeds and walk network (Porto
-/// Alegre), hexgrid cells as areas; stopped after the third area.
-#[test]
-fn the_routing_stops_when_asked() {
-    use needsmap::travel::transit::gtfs::Feed;
-    use needsmap::travel::{Network, TravelMode};
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let poa = |f: &str| by_file(&format!("transit/porto_alegre/{f}"));
-    let walk = Network::from_pbf(poa("poa_osm.pbf"), TravelMode::Walk).unwrap();
-    let feeds = vec![
-        Feed::read(poa("poa_eptc.zip")).unwrap(),
-        Feed::read(poa("poa_trensurb.zip")).unwrap(),
-    ];
-    let (h, rows) = csv_rows(&poa("poa_hexgrid.csv"));
-    let (lon, lat) = (col(&h, "lon"), col(&h, "lat"));
-    let cells: Vec<(f64, f64)> = rows
-        .iter()
-        .map(|r| (r[lon].parse().unwrap(), r[lat].parse().unwrap()))
-        .collect();
-    let (origins, sites) = (&cells[..400], &cells[400..420]);
-    let asked = AtomicUsize::new(0);
-    let stop = || asked.fetch_add(1, Ordering::SeqCst) >= 3;
-    let got = needsmap::pt_access::gp_pt_minutes_until(
-        &walk,
-        &feeds,
-        origins,
-        sites,
-        &[vec![true; sites.len()]],
-        &stop,
-    )
-    .unwrap();
-    assert!(got.is_none(), "stopped routing gave an answer");
-    // Each worker asks once more after the stop before it gives up: far fewer than 400 areas.
-    let n = asked.load(Ordering::SeqCst);
-    assert!(
-        n < 3 + 2 * rayon::current_num_threads() + 2,
-        "asked {n} times"
-    );
 }

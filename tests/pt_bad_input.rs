@@ -8,10 +8,8 @@
 mod common;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use needsmap::pt_access;
-use needsmap::travel::transit::gtfs::Feed;
 
 fn poa(rel: &str) -> PathBuf {
     common::by_file(&format!("transit/porto_alegre/{rel}"))
@@ -165,8 +163,12 @@ fn bad_values_name_file_row_and_field() {
         let e = county_error(&root);
         has_all(&e, &["trensurb_damaged.zip", file]);
         has_all(&e, words);
-        // The same words from the feed reader used by `travel --mode transit`.
-        assert_eq!(Feed::read(&path).unwrap_err().to_string(), e);
+        // The same words from `needsmap travel --mode transit` on the damaged feed, on a
+        // weekday inside the Trensurb calendar (2019-03-01..2019-12-31).
+        let (code, cli) = travel(&path.display().to_string(), "2019-05-15T08:00");
+        assert_ne!(code, Some(0), "{file} line {line}: {cli}");
+        has_all(&cli, &["trensurb_damaged.zip", file]);
+        has_all(&cli, words);
         std::fs::remove_dir_all(root).unwrap();
     }
 }
@@ -193,27 +195,22 @@ fn no_weekday_service_gives_the_feed_date_range() {
 }
 
 fn travel(gtfs: &str, departure: &str) -> (Option<i32>, String) {
-    let d = common::data();
-    let out = Command::new(env!("CARGO_BIN_EXE_needsmap"))
-        .args(["--network"])
-        .arg(poa("poa_osm.pbf"))
-        .args([
-            "travel",
-            "--mode",
-            "transit",
-            "--gtfs",
-            gtfs,
-            "--departure",
-            departure,
-        ])
-        .arg("--origins")
-        .arg(poa("poa_points_of_interest.csv"))
-        .arg("--destinations")
-        .arg(poa("poa_points_of_interest.csv"))
-        .env("NEEDSMAP_DATA_DIR", &d.root)
-        .env("NEEDSMAP_MIRROR", d.mirror.unwrap())
-        .output()
-        .unwrap();
+    let (network, points) = (poa("poa_osm.pbf"), poa("poa_points_of_interest.csv"));
+    let out = common::needsmap(&[
+        "--network",
+        network.to_str().unwrap(),
+        "travel",
+        "--mode",
+        "transit",
+        "--gtfs",
+        gtfs,
+        "--departure",
+        departure,
+        "--origins",
+        points.to_str().unwrap(),
+        "--destinations",
+        points.to_str().unwrap(),
+    ]);
     assert!(out.stdout.is_empty(), "no partial answer");
     (out.status.code(), String::from_utf8(out.stderr).unwrap())
 }

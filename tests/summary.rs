@@ -38,6 +38,12 @@ fn file1() -> Vec<(String, String, u8)> {
 fn district_rows_match_file_1_and_file_6() {
     let a = atlas();
     let s = summarise(a, SummaryLevel::District, 45.0).unwrap();
+    // The county's 2019 areas each carry their own district (England 2025 gives its rule instead).
+    let method = needsmap::summary::method_of(a, SummaryLevel::District);
+    assert!(
+        method.ends_with("every LSOA counts in its own district."),
+        "{method}"
+    );
     let f1 = file1();
     // LSOA counts and the share in national decile 1, per district, from File 1.
     let mut counts: BTreeMap<&str, (usize, usize)> = BTreeMap::new();

@@ -338,17 +338,6 @@ fn profiles_are_printed_in_the_vintage_asked_for() {
     );
 }
 
-fn needsmap(args: &[&str]) -> std::process::Output {
-    let d = data();
-    std::process::Command::new(env!("CARGO_BIN_EXE_needsmap"))
-        .args(args)
-        .env("NEEDSMAP_DATA_DIR", &d.root)
-        .env("NEEDSMAP_MIRROR", d.mirror.unwrap())
-        .env_remove("NEEDSMAP_VINTAGE")
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn the_cli_summarises_and_profiles_in_2025() {
     let want = districts_2025();

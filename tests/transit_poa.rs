@@ -658,3 +658,36 @@ fn cli_transit_matrix_and_nearest() {
         "{err}"
     );
 }
+
+/// What a timed-out request relies on: the routing asks `stop()` before each area and gives up
+/// when told, instead of routing every area for nobody. Real feeds and walk network (Porto
+/// Alegre), hexgrid cells as areas; stopped after the third area.
+#[test]
+fn the_routing_stops_when_asked() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let (h, rows) = common::csv_rows(&poa("poa_hexgrid.csv"));
+    let (lon, lat) = (common::col(&h, "lon"), common::col(&h, "lat"));
+    let cells: Vec<(f64, f64)> = rows
+        .iter()
+        .map(|r| (r[lon].parse().unwrap(), r[lat].parse().unwrap()))
+        .collect();
+    let (origins, sites) = (&cells[..400], &cells[400..420]);
+    let asked = AtomicUsize::new(0);
+    let stop = || asked.fetch_add(1, Ordering::SeqCst) >= 3;
+    let got = needsmap::pt_access::gp_pt_minutes_until(
+        walk_network(),
+        feeds(),
+        origins,
+        sites,
+        &[vec![true; sites.len()]],
+        &stop,
+    )
+    .unwrap();
+    assert!(got.is_none(), "stopped routing gave an answer");
+    // Each worker asks once more after the stop before it gives up: far fewer than 400 areas.
+    let n = asked.load(Ordering::SeqCst);
+    assert!(
+        n < 3 + 2 * rayon::current_num_threads() + 2,
+        "asked {n} times"
+    );
+}

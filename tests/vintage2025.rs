@@ -14,8 +14,6 @@ use needsmap::sources::DataDir;
 use needsmap::vintage::Vintage;
 use needsmap::{Atlas, Region};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::Path;
-use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 /// The 2025 county atlas built into a fresh data directory, and the same atlas opened from the
@@ -428,6 +426,95 @@ fn a_postcode_is_answered_under_both_vintages() {
     assert!(answer.message.contains("LSOA 2011") && answer.message.contains("LSOA 2021"));
 }
 
+/// The polygons of a boundary GeoJSON file, by the code in property `key` (read with geojson + geo).
+fn polygons(id: &str, key: &str) -> Vec<(String, geo::MultiPolygon<f64>)> {
+    let text = std::fs::read_to_string(source(id)).unwrap();
+    let fc: geojson::FeatureCollection = text
+        .parse::<geojson::GeoJson>()
+        .unwrap()
+        .try_into()
+        .unwrap();
+    fc.features
+        .into_iter()
+        .map(|f| {
+            let code = f.property(key).unwrap().as_str().unwrap().to_string();
+            let g: geo::Geometry<f64> = f.geometry.unwrap().try_into().unwrap();
+            let mp = match g {
+                geo::Geometry::Polygon(p) => geo::MultiPolygon(vec![p]),
+                geo::Geometry::MultiPolygon(m) => m,
+                other => panic!("{id} {code}: {other:?}"),
+            };
+            (code, mp)
+        })
+        .collect()
+}
+
+/// DWP's MSOA 2011 figures on the county's LSOA 2021 areas. Each area's MSOA 2011 is found here by
+/// geometry (the MSOA 2011 polygon holding an interior point of the LSOA 2021 polygon; the product
+/// goes through the lookup and ONS's naming rule instead), and its values read from the DWP CSV.
+#[test]
+fn child_poverty_reaches_2021_areas_through_their_2011_parents() {
+    use geo::{Contains, InteriorPoint};
+    let atlas = atlas25();
+    let (h, rows) = csv_rows(&source("cilif_msoa11_gloucestershire"));
+    let (code, first, last) = (
+        col(&h, "MSOA11CD"),
+        col(&h, "children_rel_low_income_u16_FYE2015"),
+        col(&h, "children_rel_low_income_u16_FYE2022_provisional"),
+    );
+    let num = |s: &str| s.trim().replace(',', "").parse::<f64>().ok();
+    let dwp: HashMap<String, (Option<f64>, Option<f64>)> = rows
+        .iter()
+        .map(|r| (r[code].to_string(), (num(&r[first]), num(&r[last]))))
+        .collect();
+    let msoas = polygons("msoa11_bgc_gloucestershire", "MSOA11CD");
+    assert_eq!(msoas.len(), 75);
+    let lsoas = polygons("lsoa21_bgc_gloucestershire", "LSOA21CD");
+    assert_eq!(lsoas.len(), 393);
+    let in_msoa: HashMap<String, String> = lsoas
+        .iter()
+        .map(|(c, poly)| {
+            let p = poly.interior_point().unwrap();
+            let hits: Vec<&str> = msoas
+                .iter()
+                .filter(|(_, mp)| mp.contains(&p))
+                .map(|(m, _)| m.as_str())
+                .collect();
+            assert_eq!(hits.len(), 1, "{c} lies in {hits:?}");
+            (c.clone(), hits[0].to_string())
+        })
+        .collect();
+    let count = atlas
+        .layers
+        .get(ids::CHILD_POVERTY_MSOA)
+        .expect("the count layer");
+    let change = atlas.layers.get(ids::CHILD_POVERTY_MSOA_CHANGE).unwrap();
+    let msoa = atlas.layers.get(ids::MSOA).unwrap();
+    let mut with_value = 0;
+    for (i, a) in atlas.areas.iter().enumerate() {
+        let m = &in_msoa[&a.code];
+        let (f, l) = dwp[m];
+        assert_eq!(msoa.text(i), Some(m.as_str()), "{}", a.code);
+        assert_eq!(count.number(i), l, "{}", a.code);
+        let d = match (l, f) {
+            (Some(l), Some(f)) => Some(l - f),
+            _ => None,
+        };
+        assert_eq!(change.number(i), d, "{}", a.code);
+        with_value += usize::from(count.number(i).is_some());
+    }
+    assert_eq!(atlas.areas.len(), 393);
+    assert!(with_value > 380, "{with_value} areas with a count");
+    assert!(count.meta.description.contains("lookup"));
+    assert!(count.meta.title.contains("MSOA-level"));
+    // The DWP file is an input of the 2025 snapshot: changing it rebuilds.
+    let inputs =
+        needsmap::atlas::snapshot::inputs_for(&data(), &Region::default(), Vintage::V2025, None);
+    assert!(inputs
+        .iter()
+        .any(|(id, _)| id == "cilif_msoa11_gloucestershire"));
+}
+
 /// Districts outside the county under 2025: only the (unmirrored) boundaries say which LSOA 2021
 /// areas lie in them, so this is an error naming them. England itself answers tables: see
 /// tests/england2025.rs.
@@ -454,30 +541,6 @@ fn districts_outside_the_county_in_2025_name_the_boundaries_they_need() {
 
 // ---- The command line, run as a user would (its own data directory under the test's temp dir
 // would rebuild every atlas; these share the checkout's data directory like tests/cli.rs).
-
-fn needsmap(args: &[&str]) -> Output {
-    let d = data();
-    Command::new(env!("CARGO_BIN_EXE_needsmap"))
-        .args(args)
-        .env("NEEDSMAP_DATA_DIR", &d.root)
-        .env(
-            "NEEDSMAP_MIRROR",
-            d.mirror.unwrap_or_else(|| Path::new(".").into()),
-        )
-        .env_remove("NEEDSMAP_VINTAGE")
-        .output()
-        .unwrap()
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = needsmap(args);
-    assert!(
-        out.status.success(),
-        "needsmap {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 #[test]
 fn cli_compare_query_and_errors() {

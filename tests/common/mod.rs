@@ -102,3 +102,30 @@ pub fn serve_state(state: needsmap::server::AppState) -> String {
             .expect("server started")
     )
 }
+
+/// Run the built `needsmap` as a user would, on the checkout's data directory and mirror (`.` when
+/// none is configured), without a `NEEDSMAP_VINTAGE` from the caller's environment.
+pub fn needsmap(args: &[&str]) -> std::process::Output {
+    let d = data();
+    std::process::Command::new(env!("CARGO_BIN_EXE_needsmap"))
+        .args(args)
+        .env("NEEDSMAP_DATA_DIR", &d.root)
+        .env(
+            "NEEDSMAP_MIRROR",
+            d.mirror.unwrap_or_else(|| Path::new(".").into()),
+        )
+        .env_remove("NEEDSMAP_VINTAGE")
+        .output()
+        .expect("run needsmap")
+}
+
+/// The standard output of a `needsmap` command that must succeed (its stderr in the failure).
+pub fn ok(args: &[&str]) -> String {
+    let out = needsmap(args);
+    assert!(
+        out.status.success(),
+        "needsmap {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
