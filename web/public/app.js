@@ -97,6 +97,8 @@ window.needsmap = {
   labelsSettled: () => ctx.lsoaLabels?.settled() ?? Promise.resolve(),
   /** `performance.now()` when the areas of the first view were drawn (before outlines, GP sites, names). */
   areasDrawnAt: null,
+  /** `performance.now()` when the context (outlines, GP sites, place names) was drawn too. */
+  contextDrawnAt: null,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -455,6 +457,8 @@ async function start() {
     await drawContext(d, gp, places);
   }
   await ctx.mapView.idle();
+  // outlines, GP sites and place names are drawn as well (the England check reports this time too)
+  window.needsmap.contextDrawnAt = performance.now();
 }
 
 /**

@@ -589,29 +589,35 @@ test('England: ~300 districts from the server, chosen by type-ahead', { timeout:
     assert.equal(region.name, 'England');
     assert.deepEqual([...region.districts].sort(), [...names.keys()].sort(), 'the server lists every English district');
 
-    // the whole country drawn: from navigation start to the map idle with every visible tile
-    // loaded and colour on the canvas (a measurement printed here and kept in benches/README.md,
-    // not a timed assertion: the machine is shared)
+    // the whole country drawn: the page records when the areas of the first view were drawn
+    // (`areasDrawnAt`, after the map's first idle) and when the context that comes after them was
+    // drawn too (`contextDrawnAt`: district outlines, GP sites, place names, and the idle after
+    // them). Measurements since navigation start, printed here and kept in benches/README.md, not
+    // timed assertions: the machine is shared.
     p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     p.setDefaultTimeout(90000);
     await p.goto(`${url}/`, { waitUntil: 'commit' });
-    const drawnAt = await p.waitForFunction(() => {
-      const m = window.needsmap?.map;
-      if (!m || !m.loaded() || !m.areTilesLoaded() || m.isMoving() || !m.getLayer('areas-fill')) return false;
-      if (!m.queryRenderedFeatures({ layers: ['areas-fill'] }).length) return false;
-      return performance.now();
+    const marks = await p.waitForFunction(() => {
+      const n = window.needsmap;
+      if (typeof n?.areasDrawnAt !== 'number' || typeof n.contextDrawnAt !== 'number') return false;
+      return { areasAt: n.areasDrawnAt, contextAt: n.contextDrawnAt };
     }, null, { timeout: 90000, polling: 50 }).then((h) => h.jsonValue());
+    const { areasAt, contextAt } = marks;
+    assert.ok(areasAt <= contextAt, `areas drawn at ${areasAt} ms, context at ${contextAt} ms`);
+    await p.waitForFunction(() => {
+      const m = window.needsmap.map;
+      return m.loaded() && m.areTilesLoaded() && !m.isMoving();
+    }, null, { timeout: 90000, polling: 100 });
     const drawn = await p.evaluate(() => {
       const m = window.needsmap.map;
       const feats = m.queryRenderedFeatures({ layers: ['areas-fill'] });
       const b = m.getBounds();
-      return { codes: [...new Set(feats.map((f) => f.properties.code))], zoom: m.getZoom(), bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()] };
+      const outlines = new Set(m.queryRenderedFeatures({ layers: ['districts-line'] }).map((f) => f.properties.code)).size;
+      return { codes: [...new Set(feats.map((f) => f.properties.code))], outlines, zoom: m.getZoom(), bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()] };
     });
-    // the page records when the areas of the first view were drawn, before it adds the context
-    // (district outlines, GP sites, place names) that `drawnAt` also waits for
-    const areasAt = await p.evaluate(() => window.needsmap.areasDrawnAt);
-    assert.ok(typeof areasAt === 'number' && areasAt <= drawnAt, `areas drawn at ${areasAt}, everything at ${drawnAt}`);
-    console.log(`[england] whole country drawn ${Math.round(areasAt)} ms after navigation start (outlines, GP sites and names too: ${Math.round(drawnAt)} ms); zoom ${drawn.zoom.toFixed(2)}, ${drawn.codes.length} LSOAs drawn`);
+    assert.ok(drawn.codes.length > 0, 'areas are drawn');
+    assert.ok(drawn.outlines >= 0.95 * names.size, `outlines of ${drawn.outlines} of ${names.size} districts drawn by contextDrawnAt`);
+    console.log(`[england] whole country's areas drawn ${Math.round(areasAt)} ms after navigation start; district outlines, GP sites and place names too at ${Math.round(contextAt)} ms; zoom ${drawn.zoom.toFixed(2)}, ${drawn.codes.length} LSOAs drawn`);
     await p.screenshot({ path: path.join(ARTIFACTS, '10-england-whole.png') });
     // the view holds the country, and areas of its far corners (official districts) are drawn
     const [bw, bs, be, bn] = drawn.bounds;
