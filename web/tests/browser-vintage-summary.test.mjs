@@ -8,23 +8,17 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { ARTIFACTS, opendata, startServer, launchBrowser, openPage, withTimeout } from './helpers/needsmap-server.mjs';
+import { ARTIFACTS, startServer, launchBrowser, openPage, withTimeout, readCsv, GLOUCESTERSHIRE_LADS } from './helpers/needsmap-server.mjs';
 
 const STEP_MS = 90000;
 const IOD2025_COUNTY = 'deprivation/iod2025/imd2025_lsoa21_gloucestershire_humaniverse.csv';
 const IOD2019_FILE1 = 'deprivation/iod2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv';
-const GLOS = new Set(['E07000078', 'E07000079', 'E07000080', 'E07000081', 'E07000082', 'E07000083']);
-
-function readCsv(rel) {
-  return parse(fs.readFileSync(opendata(rel)), { columns: true, bom: true, skip_empty_lines: true });
-}
 
 /** District code → LSOA count, for 2025 (LSOA 2021) and 2019 (LSOA 2011, File 1). */
 function expected() {
   const count = (rows, lad) => {
     const m = new Map();
-    for (const r of rows) if (GLOS.has(r[lad])) m.set(r[lad], (m.get(r[lad]) || 0) + 1);
+    for (const r of rows) if (GLOUCESTERSHIRE_LADS.has(r[lad])) m.set(r[lad], (m.get(r[lad]) || 0) + 1);
     return m;
   };
   return {

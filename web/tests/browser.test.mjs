@@ -17,18 +17,12 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { chromium } from 'playwright-core';
 import { staticHost } from './helpers/static-host.mjs';
+import { readCsv, runNeedsmap, GLOUCESTERSHIRE_LADS } from './helpers/needsmap-server.mjs';
 
 const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const REPO = path.resolve(WEB, '..');
 const ARTIFACTS = path.join(WEB, 'test-artifacts');
 
-/** The one place that knows where the real open data lives. */
-function opendata(rel) {
-  const base = process.env.NEEDSMAP_MIRROR || path.join(REPO, '..', 'shared', 'opendata');
-  return path.join(base, rel);
-}
-
-const GLOUCESTERSHIRE_LADS = new Set(['E07000078', 'E07000079', 'E07000080', 'E07000081', 'E07000082', 'E07000083']);
 const IOD_FILE = 'deprivation/iod2019/iod2019_lsoa11_england_all_scores_ranks_deciles_denominators_COMPOSITE.csv';
 const POSTCODE_FILE = 'postcodes/postcodes_gloucestershire_ons_may22_lsoa11_with_codepoint_open_may25_coords.csv';
 const COL_LSOA = 'LSOA code (2011)';
@@ -42,12 +36,6 @@ const STEP_MS = 30000;
 
 // ---------------------------------------------------------------------------------------------
 // expected facts, from the official files
-
-function readCsv(rel) {
-  const file = opendata(rel);
-  assert.ok(fs.existsSync(file), `open-data file missing: ${file} (set NEEDSMAP_MIRROR)`);
-  return parse(fs.readFileSync(file), { columns: true, bom: true, skip_empty_lines: true });
-}
 
 const num = (s) => Number(String(s).replace(/,/g, ''));
 
@@ -687,24 +675,6 @@ test('England: ~300 districts from the server, chosen by type-ahead', { timeout:
   }
 });
 
-/** Runs `needsmap ARGS` from the repository; resolves its output, rejects with stderr on failure. */
-function needsmapCli(args, ms = 170000) {
-  const bin = path.resolve(WEB, process.env.NEEDSMAP_BIN || '../target/release/needsmap');
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err = (err + d).slice(-8000); });
-    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-    child.on('exit', (code, sig) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new Error(`needsmap ${args.join(' ')} exited ${code ?? sig}:\n${err}`));
-    });
-  });
-}
-
 test('static mode: the map runs from a PMTiles archive on a plain file host', { timeout: 240000 }, async () => {
   // the real exporter writes the archive with the layers the static page colours by
   const ids = ['imd_decile', 'imd_score'];
@@ -712,7 +682,7 @@ test('static mode: the map runs from a PMTiles archive on a plain file host', { 
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const archive = path.join(dir, 'areas.pmtiles');
-  const said = await needsmapCli(['export', 'pmtiles', archive, '--maxzoom', '11', '--layers', ids.join(',')]);
+  const said = await runNeedsmap(['export', 'pmtiles', archive, '--maxzoom', '11', '--layers', ids.join(',')], { ms: 170000 });
   assert.match(said, /^wrote .*areas\.pmtiles \(\d+ tiles, \d+ bytes\)/);
   assert.deepEqual(fs.readdirSync(dir), ['areas.pmtiles'], 'only the archive is left in the folder');
   const region = await serverRegion();
