@@ -100,6 +100,11 @@ test('switching to IMD 2025 reloads the summary with the 393 LSOA 2021 areas', {
   const method = await page.textContent('[data-testid="summary-method"]');
   assert.match(method, /IoD2025, LSOA 2021/);
   assert.match(method, /No population in IoD2025/);
+  // the people share is shown by LSOAs, and says so; the population-weighted score is offered disabled
+  assert.match(method, /People in the most deprived 10% \(share\): shown as LSOAs in the most deprived 10% \(share\)/);
+  const weighted = await page.$eval('[data-testid="summary-measure"] option[value="imd_score_weighted"]', (o) => ({ disabled: o.disabled, title: o.title }));
+  assert.equal(weighted.disabled, true);
+  assert.match(weighted.title, /no population to weight by/);
   assert.match(await page.getAttribute('[data-testid="summary-csv"]', 'href'), /vintage=2025/);
   await page.screenshot({ path: path.join(ARTIFACTS, 'vintage-summary-2025.png') });
 });

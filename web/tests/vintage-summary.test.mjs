@@ -1,10 +1,10 @@
 // Pure parts of summaries and static archives under a vintage (issue 8): summary and profile URLs
 // carry the vintage shown, MSOA rows filter on the vintage's own MSOA layer, people measures fall
-// back to LSOA shares where a vintage has no population, and a static config lists one archive
-// per vintage.
+// back to LSOA shares where a vintage has no population (the population-weighted score to no
+// values, saying why), and a static config lists one archive per vintage.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clickThrough, profileHref, summaryUrl, measureFor, levelLabel, msoaLayer } from '../public/summary.js';
+import { clickThrough, profileHref, summaryUrl, measureFor, measureAvailable, measureNote, levelLabel, msoaLayer, MEASURES } from '../public/summary.js';
 import { parseStaticConfig, archiveVintage, archiveChoice, archiveRegion } from '../public/static.js';
 import { LAYER_IDS } from '../public/generated/layers.js';
 
@@ -25,14 +25,26 @@ test('MSOA rows are of the vintage\'s census', () => {
   assert.equal(levelLabel(LAYER_IDS.MSOA, '2019'), 'MSOAs (2011)');
 });
 
-test('without a population, people shares are shown as LSOA shares', () => {
+test('without a population, people shares are shown as LSOA shares and the weighted score as none', () => {
   const none = { region_total: { population: null } };
   const some = { region_total: { population: 640000 } };
   assert.equal(measureFor(none, 'share_people_decile1'), 'share_lsoas_decile1');
   assert.equal(measureFor(none, 'share_people_decile1_2'), 'share_lsoas_decile1_2');
-  assert.equal(measureFor(none, 'imd_score_weighted'), 'share_lsoas_decile1');
+  assert.match(measureNote(none, 'share_people_decile1_2'), /shown as LSOAs in the most deprived 20% \(share\)/);
+  // a population-weighted mean has no population-free equivalent: kept (no values), not swapped
+  // for another figure, offered disabled and saying why
+  assert.equal(measureFor(none, 'imd_score_weighted'), 'imd_score_weighted');
+  assert.equal(measureAvailable(none, 'imd_score_weighted'), false);
+  assert.match(measureNote(none, 'imd_score_weighted'), /not available.*no population to weight by/);
+  assert.equal(measureFor(some, 'imd_score_weighted'), 'imd_score_weighted');
+  assert.equal(measureAvailable(some, 'imd_score_weighted'), true);
+  assert.equal(measureNote(some, 'imd_score_weighted'), '');
   assert.equal(measureFor(none, LAYER_IDS.CHILDREN_INCOME_DEPRIVED), LAYER_IDS.CHILDREN_INCOME_DEPRIVED);
   assert.equal(measureFor(some, 'share_people_decile1'), 'share_people_decile1');
+  // every people measure says what stands in for it, and a stand-in counts no people
+  for (const m of MEASURES.filter((x) => x.people)) {
+    assert.ok(m.withoutPeople === null || MEASURES.some((x) => x.id === m.withoutPeople && !x.people), m.id);
+  }
 });
 
 test('a static config lists one archive per vintage', () => {
