@@ -42,7 +42,7 @@ const panels = [];
 const ctx = {
   data: null, // {health, layers, byId, region, modes, districts, tileTemplate, tilejson}
   mapView: null,
-  staticMode: null, // {pmtiles, ...} in static mode
+  staticMode: null, // {archives, source, archive, ...} in static mode
   store: null,
   modeLayer: (mode) => ctx.data.modes.find((m) => m.mode === mode)?.layer || null,
   networkShown: (s) => ctx.data.byId.get(s.layer)?.method === 'network' || (s.beyond && ctx.modeLayer(s.mode)?.method === 'network'),
