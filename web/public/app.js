@@ -42,7 +42,7 @@ const panels = [];
 const ctx = {
   data: null, // {health, layers, byId, region, modes, districts, tileTemplate, tilejson}
   mapView: null,
-  staticMode: null, // {pmtiles, ...} in static mode
+  staticMode: null, // {archives, source, archive, ...} in static mode
   store: null,
   modeLayer: (mode) => ctx.data.modes.find((m) => m.mode === mode)?.layer || null,
   networkShown: (s) => ctx.data.byId.get(s.layer)?.method === 'network' || (s.beyond && ctx.modeLayer(s.mode)?.method === 'network'),
@@ -97,6 +97,8 @@ window.needsmap = {
   labelsSettled: () => ctx.lsoaLabels?.settled() ?? Promise.resolve(),
   /** `performance.now()` when the areas of the first view were drawn (before outlines, GP sites, names). */
   areasDrawnAt: null,
+  /** `performance.now()` when the context (outlines, GP sites, place names) was drawn too. */
+  contextDrawnAt: null,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -174,7 +176,7 @@ async function loadStatic(source, wanted = store.state.vintage) {
   }
   ctx.staticMode = { ...cfg, source, archive: archive.url };
   region.vintages = choice.offered;
-  const d = { health: null, region, districts, tileTemplate: null, vintage: choice.vintage };
+  const d = { health: null, region, districts, districtsLoading: Promise.resolve(districts), tileTemplate: null, vintage: choice.vintage };
   d.areaSource = { type: 'vector', url: archive.url };
   return indexLayers(d, rows);
 }
@@ -310,13 +312,15 @@ async function switchVintage(vintage, asked = store.state) {
     if (ctx.staticMode) {
       // one archive per vintage: the other archive's tiles and layers, same page
       const d = await loadStatic(ctx.staticMode.source, vintage);
-      ctx.mapView.map.getSource(SRC.AREAS).setUrl(d.areaSource.url);
+      ctx.mapView.setAreaArchive(d.areaSource.url);
       ctx.data = d;
     } else {
       useVintage(vintage);
-      const [layersDoc, tilejson, districts] = await Promise.all([api.layers(), api.tilejson(), api.districts()]);
-      const d = await fromApi(ctx.data.health, layersDoc, tilejson, Promise.resolve(districts));
-      d.districts = districts;
+      // the outlines are asked for now and drawn when they come, as at the start
+      const districts = api.districts();
+      districts.catch(() => {}); // reported when drawn
+      const [layersDoc, tilejson] = await Promise.all([api.layers(), api.tilejson()]);
+      const d = await fromApi(ctx.data.health, layersDoc, tilejson, districts);
       d.areaSource = ctx.data.areaSource;
       ctx.data = d;
     }
@@ -329,7 +333,7 @@ async function switchVintage(vintage, asked = store.state) {
     setStatus('ok', ctx.staticMode ? `Static map · ${ctx.data.region.name}` : words.status(ctx.data.region, ctx.data.health), ctx.data.health);
   }
   clearMessage('vintage');
-  ctx.mapView.setDistricts(ctx.data.districts);
+  drawOutlines(ctx.data);
   refreshLabels();
   const keepArea = asked.area && asked.vintage === ctx.data.vintage ? asked.area : '';
   const next = normalise({ ...asked, vintage: ctx.data.vintage, area: keepArea }, normaliseContext());
@@ -455,6 +459,27 @@ async function start() {
     await drawContext(d, gp, places);
   }
   await ctx.mapView.idle();
+  // outlines, GP sites and place names are drawn as well (the England check reports this time too)
+  window.needsmap.contextDrawnAt = performance.now();
+}
+
+/**
+ * Draws `d`'s district outlines once they are loaded, unless another vintage is shown by then
+ * (with its own outlines). Optional: a failure is reported and the map works without them.
+ */
+function drawOutlines(d) {
+  return d.districtsLoading
+    .then((fc) => {
+      if (ctx.data !== d) return;
+      d.districts = fc;
+      ctx.mapView.setDistricts(fc);
+      clearMessage('districts');
+    })
+    .catch((e) => {
+      if (ctx.data !== d) return;
+      ctx.mapView.setDistricts(null); // not another vintage's outlines in their place
+      showMessage('warning', errorHtml(e, 'Loading district outlines'), 'districts');
+    });
 }
 
 /**
@@ -463,13 +488,7 @@ async function start() {
  * would otherwise be tiled before the area tiles, so they come after the first draw.
  */
 async function drawContext(d, gp, places) {
-  const outlines = d.districtsLoading
-    .then((fc) => {
-      if (ctx.data !== d) return; // another vintage is shown by now, with its own outlines
-      d.districts = fc;
-      ctx.mapView.setDistricts(fc);
-    })
-    .catch((e) => showMessage('warning', errorHtml(e, 'Loading district outlines'), 'districts'));
+  const outlines = drawOutlines(d);
   // the server marks each GP site `inside` the region or not
   const sites = gp
     .then((g) => ctx.mapView.setGpData(g))

@@ -15,7 +15,7 @@ export const LSOA_LABEL_MINZOOM = 13;
 /** The `kind=` of /api/labels the page loads at start. */
 export const PLACE_KINDS = 'district,ward';
 /** Wait after the map stops before asking for LSOA names, so a pan or zoom asks once. */
-export const LSOA_LABEL_DEBOUNCE_MS = 150;
+const LSOA_LABEL_DEBOUNCE_MS = 150;
 export const LABEL_LAYERS = Object.freeze({ DISTRICT: 'labels-district', WARD: 'labels-ward', LSOA: 'labels-lsoa' });
 /** The `kind` of each label point in /api/labels (names of places, not layer ids). */
 export const LABEL_KINDS = Object.freeze({ LSOA: 'lsoa', WARD: 'ward', DISTRICT: 'district' });

@@ -105,6 +105,14 @@ export class MapView {
     src.setTiles([url]);
   }
 
+  /** Points the area source at another PMTiles archive (static mode, another vintage); clears the hover. */
+  setAreaArchive(url) {
+    const src = this.map.getSource(SRC.AREAS);
+    if (!src?.setUrl) return;
+    this.setHover(null);
+    src.setUrl(url);
+  }
+
   /** New district outlines (another vintage's dissolve). */
   setDistricts(fc) {
     this.map.getSource(SRC.DISTRICTS)?.setData(fc || { type: 'FeatureCollection', features: [] });

@@ -43,12 +43,11 @@ export function parseStaticConfig(doc, base) {
       if (a.vintage !== undefined && typeof a.vintage !== 'string') throw new Error(`static config: archives[${i}].vintage must be text, e.g. "2025"`);
       return { pmtiles: resolveUrl(a.pmtiles, base, `archives[${i}].pmtiles`), vintage: a.vintage || null };
     });
-    const named = archives.map((a) => a.vintage).filter(Boolean);
-    if (new Set(named).size !== named.length) throw new Error(`static config: two archives name the same vintage (${named.join(', ')})`);
+    // two archives of one vintage are refused by archiveChoice, which also sees the metadata's
   } else {
     archives = [{ pmtiles: resolveUrl(doc.pmtiles, base, 'pmtiles'), vintage: null }];
   }
-  const out = { pmtiles: archives[0].pmtiles, archives, layers: null, region: null, districts: null };
+  const out = { archives, layers: null, region: null, districts: null };
   if (doc.layers !== undefined) {
     const rows = Array.isArray(doc.layers) ? doc.layers : doc.layers?.layers;
     if (!Array.isArray(rows)) throw new Error('static config: "layers" must be a list of layers (as /api/layers gives)');

@@ -1,11 +1,12 @@
 // Browser check of the GP scenario panel on the real server: close a surgery by clicking it on the
 // map, compare the panel with the API's own answer, share the scenario through the URL, reset.
-// The page must make no request outside 127.0.0.1.
+// The page must make no request outside 127.0.0.1. On the county server, which has no GTFS feed,
+// public transport is offered disabled with the server's reason in plain words.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, openPage, mapIdle, fetchJson, withTimeout } from './helpers/needsmap-server.mjs';
 import * as fmt from '../public/format.js';
-import { highlights } from '../public/panels/scenario.js';
+import { highlights, ptReasonWords } from '../public/panels/scenario.js';
 
 let srv = null;
 let browser = null;
@@ -118,6 +119,34 @@ test('a link carries the scenario; a postcode adds a site; reset clears it all',
   const states = await page.evaluate((ids) => ids.map((id) => window.needsmap.map.getFeatureState({ source: 'areas', sourceLayer: 'areas', id })?.scenario ?? null), changed);
   assert.ok(states.every((s) => s === null), `highlights cleared: ${states}`);
   assert.equal(await page.locator('[data-testid="scenario-closed"]').count(), 0);
+});
+
+test('without a feed, public transport is disabled with the server’s reason in plain words', { timeout: 90000 }, async () => {
+  // id → reason, from the server's own layer list
+  const absent = new Map(((await fetchJson(`${srv.base}/api/layers`)).body.absent || []).map((a) => [a.id, a.reason]));
+  assert.ok(absent.has('gp_pt_min') && absent.has('gp_pt_walk_min'), 'this check is about a server without a feed');
+  const code = (await fetchJson(`${srv.base}/api/gp-sites`)).body.features[0].properties.code;
+  const p = await openPage(browser, `${srv.base}/#close=${code}&smode=walk_or_pt`);
+  try {
+    await p.waitForSelector('[data-testid="scenario-mode"] option[value="walk_or_pt"]', { state: 'attached' });
+    const options = await p.$$eval('[data-testid="scenario-mode"] option', (os) => os.map((o) => ({ value: o.value, disabled: o.disabled, title: o.title })));
+    assert.deepEqual(options.map((o) => [o.value, o.disabled]), [['', false], ['pt', true], ['walk_or_pt', true]]);
+    assert.equal(options[1].title, ptReasonWords(absent.get('gp_pt_min')));
+    assert.equal(options[2].title, ptReasonWords(absent.get('gp_pt_walk_min')));
+    const note = await p.textContent('[data-testid="scenario-mode-note"]');
+    assert.ok(note.includes(ptReasonWords(absent.get('gp_pt_min'))), note);
+    assert.match(note, /no bus or train timetable/);
+    // The link's public-transport choice cannot be honoured: the scenario is routed by the
+    // travel mode above, and the panel says so in its answer.
+    assert.equal(await p.inputValue('[data-testid="scenario-mode"]'), '');
+    const walk = (await fetchJson(`${srv.base}/api/scenario?close=${code}&mode=walk&minutes=45`)).body;
+    await p.waitForFunction((s) => document.querySelector('[data-testid="scenario-summary"]')?.textContent.includes(s), walk.summary);
+    assert.match(await p.textContent('[data-testid="scenario-result"]'), /Times walking/);
+    const outside = p.requests.filter((u) => !u.startsWith(srv.base) && !u.startsWith('data:') && !u.startsWith('blob:'));
+    assert.deepEqual(outside, []);
+  } finally {
+    await p.close();
+  }
 });
 
 test('no request left 127.0.0.1', () => {

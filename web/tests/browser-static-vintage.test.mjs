@@ -6,43 +6,15 @@
 // Run from web/:  NEEDSMAP_BIN=../target/release/needsmap node --test tests/browser-static-vintage.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { ARTIFACTS, WEB, REPO, opendata, launchBrowser, openPage, mapIdle, withTimeout } from './helpers/needsmap-server.mjs';
+import { ARTIFACTS, WEB, launchBrowser, openPage, mapIdle, withTimeout, readCsv, runNeedsmap, GLOUCESTERSHIRE_LADS } from './helpers/needsmap-server.mjs';
 import { staticHost } from './helpers/static-host.mjs';
 
 const STEP_MS = 90000;
 const IOD2025_COUNTY = 'deprivation/iod2025/imd2025_lsoa21_gloucestershire_humaniverse.csv';
 const IOD2019_FILE1 = 'deprivation/iod2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv';
-const GLOS = new Set(['E07000078', 'E07000079', 'E07000080', 'E07000081', 'E07000082', 'E07000083']);
 const DIR = path.join(ARTIFACTS, 'static-vintage');
-
-function readCsv(rel) {
-  return parse(fs.readFileSync(opendata(rel)), { columns: true, bom: true, skip_empty_lines: true });
-}
-
-/** Runs `needsmap ARGS` from the repository; resolves its output, rejects with stderr on failure. */
-function needsmapCli(args, ms = 300000) {
-  const bin = path.resolve(WEB, process.env.NEEDSMAP_BIN || '../target/release/needsmap');
-  return new Promise((resolve, reject) => {
-    // --vintage on the command line decides; an inherited NEEDSMAP_VINTAGE must not
-    const env = { ...process.env };
-    delete env.NEEDSMAP_VINTAGE;
-    const child = spawn(bin, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err = (err + d).slice(-8000); });
-    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-    child.on('exit', (code, sig) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new Error(`needsmap ${args.join(' ')} exited ${code ?? sig}:\n${err}`));
-    });
-  });
-}
 
 let facts = null;
 let host = null;
@@ -51,13 +23,15 @@ let browser = null;
 before(async () => {
   facts = {
     v2025: new Map(readCsv(IOD2025_COUNTY).map((r) => [r.lsoa21_code, Number(r.IMD_decile)])),
-    v2019: new Map(readCsv(IOD2019_FILE1).filter((r) => GLOS.has(r['Local Authority District code (2019)'])).map((r) => [r['LSOA code (2011)'], Number(r['Index of Multiple Deprivation (IMD) Decile'])])),
+    v2019: new Map(readCsv(IOD2019_FILE1).filter((r) => GLOUCESTERSHIRE_LADS.has(r['Local Authority District code (2019)'])).map((r) => [r['LSOA code (2011)'], Number(r['Index of Multiple Deprivation (IMD) Decile'])])),
   };
   fs.rmSync(DIR, { recursive: true, force: true });
   fs.mkdirSync(DIR, { recursive: true });
   // one archive per vintage, by the real exporter; the vintage is in each archive's metadata
   for (const v of ['2019', '2025']) {
-    const said = await needsmapCli(['--vintage', v, 'export', 'pmtiles', path.join(DIR, `areas-${v}.pmtiles`), '--maxzoom', '10', '--layers', 'imd_decile']);
+    const said = await runNeedsmap(['--vintage', v, 'export', 'pmtiles', path.join(DIR, `areas-${v}.pmtiles`), '--maxzoom', '10', '--layers', 'imd_decile'], {
+      env: { NEEDSMAP_VINTAGE: undefined }, // --vintage on the command line decides; an inherited NEEDSMAP_VINTAGE must not
+    });
     assert.match(said, new RegExp(`^wrote .*areas-${v}\\.pmtiles \\(\\d+ tiles, \\d+ bytes\\)`));
   }
   fs.writeFileSync(path.join(DIR, 'static.json'), JSON.stringify({ archives: [{ pmtiles: 'areas-2019.pmtiles' }, { pmtiles: 'areas-2025.pmtiles' }] }));

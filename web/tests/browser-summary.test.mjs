@@ -7,19 +7,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { ARTIFACTS, opendata, startServer, launchBrowser, openPage } from './helpers/needsmap-server.mjs';
+import { ARTIFACTS, startServer, launchBrowser, openPage, readCsv, GLOUCESTERSHIRE_LADS } from './helpers/needsmap-server.mjs';
 
-const GLOS = new Set(['E07000078', 'E07000079', 'E07000080', 'E07000081', 'E07000082', 'E07000083']);
-function readCsv(rel) {
-  return parse(fs.readFileSync(opendata(rel)), { columns: true, bom: true, skip_empty_lines: true });
-}
 const num = (s) => Number(String(s).replace(/,/g, ''));
 
 /** Per district: LSOA count (File 1) and mid-2015 population (File 6). */
 function expected() {
-  const f1 = readCsv('deprivation/iod2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv').filter((r) => GLOS.has(r['Local Authority District code (2019)']));
-  const f6 = readCsv('deprivation/iod2019/File_6_-_IoD2019_Population_Denominators.csv').filter((r) => GLOS.has(r['Local Authority District code (2019)']));
+  const f1 = readCsv('deprivation/iod2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv').filter((r) => GLOUCESTERSHIRE_LADS.has(r['Local Authority District code (2019)']));
+  const f6 = readCsv('deprivation/iod2019/File_6_-_IoD2019_Population_Denominators.csv').filter((r) => GLOUCESTERSHIRE_LADS.has(r['Local Authority District code (2019)']));
   const d = new Map();
   for (const r of f1) {
     const k = r['Local Authority District code (2019)'];

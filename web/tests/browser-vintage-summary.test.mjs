@@ -8,23 +8,17 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { ARTIFACTS, opendata, startServer, launchBrowser, openPage, withTimeout } from './helpers/needsmap-server.mjs';
+import { ARTIFACTS, startServer, launchBrowser, openPage, withTimeout, readCsv, GLOUCESTERSHIRE_LADS } from './helpers/needsmap-server.mjs';
 
 const STEP_MS = 90000;
 const IOD2025_COUNTY = 'deprivation/iod2025/imd2025_lsoa21_gloucestershire_humaniverse.csv';
 const IOD2019_FILE1 = 'deprivation/iod2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv';
-const GLOS = new Set(['E07000078', 'E07000079', 'E07000080', 'E07000081', 'E07000082', 'E07000083']);
-
-function readCsv(rel) {
-  return parse(fs.readFileSync(opendata(rel)), { columns: true, bom: true, skip_empty_lines: true });
-}
 
 /** District code → LSOA count, for 2025 (LSOA 2021) and 2019 (LSOA 2011, File 1). */
 function expected() {
   const count = (rows, lad) => {
     const m = new Map();
-    for (const r of rows) if (GLOS.has(r[lad])) m.set(r[lad], (m.get(r[lad]) || 0) + 1);
+    for (const r of rows) if (GLOUCESTERSHIRE_LADS.has(r[lad])) m.set(r[lad], (m.get(r[lad]) || 0) + 1);
     return m;
   };
   return {
@@ -106,6 +100,11 @@ test('switching to IMD 2025 reloads the summary with the 393 LSOA 2021 areas', {
   const method = await page.textContent('[data-testid="summary-method"]');
   assert.match(method, /IoD2025, LSOA 2021/);
   assert.match(method, /No population in IoD2025/);
+  // the people share is shown by LSOAs, and says so; the population-weighted score is offered disabled
+  assert.match(method, /People in the most deprived 10% \(share\): shown as LSOAs in the most deprived 10% \(share\)/);
+  const weighted = await page.$eval('[data-testid="summary-measure"] option[value="imd_score_weighted"]', (o) => ({ disabled: o.disabled, title: o.title }));
+  assert.equal(weighted.disabled, true);
+  assert.match(weighted.title, /no population to weight by/);
   assert.match(await page.getAttribute('[data-testid="summary-csv"]', 'href'), /vintage=2025/);
   await page.screenshot({ path: path.join(ARTIFACTS, 'vintage-summary-2025.png') });
 });

@@ -7,11 +7,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { ARTIFACTS, opendata, startServer, fetchJson, launchBrowser, openPage, ready, mapIdle, withTimeout } from './helpers/needsmap-server.mjs';
+import { ARTIFACTS, startServer, fetchJson, launchBrowser, openPage, ready, mapIdle, withTimeout, readCsv, GLOUCESTERSHIRE_LADS } from './helpers/needsmap-server.mjs';
 
 const STEP_MS = 60000;
-const GLOUCESTERSHIRE_LADS = new Set(['E07000078', 'E07000079', 'E07000080', 'E07000081', 'E07000082', 'E07000083']);
 const IOD2025_COUNTY = 'deprivation/iod2025/imd2025_lsoa21_gloucestershire_humaniverse.csv';
 const IOD2019 = 'deprivation/iod2019/iod2019_lsoa11_england_all_scores_ranks_deciles_denominators_COMPOSITE.csv';
 const LOOKUP = 'lookups/lsoa11_to_lsoa21_gloucestershire_derived.csv';
@@ -21,12 +19,6 @@ const COL_2019_DECILE = 'Index of Multiple Deprivation (IMD) Decile (where 1 is 
 // the change layers under test, as the 2025 catalogue names them
 const DECILE_CHANGE = 'imd_decile_change';
 const TOP10_STATUS = 'top10_status';
-
-function readCsv(rel) {
-  const file = opendata(rel);
-  assert.ok(fs.existsSync(file), `open-data file missing: ${file} (set NEEDSMAP_MIRROR)`);
-  return parse(fs.readFileSync(file), { columns: true, bom: true, skip_empty_lines: true });
-}
 
 /** The county under both vintages and the change between them, from the official files. */
 function expectedFacts() {

@@ -23,7 +23,7 @@ test('URLs resolve against the config and only http(s) is accepted', () => {
 
 test('a static config is checked field by field', () => {
   const cfg = parseStaticConfig({ pmtiles: 'a.pmtiles', districts: 'd.geojson', region: { name: 'England' }, layers: { layers: [{ id: 'imd_decile', title: 'IMD' }] } }, 'https://h/x/static.json');
-  assert.equal(cfg.pmtiles, 'https://h/x/a.pmtiles');
+  assert.deepEqual(cfg.archives, [{ pmtiles: 'https://h/x/a.pmtiles', vintage: null }]);
   assert.equal(cfg.districts, 'https://h/x/d.geojson');
   assert.equal(cfg.region.name, 'England');
   assert.deepEqual(cfg.layers.map((l) => l.id), ['imd_decile']);
@@ -35,13 +35,13 @@ test('a static config is checked field by field', () => {
 });
 
 test('loading a config: from ?pmtiles=, or fetched relative to the page', async () => {
-  assert.equal((await loadStaticConfig({ pmtiles: 'x.pmtiles' }, PAGE)).pmtiles, 'https://maps.example.org/needs/x.pmtiles');
+  assert.equal((await loadStaticConfig({ pmtiles: 'x.pmtiles' }, PAGE)).archives[0].pmtiles, 'https://maps.example.org/needs/x.pmtiles');
   const asked = [];
   const fetchFn = async (url) => {
     asked.push(url);
     return url.endsWith('static.json') ? { ok: true, json: async () => ({ pmtiles: 'tiles/a.pmtiles' }) } : { ok: false, status: 404 };
   };
-  assert.equal((await loadStaticConfig(null, PAGE, fetchFn)).pmtiles, 'https://maps.example.org/needs/tiles/a.pmtiles');
+  assert.equal((await loadStaticConfig(null, PAGE, fetchFn)).archives[0].pmtiles, 'https://maps.example.org/needs/tiles/a.pmtiles');
   assert.deepEqual(asked, ['https://maps.example.org/needs/static.json']);
   await assert.rejects(loadStaticConfig({ config: 'nope.json' }, PAGE, fetchFn), /nope\.json: HTTP 404/);
   const notJson = async () => ({ ok: true, json: async () => { throw new SyntaxError('x'); } });

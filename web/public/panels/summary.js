@@ -5,7 +5,7 @@
 import { getJson } from '../api.js';
 import { html, setHtml } from '../html.js';
 import { ML } from '../mapstyle.js';
-import { LEVELS, MEASURES, colourise, clickThrough, profileHref, showMeasure, summaryUrl, measureOf, measureFor, levelLabel, SUMMARY_COLOURS } from '../summary.js';
+import { LEVELS, MEASURES, colourise, clickThrough, profileHref, showMeasure, summaryUrl, measureOf, measureFor, measureAvailable, measureNote, levelLabel, SUMMARY_COLOURS } from '../summary.js';
 
 const SOURCE = 'summary';
 const FILL = 'summary-fill';
@@ -84,7 +84,13 @@ export function summaryPanel(ctx) {
     if (!d) return;
     const measure = MEASURES.find((x) => x.id === measureFor(d, local.measure));
     const noPeople = d.region_total.population === null;
-    $('summary-method').textContent = `${d.vintage}. ${d.method} Child poverty: ${d.child_poverty}${noPeople ? ` ${d.notes.find((n) => n.startsWith('No population')) || ''}` : ''}`;
+    // a measure this vintage cannot give is offered disabled, saying why
+    for (const o of $('summary-measure').options) {
+      o.disabled = !measureAvailable(d, o.value);
+      o.title = o.disabled ? measureNote(d, o.value) : '';
+    }
+    const note = measureNote(d, local.measure);
+    $('summary-method').textContent = `${d.vintage}. ${d.method} Child poverty: ${d.child_poverty}${noPeople ? ` ${d.notes.find((n) => n.startsWith('No population')) || ''}` : ''}${note ? ` ${note}` : ''}`;
     const estimate = (d.gp_modes || []).filter((g) => g.estimate).map((g) => g.mode);
     const walk = (r) => r.gp_beyond.find((g) => g.mode === 'walk');
     const rows = d.rows.map((r) => {

@@ -1,12 +1,14 @@
 // The real `needsmap serve` binary and Debian's chromium for the browser checks in their own files
 // (browser-<topic>.test.mjs), started the way browser.test.mjs starts them and always stopped.
-// Env as there: NEEDSMAP_BIN, NEEDSMAP_URL, NEEDSMAP_START_TIMEOUT_MS, CHROMIUM.
+// Env as there: NEEDSMAP_BIN, NEEDSMAP_URL, NEEDSMAP_START_TIMEOUT_MS, NEEDSMAP_MIRROR, CHROMIUM.
+// Also the official facts they share: the county's districts and the mirror's CSV files.
 import assert from 'node:assert/strict';
 import { spawn, execSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
 import { chromium } from 'playwright-core';
 
 export const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -19,6 +21,46 @@ export const STEP_MS = 30000;
 export function opendata(rel) {
   const base = process.env.NEEDSMAP_MIRROR || path.join(REPO, '..', 'shared', 'opendata');
   return path.join(base, rel);
+}
+
+/** Gloucestershire's six districts (LAD 2019 codes, unchanged since): the county the server serves by default. */
+export const GLOUCESTERSHIRE_LADS = new Set(['E07000078', 'E07000079', 'E07000080', 'E07000081', 'E07000082', 'E07000083']);
+
+/** The rows of a CSV file of the mirror, by header; a missing file says which and how to point elsewhere. */
+export function readCsv(rel) {
+  const file = opendata(rel);
+  assert.ok(fs.existsSync(file), `open-data file missing: ${file} (set NEEDSMAP_MIRROR)`);
+  return parse(fs.readFileSync(file), { columns: true, bom: true, skip_empty_lines: true });
+}
+
+/** The needsmap binary the checks run (NEEDSMAP_BIN, else the release build). */
+export function needsmapBin() {
+  const bin = path.resolve(WEB, process.env.NEEDSMAP_BIN || '../target/release/needsmap');
+  assert.ok(fs.existsSync(bin), `server binary not found: ${bin} (build it with cargo build --release, or set NEEDSMAP_BIN)`);
+  return bin;
+}
+
+/**
+ * Runs `needsmap ARGS` from the repository with `env` (variables set to undefined are removed);
+ * resolves its standard output, rejects with the end of stderr on failure or after `ms`.
+ */
+export function runNeedsmap(args, { ms = 300000, env = {} } = {}) {
+  const bin = needsmapBin();
+  const childEnv = { ...process.env, ...env };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete childEnv[k];
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: childEnv });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err = (err + d).slice(-8000); });
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    child.on('exit', (code, sig) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else reject(new Error(`needsmap ${args.join(' ')} exited ${code ?? sig}:\n${err}`));
+    });
+  });
 }
 
 function freePort() {
@@ -48,8 +90,7 @@ export async function startServer({ global = [], serve = [], env = {} } = {}) {
     const base = process.env.NEEDSMAP_URL.replace(/\/$/, '');
     return { base, stop: async () => {}, log: () => '' };
   }
-  const bin = path.resolve(WEB, process.env.NEEDSMAP_BIN || '../target/release/needsmap');
-  assert.ok(fs.existsSync(bin), `server binary not found: ${bin} (build it with cargo build --release, or set NEEDSMAP_BIN)`);
+  const bin = needsmapBin();
   const port = await freePort();
   const proc = spawn(bin, [...global, 'serve', '--addr', `127.0.0.1:${port}`, ...serve], {
     cwd: REPO,
