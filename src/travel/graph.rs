@@ -69,6 +69,9 @@ pub(crate) struct RawGraph {
     lat: Vec<i32>,
     /// First node with invalid coordinates (reported by `build`).
     invalid_node: Option<(usize, f64, f64)>,
+    /// The nodes are numbered along a Hilbert curve already (as the PBF reader does), so the
+    /// junctions need no sorting of their own.
+    along_curve: bool,
     from: Vec<NodeId>,
     to: Vec<NodeId>,
     metres: Vec<f32>,
@@ -92,6 +95,7 @@ impl RawGraph {
             lon: Vec::new(),
             lat: Vec::new(),
             invalid_node: None,
+            along_curve: false,
             from: Vec::new(),
             to: Vec::new(),
             metres: Vec::new(),
@@ -100,7 +104,19 @@ impl RawGraph {
         }
     }
 
+    /// The whole node table at once, in 1e-7° and in Hilbert order (see `hilbert_order`).
+    fn set_nodes_along_curve(&mut self, lon: Vec<i32>, lat: Vec<i32>) {
+        debug_assert!(self.lon.is_empty());
+        let bad = lon.iter().zip(&lat).position(|(&x, &y)| {
+            x.unsigned_abs() > 1_800_000_000 || y.unsigned_abs() > 900_000_000
+        });
+        self.invalid_node = bad.map(|i| (i, from_e7(lon[i]), from_e7(lat[i])));
+        (self.lon, self.lat) = (lon, lat);
+        self.along_curve = self.invalid_node.is_none();
+    }
+
     pub fn add_node(&mut self, lon: f64, lat: f64) -> NodeId {
+        self.along_curve = false;
         let ok = lon.is_finite()
             && lat.is_finite()
             && (-180.0..=180.0).contains(&lon)
@@ -370,6 +386,29 @@ impl NetworkBuilder {
     }
 }
 
+/// Each stored mode's seconds `[forward, backward]` over `metres` under its rule (infinite where
+/// it may not go); `None` if no stored mode may use the segment in either direction.
+fn rule_cost(
+    stored: [bool; 3],
+    metres: f64,
+    rules: &[Option<super::profile::WayRule>; 3],
+) -> Option<[[f32; 2]; 3]> {
+    let mut cost = [[f32::INFINITY; 2]; 3];
+    let mut any = false;
+    for (k, rule) in rules.iter().enumerate() {
+        let Some(r) = rule.filter(|_| stored[k]) else {
+            continue;
+        };
+        let s = (metres / speeds::mps(r.kmh)) as f32;
+        cost[k] = [
+            if r.forward { s } else { f32::INFINITY },
+            if r.backward { s } else { f32::INFINITY },
+        ];
+        any |= r.forward || r.backward;
+    }
+    any.then_some(cost)
+}
+
 /// Collects the ways of all three modes into one shared graph: a piece carries a rule per mode.
 /// The PBF reader and the England-scale benchmark use it.
 #[derive(Debug, Clone)]
@@ -421,6 +460,11 @@ impl NetworksBuilder {
         self.raw.node_count()
     }
 
+    /// Every node at once, in 1e-7° and already in Hilbert order (the PBF reader's numbering).
+    pub(crate) fn set_nodes_along_curve(&mut self, lon: Vec<i32>, lat: Vec<i32>) {
+        self.raw.set_nodes_along_curve(lon, lat);
+    }
+
     pub fn segment_count(&self) -> usize {
         self.raw.piece_count()
     }
@@ -434,23 +478,39 @@ impl NetworksBuilder {
         rules: [Option<super::profile::WayRule>; 3],
     ) -> bool {
         let metres = self.raw.straight_m(from, to);
-        let mut cost = [[f32::INFINITY; 2]; 3];
-        let mut any = false;
-        for (k, rule) in rules.iter().enumerate() {
-            let Some(r) = rule.filter(|_| self.raw.stored[k]) else {
-                continue;
-            };
-            let s = (metres / speeds::mps(r.kmh)) as f32;
-            cost[k] = [
-                if r.forward { s } else { f32::INFINITY },
-                if r.backward { s } else { f32::INFINITY },
-            ];
-            any |= r.forward || r.backward;
+        match rule_cost(self.raw.stored, metres, &rules) {
+            Some(cost) => {
+                self.raw.add_piece(from, to, metres, cost);
+                true
+            }
+            None => false,
         }
-        if any {
-            self.raw.add_piece(from, to, metres, cost);
+    }
+
+    /// Many straight segments at once: `(from, to, way)` with each way's rules in `rules`,
+    /// exactly as [`NetworksBuilder::add_way_segment`] one by one would add them (same order,
+    /// same lengths and costs), but with the haversines worked out in parallel.
+    pub(crate) fn add_way_pieces(
+        &mut self,
+        pieces: &[(NodeId, NodeId, u32)],
+        rules: &[[Option<super::profile::WayRule>; 3]],
+    ) {
+        // In blocks, so the worked-out pieces never take more than a few MB beside the graph.
+        for block in pieces.chunks(1 << 18) {
+            let raw = &self.raw;
+            let computed: Vec<Option<(f64, [[f32; 2]; 3])>> = block
+                .par_iter()
+                .map(|&(a, b, w)| {
+                    let metres = raw.straight_m(a, b);
+                    rule_cost(raw.stored, metres, &rules[w as usize]).map(|c| (metres, c))
+                })
+                .collect();
+            for (&(a, b, _), c) in block.iter().zip(computed) {
+                if let Some((metres, cost)) = c {
+                    self.raw.add_piece(a, b, metres, cost);
+                }
+            }
         }
-        any
     }
 
     /// Contract and freeze into the three networks (sharing one topology). A mode without any
@@ -568,7 +628,24 @@ pub(crate) struct Topology {
     pub metres: Vec<f32>,
     /// Per mode slot, per chain: seconds `[start → end, end → start]` (empty if not built).
     pub cost: [Vec<[f32; 2]>; 3],
+    /// For a topology built for one mode only: that mode's slot and, beside each entry of
+    /// `adj`, the [`ReverseArc`] it stands for (empty when several modes share the topology:
+    /// one copy per mode would cost more than the graph).
+    pub arcs_mode: Option<usize>,
+    pub reverse_arcs: Vec<ReverseArc>,
     pub grid: SnapGrid,
+}
+
+/// An entry of a junction's list seen by a reverse search (times *to* the seeds): the far
+/// junction, the seconds from it along the chain to here (infinite if not allowed) and the
+/// chain's metres. The search reads a junction's arcs as one run of memory instead of three
+/// chain arrays per entry (the chain's ends, costs and length lie wherever the chain does).
+#[derive(Debug, Clone, Copy)]
+#[repr(C)]
+pub(crate) struct ReverseArc {
+    pub head: u32,
+    pub seconds: f32,
+    pub metres: f32,
 }
 
 impl Topology {
@@ -698,6 +775,10 @@ impl Topology {
                 "chain costs (all modes)",
                 self.cost.iter().map(|c| c.len() * 8).sum(),
             ),
+            (
+                "reverse arcs (one-mode networks)",
+                v(self.reverse_arcs.len(), std::mem::size_of::<ReverseArc>()),
+            ),
             ("snap grid", self.grid.bytes()),
         ]
     }
@@ -772,25 +853,30 @@ impl Topology {
         // Junctions (and so the chains walked from them) are numbered along a Hilbert curve:
         // a search's wave front then touches labels, adjacency and costs that sit close
         // together in memory instead of a row of the file apart.
-        let mut junction_node = hilbert_order(&raw.lon, &raw.lat, &is_junction);
+        let mut junction_node = if raw.along_curve {
+            (0..n)
+                .into_par_iter()
+                .filter(|&v| is_junction[v])
+                .map(|v| v as NodeId)
+                .collect()
+        } else {
+            hilbert_order(&raw.lon, &raw.lat, |v| is_junction[v])
+        };
         drop(is_junction);
         for (j, &v) in junction_node.iter().enumerate() {
             slot[v as usize] = j as u32;
         }
-        // Walk chains from every junction, then break pure cycles at an arbitrary node.
-        let mut used = vec![false; p];
-        let mut ends: Vec<[u32; 2]> = Vec::new();
-        let mut interior_start: Vec<u32> = vec![0];
-        let mut interior: Vec<NodeId> = Vec::new();
-        let mut metres: Vec<f32> = Vec::new();
-        let mut cost: [Vec<[f32; 2]>; 3] = Default::default();
-        let mut walk = |start: usize, first: usize, slot: &mut Vec<u32>, used: &mut Vec<bool>| {
+        // Walk chains from every junction, in parallel over blocks of junctions. A chain is
+        // kept by the end that comes first (lower junction; for a loop, the earlier place in the
+        // junction's list), so chains come out in the order of a serial walk over junctions
+        // and their lists, and interior nodes are numbered in chain order.
+        let inc_of = |v: usize| &inc[inc_off[v] as usize..inc_off[v + 1] as usize];
+        let walk = |start: usize, first: usize, slot: &[u32], interior: &mut Vec<NodeId>| {
             let mut total_m = 0.0f64;
             let mut total_s = [[0.0f64; 2]; 3];
             let mut at = start;
             let mut piece = first;
             loop {
-                used[piece] = true;
                 let flip = raw.from[piece] as usize != at;
                 let c = oriented(&raw.cost_of(piece), flip);
                 total_m += raw.metres[piece] as f64;
@@ -800,57 +886,126 @@ impl Topology {
                     }
                 }
                 let next = if flip { raw.from[piece] } else { raw.to[piece] } as usize;
-                if slot[next] != NONE && slot[next] & INTERIOR == 0 {
-                    at = next;
-                    break;
+                if slot[next] != NONE {
+                    // A junction. (Interior nodes are marked only after every walk.)
+                    return (next, piece, total_m, total_s);
                 }
-                if slot[next] == NONE {
-                    // Interior node (degree 2): continue through its other piece.
-                    slot[next] = INTERIOR | interior.len() as u32;
-                    interior.push(next as NodeId);
-                    let (a, b) = (
-                        inc[inc_off[next] as usize] as usize,
-                        inc[inc_off[next] as usize + 1] as usize,
-                    );
-                    piece = if a == piece { b } else { a };
-                    at = next;
-                    if used[piece] {
-                        // Only possible on a pure cycle, which always starts at a junction.
-                        unreachable!("chain walk revisited a piece");
-                    }
-                    continue;
-                }
-                unreachable!("interior node visited twice");
-            }
-            ends.push([slot[start], slot[at]]);
-            interior_start.push(interior.len() as u32);
-            metres.push(total_m as f32);
-            for k in 0..3 {
-                if modes[k] {
-                    cost[k].push(total_s[k].map(|s| s as f32));
-                }
+                // Interior node (degree 2, not a junction): continue through its other piece.
+                interior.push(next as NodeId);
+                let pair = inc_of(next);
+                piece = if pair[0] as usize == piece {
+                    pair[1]
+                } else {
+                    pair[0]
+                } as usize;
+                at = next;
             }
         };
-        for j in 0..junction_node.len() {
-            let v = junction_node[j] as usize;
-            for e in inc_off[v]..inc_off[v + 1] {
-                let piece = inc[e as usize] as usize;
-                if !used[piece] {
-                    walk(v, piece, &mut slot, &mut used);
+        #[derive(Default)]
+        struct Walked {
+            ends: Vec<[u32; 2]>,
+            interior_end: Vec<u32>,
+            interior: Vec<NodeId>,
+            metres: Vec<f32>,
+            cost: [Vec<[f32; 2]>; 3],
+        }
+        impl Walked {
+            fn push(&mut self, ends: [u32; 2], m: f64, s: [[f64; 2]; 3], modes: [bool; 3]) {
+                self.ends.push(ends);
+                self.interior_end.push(self.interior.len() as u32);
+                self.metres.push(m as f32);
+                for k in 0..3 {
+                    if modes[k] {
+                        self.cost[k].push(s[k].map(|s| s as f32));
+                    }
                 }
             }
         }
+        // Unit tests use tiny blocks so that their small graphs cross block boundaries too.
+        const BLOCK: usize = if cfg!(test) { 3 } else { 1 << 14 };
+        let jn = junction_node.len();
+        let blocks: Vec<Walked> = (0..jn.div_ceil(BLOCK))
+            .into_par_iter()
+            .map(|b| {
+                let mut out = Walked::default();
+                for j in b * BLOCK..((b + 1) * BLOCK).min(jn) {
+                    let v = junction_node[j] as usize;
+                    let list = inc_of(v);
+                    for (q, &first) in list.iter().enumerate() {
+                        let mark = out.interior.len();
+                        let (far, last, m, secs) =
+                            walk(v, first as usize, &slot, &mut out.interior);
+                        let far_j = slot[far] as usize;
+                        let keep = if far_j != j {
+                            j < far_j
+                        } else {
+                            // A loop: its other end is the last piece's place in the same list
+                            // (for a one-piece loop, that piece's other place).
+                            let other = (0..list.len())
+                                .find(|&p| p != q && list[p] as usize == last)
+                                .unwrap_or(q);
+                            q < other
+                        };
+                        if keep {
+                            out.push([j as u32, far_j as u32], m, secs, modes);
+                        } else {
+                            out.interior.truncate(mark);
+                        }
+                    }
+                }
+                out
+            })
+            .collect();
+        let chains: usize = blocks.iter().map(|b| b.ends.len()).sum();
+        let mut ends: Vec<[u32; 2]> = Vec::with_capacity(chains);
+        let mut interior_start: Vec<u32> = Vec::with_capacity(chains + 1);
+        interior_start.push(0);
+        let mut interior: Vec<NodeId> =
+            Vec::with_capacity(blocks.iter().map(|b| b.interior.len()).sum());
+        let mut metres: Vec<f32> = Vec::with_capacity(chains);
+        let mut cost: [Vec<[f32; 2]>; 3] = Default::default();
+        for k in 0..3 {
+            if modes[k] {
+                cost[k].reserve(chains);
+            }
+        }
+        for mut block in blocks {
+            let base = interior.len() as u32;
+            ends.append(&mut block.ends);
+            interior_start.extend(block.interior_end.iter().map(|&e| base + e));
+            interior.append(&mut block.interior);
+            metres.append(&mut block.metres);
+            for k in 0..3 {
+                cost[k].append(&mut block.cost[k]);
+            }
+        }
+        for (i, &v) in interior.iter().enumerate() {
+            slot[v as usize] = INTERIOR | i as u32;
+        }
+        // What is left unwalked are rings of degree-2 nodes: each one's first node (in piece
+        // order) becomes a junction.
         for piece in 0..p {
-            if used[piece] {
+            let v = raw.from[piece] as usize;
+            if slot[v] != NONE {
                 continue;
             }
-            // A ring of degree-2 nodes: its first node becomes a junction.
-            let v = raw.from[piece] as usize;
-            slot[v] = junction_node.len() as u32;
+            let j = junction_node.len() as u32;
+            slot[v] = j;
             junction_node.push(v as NodeId);
-            walk(v, piece, &mut slot, &mut used);
+            let mark = interior.len();
+            let (_, _, m, secs) = walk(v, piece, &slot, &mut interior);
+            for (i, &u) in interior.iter().enumerate().skip(mark) {
+                slot[u as usize] = INTERIOR | i as u32;
+            }
+            ends.push([j, j]);
+            interior_start.push(interior.len() as u32);
+            metres.push(m as f32);
+            for k in 0..3 {
+                if modes[k] {
+                    cost[k].push(secs[k].map(|s| s as f32));
+                }
+            }
         }
-        drop(used);
         drop(inc);
         // Junction CSR of incident chain ends.
         let jn = junction_node.len();
@@ -884,6 +1039,23 @@ impl Topology {
             ..
         } = raw;
         drop((f, t, m, c));
+        let arcs_mode = (modes.iter().filter(|&&m| m).count() == 1)
+            .then(|| modes.iter().position(|&m| m))
+            .flatten();
+        let reverse_arcs = match arcs_mode {
+            Some(k) => adj
+                .par_iter()
+                .map(|&entry| {
+                    let (c, end) = (entry as usize >> 1, entry as usize & 1);
+                    ReverseArc {
+                        head: ends[c][1 - end],
+                        seconds: cost[k][c][end ^ 1],
+                        metres: metres[c],
+                    }
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         Topology {
             lon,
             lat,
@@ -896,6 +1068,8 @@ impl Topology {
             interior,
             metres,
             cost,
+            arcs_mode,
+            reverse_arcs,
             grid: SnapGrid::default(),
         }
     }
@@ -903,8 +1077,12 @@ impl Topology {
 
 /// The nodes `v` with `keep[v]`, ordered along a Hilbert curve over their bounding box (ties,
 /// i.e. nodes in one cell of the 2^16 × 2^16 curve, by node id, so the order is deterministic).
-fn hilbert_order(lon: &[i32], lat: &[i32], keep: &[bool]) -> Vec<NodeId> {
-    let kept = || (0..keep.len()).into_par_iter().filter(|&v| keep[v]);
+pub(crate) fn hilbert_order(
+    lon: &[i32],
+    lat: &[i32],
+    keep: impl Fn(usize) -> bool + Sync,
+) -> Vec<NodeId> {
+    let kept = || (0..lon.len()).into_par_iter().filter(|&v| keep(v));
     let (w, s, e, n) = kept().map(|v| (lon[v], lat[v], lon[v], lat[v])).reduce(
         || (i32::MAX, i32::MAX, i32::MIN, i32::MIN),
         |a, b| (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3)),
@@ -1171,6 +1349,11 @@ impl Network {
     #[inline]
     pub(crate) fn cost(&self) -> &[[f32; 2]] {
         &self.topo.cost[self.mode.index()]
+    }
+
+    /// This mode's reverse arcs, if the topology was built for it alone.
+    pub(crate) fn reverse_arcs(&self) -> Option<&[ReverseArc]> {
+        (self.topo.arcs_mode == Some(self.mode.index())).then_some(&self.topo.reverse_arcs[..])
     }
 
     /// Node ids run over `0..node_count()`; the table is shared by the modes, so some nodes may
@@ -1462,7 +1645,8 @@ mod tests {
         // Nodes added in a scattered order come out in Hilbert order, whatever their ids.
         let lon = [9, 0, 5, 0, 9].map(|v| v * 1_000_000);
         let lat = [0, 0, 5, 9, 9].map(|v| v * 1_000_000);
-        let order = hilbert_order(&lon, &lat, &[true, true, false, true, true]);
+        let keep = [true, true, false, true, true];
+        let order = hilbert_order(&lon, &lat, |v| keep[v]);
         // The curve over the box starts at its south-west corner and ends at its south-east one.
         assert_eq!(order, vec![1, 3, 4, 0]);
     }

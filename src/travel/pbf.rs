@@ -16,7 +16,7 @@ use std::sync::Arc;
 use osmpbf::{BlobDecode, BlobReader, Element, PrimitiveBlock};
 use rayon::prelude::*;
 
-use super::graph::NetworksBuilder;
+use super::graph::{hilbert_order, NetworksBuilder};
 use super::profile::{way_rule, WayRule};
 use super::{TravelError, TravelMode};
 
@@ -262,15 +262,19 @@ pub(crate) fn read(path: &Path, modes: [bool; 3]) -> Result<NetworksBuilder, Tra
     };
     drop(raw_refs);
 
-    // Graph nodes are way nodes only, numbered by first use. Only the modes asked for keep
-    // costs; room for every piece is reserved up front (no copies while the arrays grow).
+    // Graph nodes are way nodes only, numbered by first use, and pieces listed in file order:
+    // a serial pass of lookups. Lengths and costs (the haversines) are then worked out in
+    // parallel. Only the modes asked for keep costs.
     let mut builder = NetworksBuilder::for_modes(modes);
-    builder.reserve(
-        nodes.len().min(found.len()),
-        found.len().saturating_sub(ways.len()),
-    );
+    let usable: Vec<bool> = ways
+        .iter()
+        .map(|(_, _, rules)| rules.iter().flatten().any(|r| r.forward || r.backward))
+        .collect();
+    let mut pieces: Vec<(u32, u32, u32)> =
+        Vec::with_capacity(found.len().saturating_sub(ways.len()));
     let mut compact = vec![MISSING; nodes.len()];
-    for &(start, end, rules) in &ways {
+    let mut lon_lat: Vec<(i32, i32)> = Vec::with_capacity(nodes.len().min(found.len()));
+    for (w, &(start, end, _)) in ways.iter().enumerate() {
         for pair in found[start..end].windows(2) {
             let (a, b) = (pair[0], pair[1]);
             // Segments touching nodes absent from the extract (ways clipped at its boundary)
@@ -282,14 +286,37 @@ pub(crate) fn read(path: &Path, modes: [bool; 3]) -> Result<NetworksBuilder, Tra
                 let slot = &mut compact[i as usize];
                 if *slot == MISSING {
                     let (_, x, y) = nodes[i as usize];
-                    *slot = builder.add_node(x as f64 / 1e7, y as f64 / 1e7);
+                    *slot = lon_lat.len() as u32;
+                    lon_lat.push((x, y));
                 }
                 *slot
             };
+            // Nodes are numbered even on a way no mode may use (as one segment at a time did).
             let (a, b) = (node(a), node(b));
-            builder.add_way_segment(a, b, rules);
+            if usable[w] {
+                pieces.push((a, b, w as u32));
+            }
         }
     }
+    drop((compact, found, nodes));
+    // Then renumbered along a Hilbert curve: nodes near each other on the ground get ids near
+    // each other, so the build and the searches, which go by place, read nearby memory.
+    let (lon, lat): (Vec<i32>, Vec<i32>) = lon_lat.into_iter().unzip();
+    let order = hilbert_order(&lon, &lat, |_| true);
+    let mut renumber = vec![0u32; order.len()];
+    for (new, &old) in order.iter().enumerate() {
+        renumber[old as usize] = new as u32;
+    }
+    pieces.par_iter_mut().for_each(|p| {
+        p.0 = renumber[p.0 as usize];
+        p.1 = renumber[p.1 as usize];
+    });
+    drop(renumber);
+    builder.reserve(0, pieces.len());
+    let pick = |of: &[i32]| order.par_iter().map(|&old| of[old as usize]).collect();
+    builder.set_nodes_along_curve(pick(&lon), pick(&lat));
+    let rules: Vec<[Option<WayRule>; 3]> = ways.iter().map(|w| w.2).collect();
+    builder.add_way_pieces(&pieces, &rules);
     Ok(builder)
 }
 

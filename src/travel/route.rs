@@ -30,7 +30,7 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
-use super::graph::{Network, NodeId, Place, Topology};
+use super::graph::{Network, NodeId, Place, ReverseArc, Topology};
 use super::snap::Snap;
 use super::speeds;
 
@@ -270,23 +270,37 @@ enum Direction {
     Reverse,
 }
 
+/// What a search reads: the topology, one mode's chain costs and, when the topology was built
+/// for that mode alone, its reverse arcs (the same costs, laid out for reverse searches).
+#[derive(Clone, Copy)]
+struct Graph<'a> {
+    topo: &'a Topology,
+    cost: &'a [[f32; 2]],
+    arcs: Option<&'a [ReverseArc]>,
+}
+
 /// Offer every junction one chain away from the settled junction `v` (reached in `seconds`).
 /// Forward (`reverse` 0): leave v along the chain (start → end is cost[0]); reverse: arrive at v.
 #[inline(always)]
-fn relax(
-    topo: &Topology,
-    cost: &[[f32; 2]],
-    labels: &mut Labels,
-    v: usize,
-    seconds: f64,
-    reverse: usize,
-) {
+fn relax(g: Graph, labels: &mut Labels, v: usize, seconds: f64, reverse: usize) {
     let Label { metres, source, .. } = labels.label[v];
     let metres = metres as f64;
-    for e in topo.offsets[v]..topo.offsets[v + 1] {
-        let entry = topo.adj[e as usize] as usize;
+    let topo = g.topo;
+    let entries = topo.offsets[v] as usize..topo.offsets[v + 1] as usize;
+    if let (1, Some(arcs)) = (reverse, g.arcs) {
+        let arcs = &arcs[entries];
+        for a in arcs {
+            if a.seconds.is_finite() {
+                let s = seconds + a.seconds as f64;
+                labels.offer(a.head as usize, s, metres + a.metres as f64, source);
+            }
+        }
+        return;
+    }
+    for e in entries {
+        let entry = topo.adj[e] as usize;
         let (c, end) = (entry >> 1, entry & 1);
-        let s = cost[c][end ^ reverse];
+        let s = g.cost[c][end ^ reverse];
         if !s.is_finite() {
             continue;
         }
@@ -301,7 +315,7 @@ fn relax(
 }
 
 /// Dijkstra with lazy deletion from whatever is queued in `labels`, stopping past `limit`.
-fn settle(topo: &Topology, cost: &[[f32; 2]], labels: &mut Labels, dir: Direction, limit: f64) {
+fn settle(g: Graph, labels: &mut Labels, dir: Direction, limit: f64) {
     let reverse = (dir == Direction::Reverse) as usize;
     while let Some(Queued { seconds, node }) = labels.heap.pop() {
         let v = node as usize;
@@ -311,7 +325,7 @@ fn settle(topo: &Topology, cost: &[[f32; 2]], labels: &mut Labels, dir: Directio
         if seconds > limit {
             break;
         }
-        relax(topo, cost, labels, v, seconds, reverse);
+        relax(g, labels, v, seconds, reverse);
     }
 }
 
@@ -319,14 +333,8 @@ fn settle(topo: &Topology, cost: &[[f32; 2]], labels: &mut Labels, dir: Directio
 /// Their labels are final then (costs are non-negative and [`Labels::offer`] replaces only a
 /// strictly better label), and equal to a full search's: this run is a prefix of that one.
 /// Unreachable targets make it run to exhaustion, as `settle` does.
-fn settle_until(
-    topo: &Topology,
-    cost: &[[f32; 2]],
-    labels: &mut Labels,
-    dir: Direction,
-    targets: &[u32],
-) {
-    let mut wanted = vec![0u64; topo.junction_count().div_ceil(64)];
+fn settle_until(g: Graph, labels: &mut Labels, dir: Direction, targets: &[u32]) {
+    let mut wanted = vec![0u64; g.topo.junction_count().div_ceil(64)];
     let mut remaining = 0usize;
     for &t in targets {
         let (w, b) = (t as usize >> 6, 1u64 << (t & 63));
@@ -352,7 +360,7 @@ fn settle_until(
                 return;
             }
         }
-        relax(topo, cost, labels, v, seconds, reverse);
+        relax(g, labels, v, seconds, reverse);
     }
 }
 
@@ -376,6 +384,14 @@ struct Point {
 }
 
 impl Network {
+    fn graph(&self) -> Graph<'_> {
+        Graph {
+            topo: &self.topo,
+            cost: self.cost(),
+            arcs: self.reverse_arcs(),
+        }
+    }
+
     fn point_of_snap(&self, snap: &Snap) -> Point {
         let (chain, k) = self.topo.chain_of_piece(snap.segment as usize);
         Point {
@@ -565,13 +581,7 @@ impl Network {
     pub fn to_nearest_seed(&self, seeds: &[Seed]) -> SeedLabels {
         let mut labels = take_labels(self.topo.junction_count());
         let (on_chain, direct) = self.queue_node_seeds(&mut labels, seeds, Direction::Reverse);
-        settle(
-            &self.topo,
-            self.cost(),
-            &mut labels,
-            Direction::Reverse,
-            f64::INFINITY,
-        );
+        settle(self.graph(), &mut labels, Direction::Reverse, f64::INFINITY);
         let out = self.expand(&labels, Direction::Reverse, &on_chain, &direct);
         return_labels(labels);
         out
@@ -587,13 +597,7 @@ impl Network {
         };
         let mut labels = take_labels(self.topo.junction_count());
         let (on_chain, direct) = self.queue_node_seeds(&mut labels, &[seed], Direction::Forward);
-        settle(
-            &self.topo,
-            self.cost(),
-            &mut labels,
-            Direction::Forward,
-            f64::INFINITY,
-        );
+        settle(self.graph(), &mut labels, Direction::Forward, f64::INFINITY);
         let out = self.expand(&labels, Direction::Forward, &on_chain, &direct);
         return_labels(labels);
         out.seconds
@@ -611,13 +615,7 @@ impl Network {
         for (j, s, m) in self.ends_of(p, Direction::Forward).into_iter().flatten() {
             labels.offer(j, s, m, 0);
         }
-        settle(
-            &self.topo,
-            self.cost(),
-            &mut labels,
-            Direction::Forward,
-            max_seconds,
-        );
+        settle(self.graph(), &mut labels, Direction::Forward, max_seconds);
         let same = [(p.u, 0.0, 0.0, 0u32)];
         let out = to
             .iter()
@@ -715,19 +713,12 @@ impl Network {
         }
         match targets {
             None => settle(
-                &self.topo,
-                self.cost(),
+                self.graph(),
                 &mut f.labels,
                 Direction::Reverse,
                 f64::INFINITY,
             ),
-            Some(t) => settle_until(
-                &self.topo,
-                self.cost(),
-                &mut f.labels,
-                Direction::Reverse,
-                t,
-            ),
+            Some(t) => settle_until(self.graph(), &mut f.labels, Direction::Reverse, t),
         }
         f
     }
@@ -851,7 +842,7 @@ impl Network {
                 }
             }
         }
-        settle(topo, cost, l, Direction::Reverse, f64::INFINITY);
+        settle(self.graph(), l, Direction::Reverse, f64::INFINITY);
     }
 
     /// Open a destination at `(lon, lat)` and return its index: one search from it that stops
@@ -860,8 +851,7 @@ impl Network {
         f.labels.heap.clear();
         let j = self.add_destination(f, self.snap(lon, lat));
         settle(
-            &self.topo,
-            self.cost(),
+            self.graph(),
             &mut f.labels,
             Direction::Reverse,
             f64::INFINITY,
