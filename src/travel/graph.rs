@@ -924,7 +924,7 @@ impl Topology {
         // Unit tests use tiny blocks so that their small graphs cross block boundaries too.
         const BLOCK: usize = if cfg!(test) { 3 } else { 1 << 14 };
         let jn = junction_node.len();
-        let blocks: Vec<Walked> = (0..jn.div_ceil(BLOCK))
+        let mut blocks: Vec<Walked> = (0..jn.div_ceil(BLOCK))
             .into_par_iter()
             .map(|b| {
                 let mut out = Walked::default();
@@ -956,6 +956,46 @@ impl Topology {
                 out
             })
             .collect();
+        // Interior nodes are numbered in chain order across the blocks.
+        let mut base = 0u32;
+        for block in &blocks {
+            for (i, &v) in block.interior.iter().enumerate() {
+                slot[v as usize] = INTERIOR | (base + i as u32);
+            }
+            base += block.interior.len() as u32;
+        }
+        // What is left unwalked are rings of degree-2 nodes: each one's first node (in piece
+        // order) becomes a junction, and the ring one chain after all the others.
+        let mut rings = Walked::default();
+        for piece in 0..p {
+            let v = raw.from[piece] as usize;
+            if slot[v] != NONE {
+                continue;
+            }
+            let j = junction_node.len() as u32;
+            slot[v] = j;
+            junction_node.push(v as NodeId);
+            let mark = rings.interior.len();
+            let (_, _, m, secs) = walk(v, piece, &slot, &mut rings.interior);
+            for (i, &u) in rings.interior.iter().enumerate().skip(mark) {
+                slot[u as usize] = INTERIOR | (base + i as u32);
+            }
+            rings.push([j, j], m, secs, modes);
+        }
+        blocks.push(rings);
+        // The pieces and their incidence lists are done with: free them before the chains are
+        // gathered into one table, so the two never take memory at the same time.
+        drop(inc);
+        let RawGraph {
+            lon,
+            lat,
+            from: f,
+            to: t,
+            metres: m,
+            cost: c,
+            ..
+        } = raw;
+        drop((f, t, m, c));
         let chains: usize = blocks.iter().map(|b| b.ends.len()).sum();
         let mut ends: Vec<[u32; 2]> = Vec::with_capacity(chains);
         let mut interior_start: Vec<u32> = Vec::with_capacity(chains + 1);
@@ -969,6 +1009,7 @@ impl Topology {
                 cost[k].reserve(chains);
             }
         }
+        // Block by block, each freed as soon as it is copied.
         for mut block in blocks {
             let base = interior.len() as u32;
             ends.append(&mut block.ends);
@@ -979,34 +1020,6 @@ impl Topology {
                 cost[k].append(&mut block.cost[k]);
             }
         }
-        for (i, &v) in interior.iter().enumerate() {
-            slot[v as usize] = INTERIOR | i as u32;
-        }
-        // What is left unwalked are rings of degree-2 nodes: each one's first node (in piece
-        // order) becomes a junction.
-        for piece in 0..p {
-            let v = raw.from[piece] as usize;
-            if slot[v] != NONE {
-                continue;
-            }
-            let j = junction_node.len() as u32;
-            slot[v] = j;
-            junction_node.push(v as NodeId);
-            let mark = interior.len();
-            let (_, _, m, secs) = walk(v, piece, &slot, &mut interior);
-            for (i, &u) in interior.iter().enumerate().skip(mark) {
-                slot[u as usize] = INTERIOR | i as u32;
-            }
-            ends.push([j, j]);
-            interior_start.push(interior.len() as u32);
-            metres.push(m as f32);
-            for k in 0..3 {
-                if modes[k] {
-                    cost[k].push(secs[k].map(|s| s as f32));
-                }
-            }
-        }
-        drop(inc);
         // Junction CSR of incident chain ends.
         let jn = junction_node.len();
         let mut offsets = vec![0u32; jn + 1];
@@ -1028,17 +1041,6 @@ impl Topology {
         }
         drop(next);
         drop(inc_off);
-        // Free the pieces before the snap grid is built; keep only the coordinates.
-        let RawGraph {
-            lon,
-            lat,
-            from: f,
-            to: t,
-            metres: m,
-            cost: c,
-            ..
-        } = raw;
-        drop((f, t, m, c));
         let arcs_mode = (modes.iter().filter(|&&m| m).count() == 1)
             .then(|| modes.iter().position(|&m| m))
             .flatten();

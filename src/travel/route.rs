@@ -681,9 +681,9 @@ impl Network {
     /// One multi-source search from `destinations`, kept for [`Network::nearest_with`] and for
     /// cheap what-ifs ([`Network::close_facility`], [`Network::open_facility`]).
     pub fn facility_labels(&self, destinations: &[(f64, f64)]) -> FacilityLabels {
-        let mut labels = Labels::default();
-        labels.reset(self.topo.junction_count());
-        self.facility_labels_in(labels, destinations)
+        // An idle array from the pool (one left by an earlier search) rather than a new one:
+        // kept labels are graph-sized.
+        self.facility_labels_in(take_labels(self.topo.junction_count()), destinations)
     }
 
     fn facility_labels_in(&self, labels: Labels, destinations: &[(f64, f64)]) -> FacilityLabels {
