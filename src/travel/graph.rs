@@ -489,26 +489,35 @@ impl NetworksBuilder {
 
     /// Many straight segments at once: `(from, to, way)` with each way's rules in `rules`,
     /// exactly as [`NetworksBuilder::add_way_segment`] one by one would add them (same order,
-    /// same lengths and costs), but with the haversines worked out in parallel.
+    /// same lengths and costs), but with every array filled in parallel. Pieces no stored mode
+    /// may use are left out, as one by one.
     pub(crate) fn add_way_pieces(
         &mut self,
         pieces: &[(NodeId, NodeId, u32)],
         rules: &[[Option<super::profile::WayRule>; 3]],
     ) {
-        // In blocks, so the worked-out pieces never take more than a few MB beside the graph.
-        for block in pieces.chunks(1 << 18) {
-            let raw = &self.raw;
-            let computed: Vec<Option<(f64, [[f32; 2]; 3])>> = block
-                .par_iter()
-                .map(|&(a, b, w)| {
-                    let metres = raw.straight_m(a, b);
-                    rule_cost(raw.stored, metres, &rules[w as usize]).map(|c| (metres, c))
-                })
-                .collect();
-            for (&(a, b, _), c) in block.iter().zip(computed) {
-                if let Some((metres, cost)) = c {
-                    self.raw.add_piece(a, b, metres, cost);
-                }
+        let raw = &mut self.raw;
+        let stored = raw.stored;
+        let usable = |w: u32| rule_cost(stored, 1.0, &rules[w as usize]).is_some();
+        let kept: Vec<(NodeId, NodeId, u32)>;
+        let pieces = if pieces.par_iter().all(|p| usable(p.2)) {
+            pieces
+        } else {
+            kept = pieces.iter().copied().filter(|p| usable(p.2)).collect();
+            &kept[..]
+        };
+        let metres: Vec<f64> = pieces
+            .par_iter()
+            .map(|&(a, b, _)| raw.straight_m(a, b))
+            .collect();
+        raw.from.par_extend(pieces.par_iter().map(|p| p.0));
+        raw.to.par_extend(pieces.par_iter().map(|p| p.1));
+        raw.metres.par_extend(metres.par_iter().map(|&m| m as f32));
+        for k in 0..3 {
+            if stored[k] {
+                raw.cost[k].par_extend(pieces.par_iter().zip(&metres).map(|(&(.., w), &m)| {
+                    rule_cost(stored, m, &rules[w as usize]).map_or([f32::INFINITY; 2], |c| c[k])
+                }));
             }
         }
     }
