@@ -10,7 +10,6 @@ use geo::{Area, Contains, Intersects};
 use needsmap::server::state::Opener;
 use needsmap::server::{AppState, Limits};
 use needsmap::vintage::Vintage;
-use needsmap::Region;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, OnceLock};
@@ -18,12 +17,6 @@ use std::sync::{Arc, OnceLock};
 const WARDS: &str = "boundaries/wards_wd25_bgc_gloucestershire.geojson";
 const LSOA11: &str = "boundaries/lsoa11_bgc_gloucestershire.geojson";
 const LSOA21: &str = "boundaries/lsoa21_bgc_gloucestershire.geojson";
-
-fn open(vintage: Vintage) -> Result<needsmap::Atlas, String> {
-    needsmap::open_atlas(&data(), &Region::default(), vintage, None, false)
-        .map(|o| o.atlas)
-        .map_err(|e| e.to_string())
-}
 
 fn base() -> &'static str {
     static BASE: OnceLock<String> = OnceLock::new();
@@ -39,7 +32,7 @@ fn base() -> &'static str {
         .into_iter()
         .map(|(b, _)| b)
         .collect();
-        let opener: Opener = Arc::new(open);
+        let opener: Opener = Arc::new(open_county);
         // Opening 2025 may build its atlas (no snapshot yet) on a busy machine: these checks are
         // about what is answered, not how soon.
         let limits = Limits {
@@ -49,7 +42,7 @@ fn base() -> &'static str {
         serve_state(
             AppState::with_vintages(
                 Vintage::V2019,
-                Arc::new(open(Vintage::V2019).unwrap()),
+                Arc::new(open_county(Vintage::V2019).unwrap()),
                 Some(opener),
                 web_dir(),
                 limits,

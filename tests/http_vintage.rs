@@ -8,7 +8,6 @@ use mvt_reader::feature::Value as MvtValue;
 use needsmap::server::state::Opener;
 use needsmap::server::{AppState, Limits};
 use needsmap::vintage::Vintage;
-use needsmap::Region;
 use reqwest::blocking::Client;
 use reqwest::header;
 use serde_json::Value;
@@ -19,17 +18,11 @@ use std::time::Duration;
 /// The county's IoD2025 table (LSOA 2021): code → IMD decile.
 const IOD2025_COUNTY: &str = "deprivation/iod2025/imd2025_lsoa21_gloucestershire_humaniverse.csv";
 
-fn open(vintage: Vintage) -> Result<needsmap::Atlas, String> {
-    needsmap::open_atlas(&data(), &Region::default(), vintage, None, false)
-        .map(|o| o.atlas)
-        .map_err(|e| e.to_string())
-}
-
 /// The 2019 atlas, opened once for every server here.
 fn atlas_2019() -> Arc<needsmap::Atlas> {
     static ATLAS: OnceLock<Arc<needsmap::Atlas>> = OnceLock::new();
     ATLAS
-        .get_or_init(|| Arc::new(open(Vintage::V2019).expect("the 2019 atlas")))
+        .get_or_init(|| Arc::new(open_county(Vintage::V2019).expect("the 2019 atlas")))
         .clone()
 }
 
@@ -37,7 +30,7 @@ fn atlas_2019() -> Arc<needsmap::Atlas> {
 fn base() -> &'static str {
     static BASE: OnceLock<String> = OnceLock::new();
     BASE.get_or_init(|| {
-        let opener: Opener = Arc::new(open);
+        let opener: Opener = Arc::new(open_county);
         serve_state(
             AppState::with_vintages(
                 Vintage::V2019,

@@ -252,18 +252,3 @@ fn a_truncated_or_damaged_snapshot_is_rebuilt() {
     ));
     no_partial_files(&d);
 }
-
-#[test]
-fn districts_outside_the_county_in_2025_say_what_is_needed_and_write_nothing() {
-    let tmp = tempfile::tempdir().unwrap();
-    let d = temp_data(tmp.path());
-    let leeds: Region = "E08000035".parse().unwrap();
-    let err = needsmap::open_atlas(&d, &leeds, Vintage::V2025, None, false)
-        .unwrap_err()
-        .to_string();
-    assert!(
-        err.contains("2025") && err.contains("lsoa21_bgc_england_wales"),
-        "{err}"
-    );
-    assert!(!needsmap::atlas::snapshot::path_for(&d, &leeds, Vintage::V2025, None).exists());
-}

@@ -11,7 +11,7 @@ use needsmap::server::state::Opener;
 use needsmap::server::{AppState, Limits};
 use needsmap::summary::summarise;
 use needsmap::vintage::Vintage;
-use needsmap::{Atlas, Region};
+use needsmap::Atlas;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, OnceLock};
@@ -25,15 +25,9 @@ const LSOA21: &str = "boundaries/lsoa21_bgc_gloucestershire.geojson";
 const MSOA21: &str = "boundaries/msoa21_bgc_gloucestershire.geojson";
 const LOOKUP: &str = "lookups/lsoa11_to_lsoa21_gloucestershire_derived.csv";
 
-fn open(vintage: Vintage) -> Result<Atlas, String> {
-    needsmap::open_atlas(&data(), &Region::default(), vintage, None, false)
-        .map(|o| o.atlas)
-        .map_err(|e| e.to_string())
-}
-
 fn atlas25() -> Arc<Atlas> {
     static A: OnceLock<Arc<Atlas>> = OnceLock::new();
-    A.get_or_init(|| Arc::new(open(Vintage::V2025).expect("the 2025 atlas")))
+    A.get_or_init(|| Arc::new(open_county(Vintage::V2025).expect("the 2025 atlas")))
         .clone()
 }
 
@@ -211,10 +205,10 @@ fn msoas_are_the_2021_msoas_that_contain_their_lsoas() {
 fn base() -> &'static str {
     static BASE: OnceLock<String> = OnceLock::new();
     BASE.get_or_init(|| {
-        let opener: Opener = Arc::new(open);
+        let opener: Opener = Arc::new(open_county);
         let mut state = AppState::with_vintages(
             Vintage::V2019,
-            Arc::new(open(Vintage::V2019).unwrap()),
+            Arc::new(open_county(Vintage::V2019).unwrap()),
             Some(opener),
             web_dir(),
             Limits::default(),
@@ -368,9 +362,8 @@ fn the_cli_summarises_and_profiles_in_2025() {
         assert_eq!(&row[pop], "", "no population in 2025");
     }
     assert_eq!(seen, want.len());
-    let dir = std::env::temp_dir().join(format!("needsmap-v25-profile-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("tewkesbury.html");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tewkesbury.html");
     let out = needsmap(&[
         "--vintage",
         "2025",
@@ -389,5 +382,4 @@ fn the_cli_summarises_and_profiles_in_2025() {
     assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("{n} LSOAs")));
     let page = std::fs::read_to_string(&file).unwrap();
     assert!(page.contains("figures on IoD2025, LSOA 2021"));
-    std::fs::remove_dir_all(&dir).unwrap();
 }

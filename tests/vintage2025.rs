@@ -537,6 +537,8 @@ fn districts_outside_the_county_in_2025_name_the_boundaries_they_need() {
         !d.root.join("atlas").exists()
             || std::fs::read_dir(d.root.join("atlas")).unwrap().count() == 0
     );
+    // Nor is a snapshot written under the name it would have.
+    assert!(!needsmap::atlas::snapshot::path_for(&d, &birmingham, Vintage::V2025, None).exists());
 }
 
 // ---- The command line, run as a user would (its own data directory under the test's temp dir

@@ -29,6 +29,14 @@ pub fn atlas() -> &'static Atlas {
     })
 }
 
+/// The county atlas of `vintage`, opened as `needsmap serve` does (from its snapshot when there
+/// is one): the shape of a server's vintage opener.
+pub fn open_county(vintage: needsmap::vintage::Vintage) -> Result<Atlas, String> {
+    needsmap::open_atlas(&data(), &Region::default(), vintage, None, false)
+        .map(|o| o.atlas)
+        .map_err(|e| e.to_string())
+}
+
 /// Open a CSV with the csv crate directly (not the product's readers), header row included.
 pub fn csv_rows(path: &Path) -> (Vec<String>, Vec<csv::StringRecord>) {
     let mut r = csv::Reader::from_path(path).unwrap();
