@@ -9,7 +9,7 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, OnceLock};
 
-const WARDS: &str = "boundaries/wards_wd25_bgc_gloucestershire.geojson";
+const WARDS: &str = "wards_wd25_gloucestershire";
 
 fn base() -> &'static str {
     static BASE: OnceLock<String> = OnceLock::new();
@@ -17,17 +17,7 @@ fn base() -> &'static str {
         let atlas = Arc::new(
             needsmap::load_with_overlays(&data(), &needsmap::Region::default(), None).unwrap(),
         );
-        let wards = needsmap::sources::boundaries::read_geojson_keyed(
-            &by_file(WARDS),
-            "WD25CD",
-            "WD25NM",
-            &[],
-            None,
-        )
-        .unwrap()
-        .into_iter()
-        .map(|(b, _)| b)
-        .collect();
+        let wards = wards();
         serve_state(AppState::new(atlas, web_dir()).unwrap().with_wards(wards))
     })
 }
@@ -89,7 +79,7 @@ fn labels_sit_at_the_official_points_and_inside_their_wards() {
     assert_eq!(got, districts);
     // Wards: every one of the county's 138, its label inside its own boundary.
     let fc: geojson::FeatureCollection =
-        serde_json::from_slice(&std::fs::read(by_file(WARDS)).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(source(WARDS)).unwrap()).unwrap();
     let polys: BTreeMap<String, geo::Geometry<f64>> = fc
         .features
         .iter()

@@ -14,24 +14,14 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, OnceLock};
 
-const WARDS: &str = "boundaries/wards_wd25_bgc_gloucestershire.geojson";
-const LSOA11: &str = "boundaries/lsoa11_bgc_gloucestershire.geojson";
-const LSOA21: &str = "boundaries/lsoa21_bgc_gloucestershire.geojson";
+const WARDS: &str = "wards_wd25_gloucestershire";
+const LSOA11: &str = "lsoa11_bgc_gloucestershire";
+const LSOA21: &str = "lsoa21_bgc_gloucestershire";
 
 fn base() -> &'static str {
     static BASE: OnceLock<String> = OnceLock::new();
     BASE.get_or_init(|| {
-        let wards = needsmap::sources::boundaries::read_geojson_keyed(
-            &by_file(WARDS),
-            "WD25CD",
-            "WD25NM",
-            &[],
-            None,
-        )
-        .unwrap()
-        .into_iter()
-        .map(|(b, _)| b)
-        .collect();
+        let wards = wards();
         let opener: Opener = Arc::new(open_county);
         // Opening 2025 may build its atlas (no snapshot yet) on a busy machine: these checks are
         // about what is answered, not how soon.
@@ -66,9 +56,9 @@ fn get(path: &str) -> (u16, Value) {
 }
 
 /// Official polygons of a boundary file: code → geometry.
-fn polygons(rel: &str, key: &str) -> BTreeMap<String, (String, geo::Geometry<f64>)> {
+fn polygons(id: &str, key: &str) -> BTreeMap<String, (String, geo::Geometry<f64>)> {
     let fc: geojson::FeatureCollection =
-        serde_json::from_slice(&std::fs::read(by_file(rel)).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(source(id)).unwrap()).unwrap();
     let name_key = key.replace("CD", "NM");
     fc.features
         .iter()

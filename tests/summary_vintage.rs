@@ -18,12 +18,11 @@ use std::sync::{Arc, OnceLock};
 
 /// The county's IoD2025 table (LSOA 2021, MHCLG's File 7 figures with `LADCD_ACTIVE`). The
 /// official File 1 of 2025 is not in the data mirror; this extract carries the same deciles.
-const IOD2025_COUNTY: &str = "deprivation/iod2025/imd2025_lsoa21_gloucestershire_humaniverse.csv";
-const IOD2025_INDICATORS: &str =
-    "deprivation/iod2025/imd2025_england_lsoa21_indicators_humaniverse.csv";
-const LSOA21: &str = "boundaries/lsoa21_bgc_gloucestershire.geojson";
-const MSOA21: &str = "boundaries/msoa21_bgc_gloucestershire.geojson";
-const LOOKUP: &str = "lookups/lsoa11_to_lsoa21_gloucestershire_derived.csv";
+const IOD2025_COUNTY: &str = "iod2025_gloucestershire";
+const IOD2025_INDICATORS: &str = "iod2025_indicators";
+const LSOA21: &str = "lsoa21_bgc_gloucestershire";
+const MSOA21: &str = "msoa21_bgc_gloucestershire";
+const LOOKUP: &str = "lsoa11_to_lsoa21_gloucestershire";
 
 fn atlas25() -> Arc<Atlas> {
     static A: OnceLock<Arc<Atlas>> = OnceLock::new();
@@ -33,7 +32,7 @@ fn atlas25() -> Arc<Atlas> {
 
 /// Per district code, from the official 2025 table: (LSOAs, LSOAs in national decile 1, codes).
 fn districts_2025() -> BTreeMap<String, (usize, usize, BTreeSet<String>)> {
-    let (h, rows) = csv_rows(&by_file(IOD2025_COUNTY));
+    let (h, rows) = csv_rows(&source(IOD2025_COUNTY));
     let (code, lad, dec) = (
         col(&h, "lsoa21_code"),
         col(&h, "LADCD_ACTIVE"),
@@ -51,7 +50,7 @@ fn districts_2025() -> BTreeMap<String, (usize, usize, BTreeSet<String>)> {
 
 /// Code → official IDACI 2025 numerator (File 8), every English LSOA 2021.
 fn idaci_numerators() -> BTreeMap<String, f64> {
-    let (h, rows) = csv_rows(&by_file(IOD2025_INDICATORS));
+    let (h, rows) = csv_rows(&source(IOD2025_INDICATORS));
     let (code, n) = (
         col(&h, "lsoa21_code"),
         col(
@@ -64,11 +63,11 @@ fn idaci_numerators() -> BTreeMap<String, f64> {
         .collect()
 }
 
-fn features(rel: &str) -> Vec<geojson::Feature> {
-    let text = std::fs::read_to_string(by_file(rel)).unwrap();
+fn features(id: &str) -> Vec<geojson::Feature> {
+    let text = std::fs::read_to_string(source(id)).unwrap();
     match text.parse::<geojson::GeoJson>().unwrap() {
         geojson::GeoJson::FeatureCollection(fc) => fc.features,
-        other => panic!("{rel}: not a FeatureCollection: {other:?}"),
+        other => panic!("{id}: not a FeatureCollection: {other:?}"),
     }
 }
 
@@ -141,11 +140,10 @@ fn wards_are_assigned_by_centroid_and_the_method_says_which_centroid() {
     assert_eq!(s.unassigned, 0);
     assert_eq!(s.rows.iter().map(|r| r.lsoas).sum::<usize>(), 393);
     // Every ward code is one of ONS's May 2025 wards, in the row's district.
-    let wards: BTreeMap<String, String> =
-        features("boundaries/wards_wd25_bgc_gloucestershire.geojson")
-            .iter()
-            .map(|f| (prop(f, "WD25CD"), prop(f, "LAD25NM")))
-            .collect();
+    let wards: BTreeMap<String, String> = features("wards_wd25_gloucestershire")
+        .iter()
+        .map(|f| (prop(f, "WD25CD"), prop(f, "LAD25NM")))
+        .collect();
     for r in &s.rows {
         assert_eq!(
             wards.get(&r.code).map(String::as_str),
@@ -156,7 +154,7 @@ fn wards_are_assigned_by_centroid_and_the_method_says_which_centroid() {
         assert_eq!(r.child_poverty, None, "MSOAs do not nest in wards");
     }
     // The split areas have no population-weighted centroid: the lookup says how many there are.
-    let (h, rows) = csv_rows(&by_file(LOOKUP));
+    let (h, rows) = csv_rows(&source(LOOKUP));
     let (c21, chg) = (col(&h, "LSOA21CD"), col(&h, "CHGIND_derived"));
     let changed: BTreeSet<&str> = rows
         .iter()

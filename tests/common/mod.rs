@@ -37,6 +37,21 @@ pub fn open_county(vintage: needsmap::vintage::Vintage) -> Result<Atlas, String>
         .map_err(|e| e.to_string())
 }
 
+/// The county's May 2025 wards (ONS), read with the product's boundary reader as `serve` does.
+pub fn wards() -> Vec<needsmap::sources::boundaries::Boundary> {
+    needsmap::sources::boundaries::read_geojson_keyed(
+        &source("wards_wd25_gloucestershire"),
+        "WD25CD",
+        "WD25NM",
+        &[],
+        None,
+    )
+    .expect("the May 2025 wards")
+    .into_iter()
+    .map(|(b, _)| b)
+    .collect()
+}
+
 /// Open a CSV with the csv crate directly (not the product's readers), header row included.
 pub fn csv_rows(path: &Path) -> (Vec<String>, Vec<csv::StringRecord>) {
     let mut r = csv::Reader::from_path(path).unwrap();
