@@ -12,7 +12,13 @@
 //! uncontracted one (tested against it).
 //!
 //! Memory per chain: ends 8 B, interior offset 4 B, metres 4 B, two CSR entries 8 B, 8 B of costs
-//! per mode; per node: coordinates 8 B (1e-7° integers) and a slot 4 B; per junction 8 B.
+//! per mode; per node: coordinates 8 B (1e-7° integers) and a slot 4 B; per junction 8 B. A
+//! topology built for one mode alone also keeps two 12-byte reverse arcs per chain, so that its
+//! searches read each junction's neighbours in one run of memory.
+//!
+//! Nodes (numbered by the PBF reader) and junctions follow a Hilbert curve over the network's
+//! extent, and chains are numbered from their first junction, so places near each other on the
+//! ground are near each other in every array a search or the build walks through.
 
 // Parallel arrays indexed by node, junction and chain id: index loops say what is meant.
 #![allow(clippy::needless_range_loop)]
