@@ -1539,6 +1539,14 @@ fn strongly_connected(topo: &Topology, cost: &[[f32; 2]]) -> Components {
         let d = if dir == 0 { end } else { 1 - end };
         cost[c][d].is_finite().then(|| topo.ends[c][1 - end])
     };
+    // Where every chain of the mode runs both ways or neither (walking; most of a car network
+    // is not), strongly connected means connected: one labelling pass instead of Kosaraju's two.
+    let both_or_neither = cost
+        .par_iter()
+        .all(|c| c[0].is_finite() == c[1].is_finite());
+    if both_or_neither {
+        return label_components(topo, (0..n as u32).collect(), |e| step(e, 1));
+    }
     let mut visited = vec![false; n];
     let mut finish_order = Vec::with_capacity(n);
     let mut stack: Vec<(u32, u32)> = Vec::new();
@@ -1566,10 +1574,22 @@ fn strongly_connected(topo: &Topology, cost: &[[f32; 2]]) -> Components {
         }
     }
     drop(visited);
-    let mut component = vec![NONE; n];
+    finish_order.reverse();
+    label_components(topo, finish_order, |e| step(e, 1))
+}
+
+/// Number the junctions reachable over `step` from each root in turn, roots taken in order and
+/// skipped once labelled: Kosaraju's second pass, or plain connected components when every
+/// step can be walked back.
+fn label_components(
+    topo: &Topology,
+    roots: Vec<u32>,
+    step: impl Fn(usize) -> Option<u32>,
+) -> Components {
+    let mut component = vec![NONE; topo.junction_count()];
     let mut count = 0u32;
     let mut todo: Vec<u32> = Vec::new();
-    for &root in finish_order.iter().rev() {
+    for root in roots {
         if component[root as usize] != NONE {
             continue;
         }
@@ -1577,7 +1597,7 @@ fn strongly_connected(topo: &Topology, cost: &[[f32; 2]]) -> Components {
         todo.push(root);
         while let Some(v) = todo.pop() {
             for e in topo.offsets[v as usize]..topo.offsets[v as usize + 1] {
-                if let Some(w) = step(e as usize, 1) {
+                if let Some(w) = step(e as usize) {
                     if component[w as usize] == NONE {
                         component[w as usize] = count;
                         todo.push(w);
@@ -1681,6 +1701,65 @@ mod tests {
         assert!(!net.in_main_component(3) && !net.in_main_component(4));
         // Only the three cycle segments may be snapped to.
         assert_eq!(s.snappable_segments, 3);
+    }
+
+    proptest::proptest! {
+        /// Components against an oracle (u and v together iff each reaches the other, by
+        /// transitive closure), on random graphs that are two-way throughout (the one-pass
+        /// path) and with one-way streets (Kosaraju).
+        #[test]
+        fn strong_components_match_mutual_reachability(
+            n in 2usize..12,
+            edges in proptest::collection::vec((0usize..12, 0usize..12, 0u8..3), 1..24),
+            two_way in proptest::bool::ANY,
+        ) {
+            let mut b = NetworkBuilder::new(TravelMode::Car);
+            let nodes: Vec<_> = (0..n)
+                .map(|i| b.add_node((i % 4) as f64 * 0.001, (i / 4) as f64 * 0.001))
+                .collect();
+            for &(x, y, dir) in &edges {
+                let (x, y) = (x % n, y % n);
+                if x != y {
+                    let (f, r) = if two_way { (true, true) } else { (dir != 1, dir != 0) };
+                    b.add_way_segment(nodes[x], nodes[y], f, r, 30.0);
+                }
+            }
+            let Ok(net) = b.build() else { return Ok(()) };
+            let topo = &net.topo;
+            let cost = &topo.cost[TravelMode::Car.index()];
+            let (component, count) = strongly_connected(topo, cost);
+            let jn = topo.junction_count();
+            let mut reach = vec![vec![false; jn]; jn];
+            for (v, row) in reach.iter_mut().enumerate() {
+                row[v] = true;
+            }
+            for (c, &[a, b]) in topo.ends.iter().enumerate() {
+                reach[a as usize][b as usize] |= cost[c][0].is_finite();
+                reach[b as usize][a as usize] |= cost[c][1].is_finite();
+            }
+            for k in 0..jn {
+                for i in 0..jn {
+                    for j in 0..jn {
+                        if reach[i][k] && reach[k][j] {
+                            reach[i][j] = true;
+                        }
+                    }
+                }
+            }
+            for u in 0..jn {
+                for v in 0..jn {
+                    proptest::prop_assert_eq!(
+                        component[u] == component[v],
+                        reach[u][v] && reach[v][u],
+                        "junctions {} and {}", u, v
+                    );
+                }
+            }
+            let mut used: Vec<u32> = component.clone();
+            used.sort_unstable();
+            used.dedup();
+            proptest::prop_assert_eq!(used, (0..count as u32).collect::<Vec<_>>());
+        }
     }
 
     #[test]
