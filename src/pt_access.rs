@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::atlas::layers::AbsentCause;
 use crate::travel::transit::{
     percentile_index, Date, Feed, MinuteTimes, TransitError, TransitNetwork, TransitOptions,
     UNREACHED,
@@ -43,19 +44,20 @@ pub fn gtfs_feeds(data_root: &Path) -> Vec<PathBuf> {
 }
 
 /// Why `gp_pt_min` / `gp_pt_walk_min` are absent, or `None` when they can be computed.
-pub fn absent_reason(data_root: &Path, walk_network: bool) -> Option<String> {
+pub fn absent_reason(data_root: &Path, walk_network: bool) -> Option<(AbsentCause, String)> {
     if gtfs_feeds(data_root).is_empty() {
-        return Some(format!(
+        return Some((AbsentCause::NoTimetable, format!(
             "absent: no GTFS timetable in {} (place the Bus Open Data Service South West GTFS there, source gtfs; \
              optionally the rail timetable as GTFS); DfT's 2013 figures (gp_pt_walk_min_2013) remain the reference",
             data_root.join(GTFS_DIR).display()
-        ));
+        )));
     }
     if !walk_network {
-        return Some(
+        return Some((
+            AbsentCause::NoWalkNetwork,
             "absent: GTFS timetables are present but no OpenStreetMap walk network (source osm_gloucestershire, or --network) to reach the stops"
                 .into(),
-        );
+        ));
     }
     None
 }
@@ -250,7 +252,9 @@ pub fn read_feeds(data_root: &Path) -> Result<Vec<Feed>, TransitError> {
     let paths = gtfs_feeds(data_root);
     if paths.is_empty() {
         return Err(TransitError::Options(
-            absent_reason(data_root, true).unwrap_or_default(),
+            absent_reason(data_root, true)
+                .map(|(_, why)| why)
+                .unwrap_or_default(),
         ));
     }
     paths.iter().map(Feed::read).collect()
@@ -289,10 +293,13 @@ pub fn add_or_mark_absent(
     let ids = [GP_PT_MIN, GP_PT_WALK_MIN];
     let walk = match (absent_reason(&data.root, walk.is_some()), walk) {
         (None, Some(w)) => w,
-        (reason, _) => {
-            let reason = reason.unwrap_or_default();
+        (absent, _) => {
+            // `absent_reason` names the missing walk network whenever `walk` is `None`.
+            let (cause, reason) = absent.unwrap_or((AbsentCause::NoWalkNetwork, String::new()));
             for id in ids {
-                atlas.layers.mark_absent(declared(id), reason.clone());
+                atlas
+                    .layers
+                    .mark_absent(declared(id), cause, reason.clone());
             }
             return Ok(());
         }
@@ -364,7 +371,8 @@ mod tests {
     fn absent_without_feeds_names_the_folder_and_the_reference() {
         let dir = std::env::temp_dir().join(format!("needsmap-pt-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let why = absent_reason(&dir, true).unwrap();
+        let (cause, why) = absent_reason(&dir, true).unwrap();
+        assert_eq!(cause, AbsentCause::NoTimetable);
         assert!(
             why.contains("transit/gtfs")
                 && why.contains("source gtfs")
@@ -374,7 +382,9 @@ mod tests {
         std::fs::create_dir_all(dir.join(GTFS_DIR)).unwrap();
         std::fs::write(dir.join(GTFS_DIR).join("feed.zip"), b"not really a zip").unwrap();
         assert_eq!(gtfs_feeds(&dir), vec![dir.join(GTFS_DIR).join("feed.zip")]);
-        assert!(absent_reason(&dir, false).unwrap().contains("walk network"));
+        let (cause, why) = absent_reason(&dir, false).unwrap();
+        assert_eq!(cause, AbsentCause::NoWalkNetwork);
+        assert!(why.contains("walk network"), "{why}");
         assert_eq!(absent_reason(&dir, true), None);
         // A broken feed is an error naming the file, not an empty layer.
         let net = {

@@ -5,7 +5,7 @@
 
 mod common;
 use common::*;
-use needsmap::atlas::layers::ids;
+use needsmap::atlas::layers::{ids, AbsentCause};
 use needsmap::atlas::snapshot::{self, Outcome};
 use needsmap::selection::AreaQuery;
 use needsmap::server::{AppState, Limits};
@@ -194,6 +194,16 @@ fn queries_answer_the_official_decile_1_set() {
     must_name(&err.to_string());
 }
 
+/// The cause recorded for an absent layer.
+fn cause(atlas: &Atlas, id: &str) -> Option<AbsentCause> {
+    atlas
+        .layers
+        .absent()
+        .iter()
+        .find(|a| a.id == id)
+        .map(|a| a.cause)
+}
+
 #[test]
 fn geometry_layers_are_absent_with_the_reason_and_table_layers_answer() {
     let atlas = england();
@@ -206,6 +216,7 @@ fn geometry_layers_are_absent_with_the_reason_and_table_layers_answer() {
         assert!(atlas.layers.get(id).is_none(), "{id}");
         let why = atlas.layers.why_missing(id).unwrap_or_default();
         must_name(&why);
+        assert_eq!(cause(atlas, id), Some(AbsentCause::NoBoundaries), "{id}");
     }
     // Joined by code, not measured: present.
     for id in [ids::GP_ROAD_KM_IOD2019, ids::PATIENT_TO_GP_RATIO] {
@@ -218,6 +229,15 @@ fn geometry_layers_are_absent_with_the_reason_and_table_layers_answer() {
         .why_missing(ids::CHILD_POVERTY_MSOA)
         .unwrap_or_default();
     assert!(why.contains("lookup"), "{why}");
+    assert_eq!(
+        cause(atlas, ids::CHILD_POVERTY_MSOA),
+        Some(AbsentCause::OutsideCoverage)
+    );
+    // Published only in File 7, which the mirror lacks.
+    assert_eq!(
+        cause(atlas, ids::IDACI_DECILE),
+        Some(AbsentCause::NotInMirror)
+    );
     // A point cannot be placed, and says why.
     match atlas.postcode("GL1 2EH") {
         Err(e @ AtlasError::BoundariesMissing(_)) => must_name(&e.to_string()),

@@ -2,7 +2,7 @@
 
 mod common;
 use common::*;
-use needsmap::atlas::layers::{ids, Method};
+use needsmap::atlas::layers::{ids, AbsentCause, Method};
 use needsmap::geodesy::haversine_m;
 use needsmap::overlay::{km_layer_id, layer_id};
 use needsmap::overlay::{run_scenario, Scenario};
@@ -337,6 +337,7 @@ fn public_transport_layers_are_absent_with_a_reason() {
             "{}",
             a.reason
         );
+        assert_eq!(a.cause, AbsentCause::NoTimetable, "{id}");
     }
     let j: serde_json::Value = serde_json::from_str(
         &String::from_utf8(
@@ -356,7 +357,9 @@ fn public_transport_layers_are_absent_with_a_reason() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|a| a["id"] == ids::GP_PT_MIN && a["reason"].as_str().unwrap().contains("GTFS")),
+            .any(|a| a["id"] == ids::GP_PT_MIN
+                && a["cause"] == "no_timetable"
+                && a["reason"].as_str().unwrap().contains("GTFS")),
         "{j}"
     );
 }

@@ -8,7 +8,7 @@
 //! parent LSOA 2011 name.
 
 use super::layers::catalogue::{declared_in, Vars};
-use super::layers::{ids, Layer, LayerMeta, LayerSet, Values};
+use super::layers::{ids, AbsentCause, Layer, LayerMeta, LayerSet, Values};
 use crate::sources::child_poverty::{msoa_name_of_lsoa11, provisional, MsoaCounts, YEARS};
 use crate::sources::lookup::LookupRow;
 use crate::sources::Source;
@@ -144,6 +144,7 @@ impl MsoaChildPoverty {
             for id in LAYER_IDS {
                 set.mark_absent(
                     declared_in(vintage, id),
+                    AbsentCause::OutsideCoverage,
                     format!(
                         "the child-poverty table ({}) covers Gloucestershire's {} MSOAs only; no area of this region lies in one",
                         src.file,

@@ -3,7 +3,7 @@
 //! area's MSOA is read from its name and given the code of ONS's MSOA 2021 boundaries.
 
 use super::layers::catalogue::{declared_in, Vars};
-use super::layers::{ids, Layer, LayerSet, Values};
+use super::layers::{ids, AbsentCause, Layer, LayerSet, Values};
 use super::Lsoa;
 use crate::sources::boundaries::read_geojson_keyed;
 use crate::sources::child_poverty::msoa_name_of_lsoa11;
@@ -49,6 +49,7 @@ pub fn attach(
     if reached == 0 {
         set.mark_absent(
             spec,
+            AbsentCause::OutsideCoverage,
             format!(
                 "the MSOA 2021 boundaries ({}) cover Gloucestershire only; no area of this region is named after one of its MSOAs",
                 src.file

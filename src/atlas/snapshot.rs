@@ -36,7 +36,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// The container format. Bump when the layout or the body's types change.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// Bump when the way the atlas is derived from unchanged inputs changes (a new layer, a new rule),
 /// so snapshots made by an older program are rebuilt rather than answering with old layers.

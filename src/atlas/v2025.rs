@@ -17,7 +17,7 @@
 use super::change;
 use super::child_poverty;
 use super::layers::catalogue::{self, declared_in, source, Vars, Vintage as CatVintage};
-use super::layers::{ids, Layer, LayerSet, Values};
+use super::layers::{ids, AbsentCause, Layer, LayerSet, Values};
 use super::{Atlas, AtlasError, Lsoa, MissingBoundaries, Region, Result, Shape};
 use crate::sources::iod2025::{self, Iod2025Row};
 use crate::sources::lookup::{LookupChange, LookupRow};
@@ -299,18 +299,21 @@ pub fn load(data: &DataDir, region: &Region) -> Result<Atlas> {
         Some(_) => layers.insert(layer(ids::CENTROID_BASIS, Values::Text(basis))?),
         None => layers.mark_absent(
             declared_in(CatVintage::Iod2025, ids::CENTROID_BASIS),
+            AbsentCause::NoBoundaries,
             missing_boundaries(data, region)?.to_string(),
         ),
     }
     for id in [ids::IDACI_SCORE, ids::IDACI_RANK, ids::IDACI_DECILE] {
         layers.mark_absent(
             declared_in(CatVintage::Iod2025, id),
+            AbsentCause::NotInMirror,
             catalogue::IDACI_2025_ABSENT,
         );
     }
     for id in [ids::POPULATION, ids::CHILDREN] {
         layers.mark_absent(
             declared_in(CatVintage::Iod2025, id),
+            AbsentCause::NotInMirror,
             catalogue::POPULATION_2025_ABSENT,
         );
     }
@@ -335,11 +338,16 @@ pub fn load(data: &DataDir, region: &Region) -> Result<Atlas> {
         None => {
             let why = crate::vintage::ChangesError::NoLookup(region.to_string()).to_string();
             for id in change::IDS {
-                layers.mark_absent(declared_in(CatVintage::Iod2025, id), why.clone());
+                layers.mark_absent(
+                    declared_in(CatVintage::Iod2025, id),
+                    AbsentCause::OutsideCoverage,
+                    why.clone(),
+                );
             }
             for id in child_poverty::LAYER_IDS {
                 layers.mark_absent(
                     declared_in(CatVintage::Iod2025, id),
+                    AbsentCause::OutsideCoverage,
                     format!("DWP's child-poverty table is on MSOA 2011 geography for Gloucestershire's 75 MSOAs only, and reaches LSOA 2021 areas through the 2011→2021 lookup, which covers the county only: {why}"),
                 );
             }
@@ -391,7 +399,11 @@ fn localities(
             "ward and MSOA 2021 boundaries are mirrored for Gloucestershire only, not for {region}"
         );
         for id in [ids::WARD, ids::WARD_NAME, ids::MSOA21] {
-            layers.mark_absent(declared_in(CatVintage::Iod2025, id), why.clone());
+            layers.mark_absent(
+                declared_in(CatVintage::Iod2025, id),
+                AbsentCause::OutsideCoverage,
+                why.clone(),
+            );
         }
         return Ok(vec![]);
     }

@@ -4,7 +4,7 @@
 //! are generalised differently), the nearest such ward — those areas are marked as estimates.
 
 use super::layers::catalogue::{declared_in, Vars};
-use super::layers::{ids, Layer, LayerSet, Method, Values};
+use super::layers::{ids, AbsentCause, Layer, LayerSet, Method, Values};
 use super::Lsoa;
 use crate::geodesy::LocalMetres;
 use crate::sources::boundaries::{read_geojson_keyed, Boundary};
@@ -124,6 +124,7 @@ pub fn attach(
         for id in [ids::WARD, ids::WARD_NAME] {
             set.mark_absent(
                 declared(id),
+                AbsentCause::OutsideCoverage,
                 format!(
                     "the ward boundaries ({}) cover Gloucestershire only; no area of this region lies in one of its districts",
                     src.file

@@ -141,14 +141,25 @@ impl LabelCollection {
             };
         let pop = |i: usize| atlas.number(crate::atlas::layers::ids::POPULATION, i);
         let mut features = Vec::new();
+        // Each district's areas with a shape (an atlas without boundaries has no place to
+        // label), in area order: one pass over the areas, not one per district.
+        let mut by_district: std::collections::HashMap<&str, Vec<(usize, geo::Point<f64>)>> =
+            std::collections::HashMap::new();
+        for (i, a) in atlas.areas.iter().enumerate() {
+            if let Some(c) = a.centroid() {
+                by_district
+                    .entry(a.district_code.as_str())
+                    .or_default()
+                    .push((i, c));
+            }
+        }
         for (code, name, _) in atlas.districts() {
-            // Areas without a shape (an atlas without boundaries) have no place to label.
-            let members: Vec<(usize, geo::Point<f64>)> = (0..atlas.areas.len())
-                .filter(|&i| atlas.areas[i].district_code == code)
-                .filter_map(|i| Some((i, atlas.areas[i].centroid()?)))
-                .collect();
+            let members = by_district
+                .get(code.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or_default();
             let (mut sx, mut sy, mut sw) = (0.0, 0.0, 0.0);
-            for &(i, c) in &members {
+            for &(i, c) in members {
                 let w = pop(i).unwrap_or(1.0);
                 sx += c.x() * w;
                 sy += c.y() * w;

@@ -18,7 +18,7 @@ pub use pt_scenario::{
 pub use scenario::{run_scenario, Change, Scenario, ScenarioOutcome};
 
 use crate::atlas::layers::catalogue::{declared, source, LayerSpec, Vars};
-use crate::atlas::layers::{ids, Layer, LayerMeta, Method, Values};
+use crate::atlas::layers::{ids, AbsentCause, Layer, LayerMeta, Method, Values};
 use crate::atlas::{Atlas, AtlasError};
 use crate::sources::{self, DataDir, Source, SourceError};
 use crate::travel::{speeds, Networks, TravelError, TravelMode};
@@ -189,7 +189,9 @@ pub fn add_gp_access_layers_on(
                 .filter(|s| crate::atlas::layers::catalogue::shared(s))
                 .collect();
         for spec in specs {
-            atlas.layers.mark_absent(spec, reason.clone());
+            atlas
+                .layers
+                .mark_absent(spec, AbsentCause::NoBoundaries, reason.clone());
         }
         atlas.layers.sort_as_catalogue();
         return Ok(AccessBasis::NoBoundaries);

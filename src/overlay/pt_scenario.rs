@@ -89,9 +89,9 @@ pub fn pt_walk_network<'a>(
     match (pt_access::absent_reason(&data.root, walk.is_some()), walk) {
         (None, Some(w)) => Ok(w),
         // `absent_reason` names the missing walk network whenever `walk` is `None`
-        (reason, _) => Err(OverlayError::PtAbsent {
+        (absent, _) => Err(OverlayError::PtAbsent {
             layer: measure.layer_id(),
-            reason: reason.unwrap_or_default(),
+            reason: absent.map(|(_, why)| why).unwrap_or_default(),
         }),
     }
 }

@@ -122,8 +122,11 @@ test('a link carries the scenario; a postcode adds a site; reset clears it all',
 });
 
 test('without a feed, public transport is disabled with the server’s reason in plain words', { timeout: 90000 }, async () => {
-  // id → reason, from the server's own layer list
-  const absent = new Map(((await fetchJson(`${srv.base}/api/layers`)).body.absent || []).map((a) => [a.id, a.reason]));
+  // id → {cause, reason}, from the server's own layer list
+  const doc = (await fetchJson(`${srv.base}/api/layers`)).body;
+  const absent = new Map((doc.absent || []).map((a) => [a.id, a]));
+  const hasReference = (doc.layers || []).some((l) => l.id === 'gp_pt_walk_min_2013');
+  assert.equal(absent.get('gp_pt_min')?.cause, 'no_timetable', 'this server has no GTFS feed');
   assert.ok(absent.has('gp_pt_min') && absent.has('gp_pt_walk_min'), 'this check is about a server without a feed');
   const code = (await fetchJson(`${srv.base}/api/gp-sites`)).body.features[0].properties.code;
   const p = await openPage(browser, `${srv.base}/#close=${code}&smode=walk_or_pt`);
@@ -131,10 +134,10 @@ test('without a feed, public transport is disabled with the server’s reason in
     await p.waitForSelector('[data-testid="scenario-mode"] option[value="walk_or_pt"]', { state: 'attached' });
     const options = await p.$$eval('[data-testid="scenario-mode"] option', (os) => os.map((o) => ({ value: o.value, disabled: o.disabled, title: o.title })));
     assert.deepEqual(options.map((o) => [o.value, o.disabled]), [['', false], ['pt', true], ['walk_or_pt', true]]);
-    assert.equal(options[1].title, ptReasonWords(absent.get('gp_pt_min')));
-    assert.equal(options[2].title, ptReasonWords(absent.get('gp_pt_walk_min')));
+    assert.equal(options[1].title, ptReasonWords(absent.get('gp_pt_min'), hasReference));
+    assert.equal(options[2].title, ptReasonWords(absent.get('gp_pt_walk_min'), hasReference));
     const note = await p.textContent('[data-testid="scenario-mode-note"]');
-    assert.ok(note.includes(ptReasonWords(absent.get('gp_pt_min'))), note);
+    assert.ok(note.includes(ptReasonWords(absent.get('gp_pt_min'), hasReference)), note);
     assert.match(note, /no bus or train timetable/);
     // The link's public-transport choice cannot be honoured: the scenario is routed by the
     // travel mode above, and the panel says so in its answer.

@@ -279,6 +279,13 @@ pub fn page_module() -> String {
         );
     }
     out.push_str("]);\n");
+    out.push_str("// Why a declared layer is absent (`/api/layers` → `absent[].cause`).\n");
+    out.push_str("export const ABSENT_CAUSES = Object.freeze({\n");
+    for c in super::AbsentCause::ALL {
+        let name = c.as_str().to_uppercase();
+        let _ = writeln!(out, "  {name}: {},", q(c.as_str()));
+    }
+    out.push_str("});\n");
     out
 }
 

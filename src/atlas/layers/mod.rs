@@ -352,7 +352,50 @@ fn round_sig(x: f64) -> f64 {
 pub struct AbsentLayer {
     pub id: String,
     pub title: String,
+    /// What kind of gap it is, for clients that act on it (the page's wording, a script).
+    pub cause: AbsentCause,
+    /// The gap in words: what is missing and what would fill it.
     pub reason: String,
+}
+
+/// Why a declared layer is absent, as a code: clients branch on this, never on the wording of
+/// [`AbsentLayer::reason`].
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum AbsentCause {
+    /// No GTFS timetable in the data directory (public-transport layers).
+    NoTimetable,
+    /// Timetables, but no OpenStreetMap walk network to reach the stops.
+    NoWalkNetwork,
+    /// The region's areas have no boundaries, so nothing can be measured from or within them.
+    NoBoundaries,
+    /// The source covers a smaller region (most county-only files) than the one asked for.
+    OutsideCoverage,
+    /// The figure is published only in a file the data mirror does not hold.
+    NotInMirror,
+}
+
+impl AbsentCause {
+    pub const ALL: [AbsentCause; 5] = [
+        AbsentCause::NoTimetable,
+        AbsentCause::NoWalkNetwork,
+        AbsentCause::NoBoundaries,
+        AbsentCause::OutsideCoverage,
+        AbsentCause::NotInMirror,
+    ];
+
+    /// The code as serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AbsentCause::NoTimetable => "no_timetable",
+            AbsentCause::NoWalkNetwork => "no_walk_network",
+            AbsentCause::NoBoundaries => "no_boundaries",
+            AbsentCause::OutsideCoverage => "outside_coverage",
+            AbsentCause::NotInMirror => "not_in_mirror",
+        }
+    }
 }
 
 /// The registry. Order is presentation order.
@@ -392,9 +435,9 @@ impl LayerSet {
         }
     }
 
-    /// Record that a declared layer is not available, with the reason a reader should see.
-    /// A layer inserted later clears it.
-    pub fn mark_absent(&mut self, spec: &LayerSpec, reason: impl Into<String>) {
+    /// Record that a declared layer is not available, with its cause and the reason a reader
+    /// should see. A layer inserted later clears it.
+    pub fn mark_absent(&mut self, spec: &LayerSpec, cause: AbsentCause, reason: impl Into<String>) {
         if self.get(spec.id).is_some() {
             return;
         }
@@ -402,6 +445,7 @@ impl LayerSet {
         self.absent.push(AbsentLayer {
             id: spec.id.into(),
             title: spec.title.into(),
+            cause,
             reason: reason.into(),
         });
     }
@@ -608,14 +652,19 @@ mod tests {
     fn absence_is_listed_until_the_layer_arrives() {
         let spec = catalogue::spec(ids::GP_PT_MIN).unwrap();
         let mut set = LayerSet::default();
-        set.mark_absent(spec, "no GTFS feed in the data directory");
+        set.mark_absent(
+            spec,
+            AbsentCause::NoTimetable,
+            "no GTFS feed in the data directory",
+        );
         assert_eq!(set.absent().len(), 1);
         assert_eq!(set.absent()[0].reason, "no GTFS feed in the data directory");
+        assert_eq!(set.absent()[0].cause, AbsentCause::NoTimetable);
         let mut m = meta(Direction::HigherIsWorse, "minutes");
         m.id = ids::GP_PT_MIN.into();
         set.insert(Layer::new(m, Values::Number(vec![Some(3.0)])));
         assert!(set.absent().is_empty());
-        set.mark_absent(spec, "ignored: the layer exists");
+        set.mark_absent(spec, AbsentCause::NoTimetable, "ignored: the layer exists");
         assert!(set.absent().is_empty());
     }
 
@@ -637,6 +686,9 @@ mod tests {
             Direction::Neutral,
         ] {
             assert_eq!(serde_json::to_value(d).unwrap(), d.as_str());
+        }
+        for c in AbsentCause::ALL {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
         }
         for g in [
             Group::Deprivation,

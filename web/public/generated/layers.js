@@ -163,3 +163,11 @@ export const LAYERS = Object.freeze([
   { id: "top10_status", title: "England's most deprived 10%, 2019→2025", unit: "status", group: "change", direction: "neutral" },
   { id: "top10_status_county", title: "The region's most deprived 10%, 2019→2025", unit: "status", group: "change", direction: "neutral" },
 ]);
+// Why a declared layer is absent (`/api/layers` → `absent[].cause`).
+export const ABSENT_CAUSES = Object.freeze({
+  NO_TIMETABLE: "no_timetable",
+  NO_WALK_NETWORK: "no_walk_network",
+  NO_BOUNDARIES: "no_boundaries",
+  OUTSIDE_COVERAGE: "outside_coverage",
+  NOT_IN_MIRROR: "not_in_mirror",
+});

@@ -7,7 +7,7 @@ import { html, setHtml } from '../html.js';
 import * as fmt from '../format.js';
 import { SRC, ML, SOURCE_LAYER } from '../mapstyle.js';
 import { MAX_SCENARIO_CHANGES, SCENARIO_PT_MODES } from '../urlstate.js';
-import { LAYER_IDS } from '../generated/layers.js';
+import { LAYER_IDS, ABSENT_CAUSES } from '../generated/layers.js';
 import { showMessage, clearMessage, errorHtml } from '../messages.js';
 import { MODE_WORDS } from './access.js';
 import { methodBadge } from './layers.js';
@@ -88,33 +88,36 @@ export const PT_MODES = Object.freeze({
 });
 
 /**
- * Why public transport is not offered, in plain words, from the reason the server recorded for
- * the layer (`/api/layers` → `absent`). Unknown reasons are shown as recorded.
+ * Why public transport is not offered, in plain words, from the cause the server recorded for
+ * the layer (`/api/layers` → `absent[].cause`). Other causes show the recorded reason, tidied.
+ * `hasReference`: the server has DfT's 2013 journey times (gp_pt_walk_min_2013) to point to.
  */
-export function ptReasonWords(reason) {
-  const r = String(reason || '').trim();
-  const ref = /gp_pt_walk_min_2013/.test(r) ? " Until then, the Department for Transport's 2013 journey times are the reference." : '';
-  if (/no GTFS timetable/i.test(r)) {
-    return `Not available yet: this server has no bus or train timetable. Its administrator can add one (a GTFS file, such as the Bus Open Data Service timetable for the South West, in the data folder transit/gtfs).${ref}`;
+export function ptReasonWords(absent, hasReference = false) {
+  const ref = hasReference ? " Until then, the Department for Transport's 2013 journey times are the reference." : '';
+  switch (absent?.cause) {
+    case ABSENT_CAUSES.NO_TIMETABLE:
+      return `Not available yet: this server has no bus or train timetable. Its administrator can add one (a GTFS file, such as the Bus Open Data Service timetable for the South West, in the data folder transit/gtfs).${ref}`;
+    case ABSENT_CAUSES.NO_WALK_NETWORK:
+      return `Not available yet: the server has bus or train timetables, but not the map of streets and footpaths (OpenStreetMap) needed to walk to and from the stops.${ref}`;
+    default: {
+      const plain = String(absent?.reason || '').trim().replace(/^absent( on this server)?:\s*/i, '');
+      return plain ? `Not available: ${plain.charAt(0).toUpperCase()}${plain.slice(1)}${/[.!?]$/.test(plain) ? '' : '.'}` : 'Not available on this server.';
+    }
   }
-  if (/walk network/i.test(r)) {
-    return `Not available yet: the server has bus or train timetables, but not the map of streets and footpaths (OpenStreetMap) needed to walk to and from the stops.${ref}`;
-  }
-  const plain = r.replace(/^absent( on this server)?:\s*/i, '');
-  return plain ? `Not available: ${plain.charAt(0).toUpperCase()}${plain.slice(1)}${/[.!?]$/.test(plain) ? '' : '.'}` : 'Not available on this server.';
 }
 
 /**
  * The public-transport choices of the scenario's mode list: offered when the server has the
- * layer, otherwise shown disabled with the recorded reason in plain words.
- * `byId`: layers by id (present); `absent`: [{id, reason}] from /api/layers.
+ * layer, otherwise shown disabled with the recorded cause in plain words.
+ * `byId`: layers by id (present); `absent`: [{id, cause, reason}] from /api/layers.
  */
 export function ptChoices(byId, absent) {
+  const hasReference = Boolean(byId?.get(LAYER_IDS.GP_PT_WALK_MIN_2013));
   return SCENARIO_PT_MODES.map((mode) => {
     const { layer, label } = PT_MODES[mode];
     if (byId?.get(layer)) return { mode, label, enabled: true, reason: '' };
-    const why = (absent || []).find((a) => a.id === layer)?.reason;
-    return { mode, label, enabled: false, reason: ptReasonWords(why || 'this server has no such layer') };
+    const why = (absent || []).find((a) => a.id === layer) || { reason: 'this server has no such layer' };
+    return { mode, label, enabled: false, reason: ptReasonWords(why, hasReference) };
   });
 }
 
