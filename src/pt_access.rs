@@ -304,13 +304,20 @@ pub fn add_or_mark_absent(
             return Ok(());
         }
     };
-    // Only a mapped atlas gets here (`add_gp_access_layers_on` stops before for the other).
+    // Only a mapped atlas gets here (`add_gp_access_layers_on` stops before for the other),
+    // and in one every area has a centroid (`Atlas::assemble` refuses a mix), so the minutes
+    // stay aligned with the areas.
     let origins: Vec<(f64, f64)> = atlas
         .areas
         .iter()
         .filter_map(|a| a.centroid())
         .map(|c| (c.x(), c.y()))
         .collect();
+    debug_assert_eq!(
+        origins.len(),
+        atlas.areas.len(),
+        "an area without a centroid"
+    );
     let sites: Vec<(f64, f64)> = atlas
         .gp_sites
         .sites

@@ -454,9 +454,9 @@ impl Atlas {
         let manifest = &data.manifest;
         let (by_code, index) = area_index(&areas);
         let postcodes = PostcodeBook::open(&data.require("codepoint_open")?)?;
-        let unmapped = match areas.iter().all(|a| a.shape.is_none()) && !areas.is_empty() {
-            true => Some(v2025::missing_boundaries(data, region)?),
-            false => None,
+        let unmapped = match shapes_all_or_none(&areas, region)? {
+            true => None,
+            false => Some(v2025::missing_boundaries(data, region)?),
         };
         let practices = sources::ods::read_epraccur(&data.require("epraccur")?)?;
         let branches = sources::ods::read_ebranchs(&data.require("ebranchs")?)?;
@@ -718,9 +718,63 @@ fn deprivation_layers(
     out
 }
 
+/// Whether the areas have shapes: all of them (`true`), or none (`false`, an atlas without
+/// boundaries). A mix is refused: every layer measured from centroids (routing, public
+/// transport) is computed for the areas that have one and stored against all of them.
+fn shapes_all_or_none(areas: &[Lsoa], region: &Region) -> Result<bool> {
+    let without = |a: &&Lsoa| a.shape.is_none();
+    match areas.iter().find(without) {
+        None => Ok(true),
+        Some(_) if areas.iter().all(|a| a.shape.is_none()) => Ok(false),
+        Some(a) => Err(AtlasError::Incomplete {
+            code: a.code.clone(),
+            region: region.to_string(),
+            what: format!(
+                "the boundaries ({} of the region's {} areas have one)",
+                areas.iter().filter(|a| a.shape.is_some()).count(),
+                areas.len()
+            ),
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use geo::{LineString, Polygon};
+
+    #[test]
+    fn shapes_are_all_or_none() {
+        let area = |code: &str, mapped: bool| Lsoa {
+            code: code.into(),
+            name: code.into(),
+            district_code: "E07000081".into(),
+            district: "Gloucester".into(),
+            shape: mapped.then(|| {
+                let polygon: Polygon<f64> = Polygon::new(
+                    LineString::from(vec![(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 0.0)]),
+                    vec![],
+                );
+                Shape {
+                    bbox: polygon.bounding_rect().unwrap(),
+                    centroid: Point::new(0.6, 0.3),
+                    polygon: MultiPolygon(vec![polygon]),
+                }
+            }),
+        };
+        let r = Region::default();
+        let all = [area("E01000001", true), area("E01000002", true)];
+        let none = [area("E01000001", false), area("E01000002", false)];
+        assert!(shapes_all_or_none(&all, &r).unwrap());
+        assert!(!shapes_all_or_none(&none, &r).unwrap());
+        assert!(shapes_all_or_none(&[], &r).unwrap());
+        let mix = [area("E01000001", true), area("E01000002", false)];
+        let e = shapes_all_or_none(&mix, &r).unwrap_err().to_string();
+        assert!(
+            e.contains("E01000002") && e.contains("1 of the region's 2 areas"),
+            "{e}"
+        );
+    }
 
     #[test]
     fn regions_parse() {

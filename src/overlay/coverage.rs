@@ -24,13 +24,20 @@ impl Coverage {
     /// Route from every area the network covers to the nearest GP site in use, all modes in
     /// parallel.
     pub fn route(atlas: &Atlas, networks: &Networks, file: PathBuf) -> Coverage {
-        // Only a mapped atlas is routed (`add_gp_access_layers_on` stops before for the other).
+        // Only a mapped atlas is routed (`add_gp_access_layers_on` stops before for the other),
+        // and in one every area has a centroid (`Atlas::assemble` refuses a mix), so the
+        // answers stay aligned with the areas.
         let origins: Vec<(f64, f64)> = atlas
             .areas
             .iter()
             .filter_map(|a| a.centroid())
             .map(|c| (c.x(), c.y()))
             .collect();
+        debug_assert_eq!(
+            origins.len(),
+            atlas.areas.len(),
+            "an area without a centroid"
+        );
         let nearest: Vec<Option<(f64, f64)>> = origins
             .par_iter()
             .map(|&(lon, lat)| {
