@@ -306,7 +306,7 @@ fn the_server_answers_tables_and_404s_maps_with_the_reason() {
     let base = serve_state(
         AppState::with_limits(england().clone(), web_dir(), Limits::default()).expect("state"),
     );
-    let get = |path: &str| reqwest::blocking::get(format!("{base}{path}")).unwrap();
+    let get = |path: &str| http().get(format!("{base}{path}")).send().unwrap();
     let expected = iod2025_deciles().values().filter(|d| **d <= 1).count();
     let res = get("/api/areas?where=imd_decile%20%3C%3D%201&format=csv");
     assert_eq!(res.status(), 200);

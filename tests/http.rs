@@ -5,7 +5,6 @@ use common::*;
 use mvt_reader::feature::Value as MvtValue;
 use needsmap::server::{AppState, Limits};
 use proptest::prelude::*;
-use reqwest::blocking::Client;
 use reqwest::header;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -44,17 +43,8 @@ fn start_with(limits: Limits, change: impl FnOnce(&mut AppState)) -> String {
     serve_state(state)
 }
 
-fn client() -> Client {
-    Client::builder()
-        .timeout(Duration::from_secs(60))
-        .gzip(false)
-        .brotli(false)
-        .build()
-        .unwrap()
-}
-
 fn get(path: &str) -> reqwest::blocking::Response {
-    client().get(format!("{}{path}", base())).send().unwrap()
+    http().get(format!("{}{path}", base())).send().unwrap()
 }
 
 fn json(path: &str) -> (u16, Value) {
@@ -597,13 +587,13 @@ fn errors_are_json_with_fitting_status() {
     let long = "a".repeat(10_000);
     let r = get(&format!("/api/areas?where={long}"));
     assert_eq!(r.status(), 414);
-    let r = client()
+    let r = http()
         .post(format!("{}/api/areas", base()))
         .body(vec![b'x'; 100_000])
         .send()
         .unwrap();
     assert_eq!(r.status(), 413);
-    let r = client()
+    let r = http()
         .post(format!("{}/api/areas", base()))
         .body("x")
         .send()
@@ -640,33 +630,33 @@ fn etag_304_compression_and_cors() {
         let r = get(&path);
         assert_eq!(r.status(), 200);
         let tag = r.headers()[header::ETAG].to_str().unwrap().to_string();
-        let r2 = client()
+        let r2 = http()
             .get(format!("{}{path}", base()))
             .header(header::IF_NONE_MATCH, &tag)
             .send()
             .unwrap();
         assert_eq!(r2.status(), 304, "{path}");
         assert!(r2.bytes().unwrap().is_empty());
-        let r3 = client()
+        let r3 = http()
             .get(format!("{}{path}", base()))
             .header(header::IF_NONE_MATCH, "\"other\"")
             .send()
             .unwrap();
         assert_eq!(r3.status(), 200);
     }
-    let r = client()
+    let r = http()
         .get(format!("{}/api/layers", base()))
         .header(header::ACCEPT_ENCODING, "gzip")
         .send()
         .unwrap();
     assert_eq!(r.headers()[header::CONTENT_ENCODING], "gzip");
-    let r = client()
+    let r = http()
         .get(format!("{}/api/layers", base()))
         .header(header::ACCEPT_ENCODING, "br")
         .send()
         .unwrap();
     assert_eq!(r.headers()[header::CONTENT_ENCODING], "br");
-    let r = client()
+    let r = http()
         .get(format!("{}/api/layers", base()))
         .header(header::ORIGIN, "https://example.org")
         .send()
@@ -695,7 +685,7 @@ fn load_test_concurrent_clients_get_no_errors() {
             let paths = paths.clone();
             let base = base().to_string();
             std::thread::spawn(move || {
-                let client = client();
+                let client = http_client();
                 let mut errors = Vec::new();
                 for k in 0..per_client {
                     let p = &paths[(c + k) % paths.len()];
@@ -924,10 +914,7 @@ fn a_timed_out_request_answers_504_json_and_districts_are_never_null() {
         |s| assert!(s.replace_districts(rx)),
     );
     let districts = || {
-        let r = client()
-            .get(format!("{slow}/api/districts"))
-            .send()
-            .unwrap();
+        let r = http().get(format!("{slow}/api/districts")).send().unwrap();
         assert!(r.headers()[header::CONTENT_TYPE]
             .to_str()
             .unwrap()

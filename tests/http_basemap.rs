@@ -8,7 +8,9 @@ use serde_json::Value;
 use std::sync::Arc;
 
 fn region(base: &str) -> Value {
-    reqwest::blocking::get(format!("{base}/api/region"))
+    http()
+        .get(format!("{base}/api/region"))
+        .send()
         .unwrap()
         .json()
         .unwrap()

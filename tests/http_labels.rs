@@ -23,7 +23,7 @@ fn base() -> &'static str {
 }
 
 fn get(path: &str) -> (u16, Vec<u8>) {
-    let r = reqwest::blocking::get(format!("{}{path}", base())).unwrap();
+    let r = http().get(format!("{}{path}", base())).send().unwrap();
     (r.status().as_u16(), r.bytes().unwrap().to_vec())
 }
 

@@ -44,13 +44,7 @@ fn base() -> &'static str {
 }
 
 fn get(path: &str) -> (u16, Value) {
-    let r = reqwest::blocking::Client::builder()
-        .timeout(std::time::Duration::from_secs(600))
-        .build()
-        .unwrap()
-        .get(format!("{}{path}", base()))
-        .send()
-        .unwrap();
+    let r = http().get(format!("{}{path}", base())).send().unwrap();
     let status = r.status().as_u16();
     (status, serde_json::from_slice(&r.bytes().unwrap()).unwrap())
 }

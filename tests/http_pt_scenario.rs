@@ -15,13 +15,7 @@ use serde_json::Value;
 use std::sync::Arc;
 
 fn get(base: &str, path: &str) -> (u16, Value) {
-    let r = reqwest::blocking::Client::builder()
-        .timeout(std::time::Duration::from_secs(120))
-        .build()
-        .unwrap()
-        .get(format!("{base}{path}"))
-        .send()
-        .unwrap();
+    let r = http().get(format!("{base}{path}")).send().unwrap();
     let status = r.status().as_u16();
     let body = r.bytes().unwrap();
     (

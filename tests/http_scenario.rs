@@ -31,13 +31,7 @@ fn base() -> &'static str {
 }
 
 fn get(path: &str) -> (u16, Vec<u8>) {
-    let r = reqwest::blocking::Client::builder()
-        .timeout(std::time::Duration::from_secs(120))
-        .build()
-        .unwrap()
-        .get(format!("{}{path}", base()))
-        .send()
-        .unwrap();
+    let r = http().get(format!("{}{path}", base())).send().unwrap();
     (r.status().as_u16(), r.bytes().unwrap().to_vec())
 }
 

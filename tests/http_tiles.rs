@@ -4,13 +4,11 @@
 mod common;
 use common::*;
 use needsmap::server::AppState;
-use reqwest::blocking::Client;
 use reqwest::header;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::io::Read;
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 
 fn base() -> &'static str {
     static BASE: OnceLock<String> = OnceLock::new();
@@ -23,18 +21,8 @@ fn base() -> &'static str {
     })
 }
 
-/// A client that never decompresses, so the test sees the bytes on the wire.
-fn client() -> Client {
-    Client::builder()
-        .timeout(Duration::from_secs(60))
-        .gzip(false)
-        .brotli(false)
-        .build()
-        .unwrap()
-}
-
 fn get(path: &str, headers: &[(&str, &str)]) -> reqwest::blocking::Response {
-    let mut r = client().get(format!("{}{path}", base()));
+    let mut r = http().get(format!("{}{path}", base()));
     for (k, v) in headers {
         r = r.header(*k, *v);
     }

@@ -8,12 +8,10 @@ use mvt_reader::feature::Value as MvtValue;
 use needsmap::server::state::Opener;
 use needsmap::server::{AppState, Limits};
 use needsmap::vintage::Vintage;
-use reqwest::blocking::Client;
 use reqwest::header;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 
 /// The county's IoD2025 table (LSOA 2021): code → IMD decile.
 const IOD2025_COUNTY: &str = "deprivation/iod2025/imd2025_lsoa21_gloucestershire_humaniverse.csv";
@@ -44,15 +42,8 @@ fn base() -> &'static str {
     })
 }
 
-fn client() -> Client {
-    Client::builder()
-        .timeout(Duration::from_secs(300))
-        .build()
-        .unwrap()
-}
-
 fn get_at(base: &str, path: &str, headers: &[(&str, &str)]) -> reqwest::blocking::Response {
-    let mut r = client().get(format!("{base}{path}"));
+    let mut r = http().get(format!("{base}{path}"));
     for (k, v) in headers {
         r = r.header(*k, *v);
     }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{atlas, col, csv_rows, serve_state, source, web_dir, GLOS};
+use common::{atlas, col, csv_rows, http, serve_state, source, web_dir, GLOS};
 use geo::Contains;
 use needsmap::atlas::layers::{ids, Method};
 use needsmap::model::SummaryLevel;
@@ -235,13 +235,7 @@ fn base() -> &'static str {
 }
 
 fn get(path: &str) -> reqwest::blocking::Response {
-    reqwest::blocking::Client::builder()
-        .timeout(std::time::Duration::from_secs(120))
-        .build()
-        .unwrap()
-        .get(format!("{}{path}", base()))
-        .send()
-        .unwrap()
+    http().get(format!("{}{path}", base())).send().unwrap()
 }
 
 #[test]

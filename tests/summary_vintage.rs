@@ -218,13 +218,7 @@ fn base() -> &'static str {
 }
 
 fn get(path: &str) -> reqwest::blocking::Response {
-    reqwest::blocking::Client::builder()
-        .timeout(std::time::Duration::from_secs(300))
-        .build()
-        .unwrap()
-        .get(format!("{}{path}", base()))
-        .send()
-        .unwrap()
+    http().get(format!("{}{path}", base())).send().unwrap()
 }
 
 #[test]

@@ -126,6 +126,24 @@ pub fn serve_state(state: needsmap::server::AppState) -> String {
     )
 }
 
+/// A new HTTP client for the tests. It never decompresses (a test that checks encodings sees the
+/// bytes on the wire; the others send no `Accept-Encoding` and get plain bodies) and waits up to
+/// ten minutes, long enough for the slowest first request on a busy 2-core machine.
+pub fn http_client() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .timeout(std::time::Duration::from_secs(600))
+        .gzip(false)
+        .brotli(false)
+        .build()
+        .expect("HTTP client")
+}
+
+/// The test binary's shared [`http_client`] (one connection pool for all its tests).
+pub fn http() -> &'static reqwest::blocking::Client {
+    static CLIENT: OnceLock<reqwest::blocking::Client> = OnceLock::new();
+    CLIENT.get_or_init(http_client)
+}
+
 /// Run the built `needsmap` as a user would, on the checkout's data directory and mirror (`.` when
 /// none is configured), without a `NEEDSMAP_VINTAGE` from the caller's environment.
 pub fn needsmap(args: &[&str]) -> std::process::Output {
