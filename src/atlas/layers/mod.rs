@@ -359,7 +359,7 @@ pub struct AbsentLayer {
 }
 
 /// Why a declared layer is absent, as a code: clients branch on this, never on the wording of
-/// [`AbsentLayer::reason`].
+/// the `reason`.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, utoipa::ToSchema,
 )]
