@@ -685,7 +685,11 @@ fn load_test_concurrent_clients_get_no_errors() {
             let paths = paths.clone();
             let base = base().to_string();
             std::thread::spawn(move || {
-                let client = http_client();
+                // Each client keeps its connection alive across its requests, as a browser does.
+                let client = reqwest::blocking::Client::builder()
+                    .timeout(std::time::Duration::from_secs(600))
+                    .build()
+                    .unwrap();
                 let mut errors = Vec::new();
                 for k in 0..per_client {
                     let p = &paths[(c + k) % paths.len()];

@@ -126,25 +126,22 @@ pub fn serve_state(state: needsmap::server::AppState) -> String {
     )
 }
 
-/// A new HTTP client for the tests. It never decompresses (a test that checks encodings sees the
+/// The test binary's HTTP client. It never decompresses (a test that checks encodings sees the
 /// bytes on the wire; the others send no `Accept-Encoding` and get plain bodies), waits up to
 /// ten minutes, long enough for the slowest first request on a busy 2-core machine, and opens a
 /// connection per request: a server closes the connection after refusing a request (413, 414),
 /// and a pooled one would then fail the next test's request instead.
-pub fn http_client() -> reqwest::blocking::Client {
-    reqwest::blocking::Client::builder()
-        .timeout(std::time::Duration::from_secs(600))
-        .pool_max_idle_per_host(0)
-        .gzip(false)
-        .brotli(false)
-        .build()
-        .expect("HTTP client")
-}
-
-/// The test binary's shared [`http_client`] (one connection pool for all its tests).
 pub fn http() -> &'static reqwest::blocking::Client {
     static CLIENT: OnceLock<reqwest::blocking::Client> = OnceLock::new();
-    CLIENT.get_or_init(http_client)
+    CLIENT.get_or_init(|| {
+        reqwest::blocking::Client::builder()
+            .timeout(std::time::Duration::from_secs(600))
+            .pool_max_idle_per_host(0)
+            .gzip(false)
+            .brotli(false)
+            .build()
+            .expect("HTTP client")
+    })
 }
 
 /// Run the built `needsmap` as a user would, on the checkout's data directory and mirror (`.` when
