@@ -7,8 +7,7 @@
 mod common;
 use common::*;
 use geo::{Area, Contains, Intersects};
-use needsmap::server::state::Opener;
-use needsmap::server::{AppState, Limits};
+use needsmap::server::Limits;
 use needsmap::vintage::Vintage;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,24 +21,14 @@ fn base() -> &'static str {
     static BASE: OnceLock<String> = OnceLock::new();
     BASE.get_or_init(|| {
         let wards = wards();
-        let opener: Opener = Arc::new(open_county);
         // Opening 2025 may build its atlas (no snapshot yet) on a busy machine: these checks are
         // about what is answered, not how soon.
         let limits = Limits {
             request_timeout: std::time::Duration::from_secs(600),
             ..Limits::default()
         };
-        serve_state(
-            AppState::with_vintages(
-                Vintage::V2019,
-                Arc::new(open_county(Vintage::V2019).unwrap()),
-                Some(opener),
-                web_dir(),
-                limits,
-            )
-            .unwrap()
-            .with_wards(wards),
-        )
+        let atlas = Arc::new(open_county(Vintage::V2019).unwrap());
+        serve_state(two_vintage_state(atlas, limits).with_wards(wards))
     })
 }
 

@@ -5,7 +5,6 @@
 mod common;
 use common::*;
 use mvt_reader::feature::Value as MvtValue;
-use needsmap::server::state::Opener;
 use needsmap::server::{AppState, Limits};
 use needsmap::vintage::Vintage;
 use reqwest::header;
@@ -27,19 +26,7 @@ fn atlas_2019() -> Arc<needsmap::Atlas> {
 /// A server as `needsmap serve` makes one: 2019 by default, 2025 on first use.
 fn base() -> &'static str {
     static BASE: OnceLock<String> = OnceLock::new();
-    BASE.get_or_init(|| {
-        let opener: Opener = Arc::new(open_county);
-        serve_state(
-            AppState::with_vintages(
-                Vintage::V2019,
-                atlas_2019(),
-                Some(opener),
-                web_dir(),
-                Limits::default(),
-            )
-            .expect("state"),
-        )
-    })
+    BASE.get_or_init(|| serve_state(two_vintage_state(atlas_2019(), Limits::default())))
 }
 
 fn get_at(base: &str, path: &str, headers: &[(&str, &str)]) -> reqwest::blocking::Response {

@@ -7,8 +7,7 @@ mod common;
 use common::*;
 use geo::{Contains, InteriorPoint};
 use needsmap::model::{SummaryAnswer, SummaryLevel};
-use needsmap::server::state::Opener;
-use needsmap::server::{AppState, Limits};
+use needsmap::server::Limits;
 use needsmap::summary::summarise;
 use needsmap::vintage::Vintage;
 use needsmap::Atlas;
@@ -203,15 +202,8 @@ fn msoas_are_the_2021_msoas_that_contain_their_lsoas() {
 fn base() -> &'static str {
     static BASE: OnceLock<String> = OnceLock::new();
     BASE.get_or_init(|| {
-        let opener: Opener = Arc::new(open_county);
-        let mut state = AppState::with_vintages(
-            Vintage::V2019,
-            Arc::new(open_county(Vintage::V2019).unwrap()),
-            Some(opener),
-            web_dir(),
-            Limits::default(),
-        )
-        .unwrap();
+        let atlas = Arc::new(open_county(Vintage::V2019).unwrap());
+        let mut state = two_vintage_state(atlas, Limits::default());
         state.data = Some(data());
         serve_state(state)
     })

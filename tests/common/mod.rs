@@ -37,6 +37,23 @@ pub fn open_county(vintage: needsmap::vintage::Vintage) -> Result<Atlas, String>
         .map_err(|e| e.to_string())
 }
 
+/// A county server's state as `needsmap serve` makes one: `atlas_2019` by default, 2025 opened
+/// through [`open_county`] on first use.
+pub fn two_vintage_state(
+    atlas_2019: std::sync::Arc<Atlas>,
+    limits: needsmap::server::Limits,
+) -> needsmap::server::AppState {
+    let opener: needsmap::server::state::Opener = std::sync::Arc::new(open_county);
+    needsmap::server::AppState::with_vintages(
+        needsmap::vintage::Vintage::V2019,
+        atlas_2019,
+        Some(opener),
+        web_dir(),
+        limits,
+    )
+    .expect("a two-vintage server state")
+}
+
 /// The county's May 2025 wards (ONS), read with the product's boundary reader as `serve` does.
 pub fn wards() -> Vec<needsmap::sources::boundaries::Boundary> {
     needsmap::sources::boundaries::read_geojson_keyed(
