@@ -45,21 +45,26 @@ pub fn gtfs_feeds(data_root: &Path) -> Vec<PathBuf> {
 
 /// Why `gp_pt_min` / `gp_pt_walk_min` are absent, or `None` when they can be computed.
 pub fn absent_reason(data_root: &Path, walk_network: bool) -> Option<(AbsentCause, String)> {
+    routable(data_root, walk_network.then_some(())).err()
+}
+
+/// `walk` when public transport can be routed with it: the data directory has a GTFS feed and
+/// there is a walk network to reach the stops. Otherwise why not, as the layers record it.
+pub fn routable<W>(data_root: &Path, walk: Option<W>) -> Result<W, (AbsentCause, String)> {
     if gtfs_feeds(data_root).is_empty() {
-        return Some((AbsentCause::NoTimetable, format!(
+        return Err((AbsentCause::NoTimetable, format!(
             "absent: no GTFS timetable in {} (place the Bus Open Data Service South West GTFS there, source gtfs; \
              optionally the rail timetable as GTFS); DfT's 2013 figures (gp_pt_walk_min_2013) remain the reference",
             data_root.join(GTFS_DIR).display()
         )));
     }
-    if !walk_network {
-        return Some((
+    walk.ok_or_else(|| {
+        (
             AbsentCause::NoWalkNetwork,
             "absent: GTFS timetables are present but no OpenStreetMap walk network (source osm_gloucestershire, or --network) to reach the stops"
                 .into(),
-        ));
-    }
-    None
+        )
+    })
 }
 
 /// Per-LSOA minutes and what they were computed on.
@@ -280,22 +285,22 @@ pub fn from_data_dir(
 
 /// Add `gp_pt_min` and `gp_pt_walk_min` to the atlas when GTFS feeds are in the data
 /// directory and a walk network is given (method `network`; vintage = the feeds' common date
-/// range and the day routed); otherwise list both as absent with the reason. The one call
-/// site is `overlay::add_gp_access_layers_on`.
+/// range and the day routed); otherwise list both as absent with the reason. `origins` are the
+/// areas' centroids ([`crate::Atlas::centroids`]). The one call site is
+/// `overlay::add_gp_access_layers_on`.
 pub fn add_or_mark_absent(
     atlas: &mut crate::Atlas,
     data: &crate::DataDir,
     walk: Option<&Network>,
+    origins: &[(f64, f64)],
     vars: &crate::atlas::layers::catalogue::Vars,
 ) -> Result<(), TransitError> {
     use crate::atlas::layers::catalogue::{declared, source};
     use crate::atlas::layers::{Layer, Values};
     let ids = [GP_PT_MIN, GP_PT_WALK_MIN];
-    let walk = match (absent_reason(&data.root, walk.is_some()), walk) {
-        (None, Some(w)) => w,
-        (absent, _) => {
-            // `absent_reason` names the missing walk network whenever `walk` is `None`.
-            let (cause, reason) = absent.unwrap_or((AbsentCause::NoWalkNetwork, String::new()));
+    let walk = match routable(&data.root, walk) {
+        Ok(w) => w,
+        Err((cause, reason)) => {
             for id in ids {
                 atlas
                     .layers
@@ -304,27 +309,13 @@ pub fn add_or_mark_absent(
             return Ok(());
         }
     };
-    // Only a mapped atlas gets here (`add_gp_access_layers_on` stops before for the other),
-    // and in one every area has a centroid (`Atlas::assemble` refuses a mix), so the minutes
-    // stay aligned with the areas.
-    let origins: Vec<(f64, f64)> = atlas
-        .areas
-        .iter()
-        .filter_map(|a| a.centroid())
-        .map(|c| (c.x(), c.y()))
-        .collect();
-    debug_assert_eq!(
-        origins.len(),
-        atlas.areas.len(),
-        "an area without a centroid"
-    );
     let sites: Vec<(f64, f64)> = atlas
         .gp_sites
         .sites
         .iter()
         .map(|s| (s.lon, s.lat))
         .collect();
-    let Some(pt) = from_data_dir(&data.root, walk, &origins, &sites)? else {
+    let Some(pt) = from_data_dir(&data.root, walk, origins, &sites)? else {
         return Ok(());
     };
     let src = data

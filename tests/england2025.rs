@@ -196,12 +196,7 @@ fn queries_answer_the_official_decile_1_set() {
 
 /// The cause recorded for an absent layer.
 fn cause(atlas: &Atlas, id: &str) -> Option<AbsentCause> {
-    atlas
-        .layers
-        .absent()
-        .iter()
-        .find(|a| a.id == id)
-        .map(|a| a.cause)
+    atlas.layers.absence(id).map(|a| a.cause)
 }
 
 #[test]

@@ -328,9 +328,7 @@ fn public_transport_layers_are_absent_with_a_reason() {
         assert!(atlas.layers.get(id).is_none());
         let a = atlas
             .layers
-            .absent()
-            .iter()
-            .find(|a| a.id == id)
+            .absence(id)
             .unwrap_or_else(|| panic!("{id} not listed as absent"));
         assert!(
             a.reason.contains("no GTFS timetable in") && a.reason.contains("transit/gtfs"),

@@ -719,19 +719,18 @@ fn deprivation_layers(
 }
 
 /// Whether the areas have shapes: all of them (`true`), or none (`false`, an atlas without
-/// boundaries). A mix is refused: every layer measured from centroids (routing, public
-/// transport) is computed for the areas that have one and stored against all of them.
+/// boundaries). A mix is refused when the atlas is built, naming an area, rather than later by
+/// every layer measured from centroids ([`Atlas::centroids`]).
 fn shapes_all_or_none(areas: &[Lsoa], region: &Region) -> Result<bool> {
-    let without = |a: &&Lsoa| a.shape.is_none();
-    match areas.iter().find(without) {
+    let mapped = areas.iter().filter(|a| a.shape.is_some()).count();
+    match areas.iter().find(|a| a.shape.is_none()) {
         None => Ok(true),
-        Some(_) if areas.iter().all(|a| a.shape.is_none()) => Ok(false),
+        Some(_) if mapped == 0 => Ok(false),
         Some(a) => Err(AtlasError::Incomplete {
             code: a.code.clone(),
             region: region.to_string(),
             what: format!(
-                "the boundaries ({} of the region's {} areas have one)",
-                areas.iter().filter(|a| a.shape.is_some()).count(),
+                "the boundaries ({mapped} of the region's {} areas have one)",
                 areas.len()
             ),
         }),

@@ -22,22 +22,13 @@ pub struct Coverage {
 
 impl Coverage {
     /// Route from every area the network covers to the nearest GP site in use, all modes in
-    /// parallel.
-    pub fn route(atlas: &Atlas, networks: &Networks, file: PathBuf) -> Coverage {
-        // Only a mapped atlas is routed (`add_gp_access_layers_on` stops before for the other),
-        // and in one every area has a centroid (`Atlas::assemble` refuses a mix), so the
-        // answers stay aligned with the areas.
-        let origins: Vec<(f64, f64)> = atlas
-            .areas
-            .iter()
-            .filter_map(|a| a.centroid())
-            .map(|c| (c.x(), c.y()))
-            .collect();
-        debug_assert_eq!(
-            origins.len(),
-            atlas.areas.len(),
-            "an area without a centroid"
-        );
+    /// parallel. `origins` are the areas' centroids ([`Atlas::centroids`]).
+    pub fn route(
+        atlas: &Atlas,
+        origins: &[(f64, f64)],
+        networks: &Networks,
+        file: PathBuf,
+    ) -> Coverage {
         let nearest: Vec<Option<(f64, f64)>> = origins
             .par_iter()
             .map(|&(lon, lat)| {
@@ -56,12 +47,7 @@ impl Coverage {
             .collect();
         let modes = super::MODES
             .par_iter()
-            .map(|&m| {
-                (
-                    m,
-                    route_covered(networks.get(m), &origins, &nearest, &sites),
-                )
-            })
+            .map(|&m| (m, route_covered(networks.get(m), origins, &nearest, &sites)))
             .collect::<Vec<_>>();
         // A network that covers none of the region is almost always the wrong file: say so,
         // naming the mode and the network's extent (the areas keep their estimates either way).
@@ -69,7 +55,7 @@ impl Coverage {
             if routed.iter().all(Option::is_none) {
                 if let Err(e) = networks.get(*m).check_covers(
                     &file.display().to_string(),
-                    &origins,
+                    origins,
                     "area centroids",
                 ) {
                     tracing::warn!("{e}; every area keeps its estimate");

@@ -223,8 +223,10 @@ pub fn add_gp_access_layers_on(
         .layers
         .insert(Layer::new(factor_meta, Values::Number(est.factor.clone())));
 
-    let coverage =
-        networks.map(|(path, networks)| Coverage::route(atlas, networks, path.to_path_buf()));
+    // Every area's centroid, in area order (an error, not a misaligned list, if one had none).
+    let origins = atlas.centroids()?;
+    let coverage = networks
+        .map(|(path, networks)| Coverage::route(atlas, &origins, networks, path.to_path_buf()));
     let ep_src = manifest.get(source::EPRACCUR)?.clone();
     let run = Run {
         vars,
@@ -301,6 +303,7 @@ pub fn add_gp_access_layers_on(
         atlas,
         data,
         networks.map(|(_, n)| n.get(TravelMode::Walk)),
+        &origins,
         &run.vars,
     )?;
 

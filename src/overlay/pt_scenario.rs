@@ -79,21 +79,17 @@ pub fn run_pt_scenario(
 }
 
 /// The walk network public transport is routed with, or why the data directory cannot route it
-/// (no feed, or no walk network to reach the stops) in [`pt_access::absent_reason`]'s words, as
+/// (no feed, or no walk network to reach the stops) in [`pt_access::routable`]'s words, as
 /// the error of a `measure` question.
 pub fn pt_walk_network<'a>(
     data: &DataDir,
     measure: PtMeasure,
     walk: Option<&'a Network>,
 ) -> Result<&'a Network, OverlayError> {
-    match (pt_access::absent_reason(&data.root, walk.is_some()), walk) {
-        (None, Some(w)) => Ok(w),
-        // `absent_reason` names the missing walk network whenever `walk` is `None`
-        (absent, _) => Err(OverlayError::PtAbsent {
-            layer: measure.layer_id(),
-            reason: absent.map(|(_, why)| why).unwrap_or_default(),
-        }),
-    }
+    pt_access::routable(&data.root, walk).map_err(|(_, reason)| OverlayError::PtAbsent {
+        layer: measure.layer_id(),
+        reason,
+    })
 }
 
 /// [`run_pt_scenario`] on feeds already read; `stop()` is asked before each area's run, and

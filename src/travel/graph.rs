@@ -1545,7 +1545,7 @@ fn strongly_connected(topo: &Topology, cost: &[[f32; 2]]) -> Components {
         .par_iter()
         .all(|c| c[0].is_finite() == c[1].is_finite());
     if both_or_neither {
-        return label_components(topo, (0..n as u32).collect(), |e| step(e, 1));
+        return label_components(topo, 0..n as u32, |e| step(e, 1));
     }
     let mut visited = vec![false; n];
     let mut finish_order = Vec::with_capacity(n);
@@ -1574,8 +1574,7 @@ fn strongly_connected(topo: &Topology, cost: &[[f32; 2]]) -> Components {
         }
     }
     drop(visited);
-    finish_order.reverse();
-    label_components(topo, finish_order, |e| step(e, 1))
+    label_components(topo, finish_order.into_iter().rev(), |e| step(e, 1))
 }
 
 /// Number the junctions reachable over `step` from each root in turn, roots taken in order and
@@ -1583,7 +1582,7 @@ fn strongly_connected(topo: &Topology, cost: &[[f32; 2]]) -> Components {
 /// step can be walked back.
 fn label_components(
     topo: &Topology,
-    roots: Vec<u32>,
+    roots: impl IntoIterator<Item = u32>,
     step: impl Fn(usize) -> Option<u32>,
 ) -> Components {
     let mut component = vec![NONE; topo.junction_count()];

@@ -492,10 +492,11 @@ impl LayerSet {
     /// The reason recorded for a declared layer this set lacks (`None` if it was not marked
     /// absent: present, or never declared here).
     pub fn absent_reason(&self, id: &str) -> Option<&str> {
-        self.absent
-            .iter()
-            .find(|a| a.id == id)
-            .map(|a| a.reason.as_str())
+        self.absence(id).map(|a| a.reason.as_str())
+    }
+    /// The record of a declared layer this set lacks (cause and reason), if it was marked absent.
+    pub fn absence(&self, id: &str) -> Option<&AbsentLayer> {
+        self.absent.iter().find(|a| a.id == id)
     }
     /// Why `id` is not a layer of this set, when the catalogue knows it: the absent layer's
     /// reason, or that it exists in another vintage (with the list of this vintage's layers).
